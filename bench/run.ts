@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: each operation on XS (xsnap: compute meter in computrons, and wall time) and on V8 (wall
+ * time), printed as a table and written to bench/results.json as [{name, engine, computrons?, ms}].
+ * Wall times on XS include a little command-channel overhead; computrons are deterministic.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleForXs, REPO_ROOT } from '../hosts/xs/bundle.js';
+import { XsWorker } from '../hosts/xs/xsnap-worker.js';
+import { OPS } from './ops.js';
+
+interface Row { name: string; engine: 'xs' | 'v8'; computrons?: number; ms: number }
+
+const only = process.argv[2];
+const ops = only ? OPS.filter((o) => o.name.toLowerCase().includes(only.toLowerCase())) : OPS;
+if (!ops.length) {
+  process.stderr.write(`no benchmark matches "${only}"; there are:\n${OPS.map((o) => `  ${o.name}`).join('\n')}\n`);
+  process.exit(2);
+}
+
+const rows: Row[] = [];
+const worker = new XsWorker({ name: 'latch-bench' });
+await worker.evaluate(await bundleForXs(path.join(REPO_ROOT, 'bench/xs-entry.ts')));
+const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+
+for (const [i, op] of ops.entries()) {
+  process.stderr.write(`[${i + 1}/${ops.length}] ${op.name} ...\n`);
+  await worker.command(enc({ name: op.name, iterations: 1 })); // warm-up
+  const t0 = performance.now();
+  const r = await worker.command(enc({ name: op.name, iterations: op.iterations }));
+  const xsMs = (performance.now() - t0) / op.iterations;
+  rows.push({ name: op.name, engine: 'xs', computrons: Math.round(r.meter.compute / op.iterations), ms: round(xsMs) });
+
+  const v8Iterations = op.iterations * 10;
+  for (let k = 0; k < 3; k++) op.run(); // warm-up and JIT
+  const t1 = performance.now();
+  for (let k = 0; k < v8Iterations; k++) op.run();
+  rows.push({ name: op.name, engine: 'v8', ms: round((performance.now() - t1) / v8Iterations) });
+}
+await worker.close();
+
+function round(ms: number): number {
+  return ms >= 10 ? Math.round(ms * 10) / 10 : Math.round(ms * 1000) / 1000;
+}
+
+const width = Math.max(...ops.map((o) => o.name.length));
+const lines = [`${'operation'.padEnd(width)}  ${'XS computrons'.padStart(14)}  ${'XS ms'.padStart(9)}  ${'V8 ms'.padStart(9)}  ${'XS/V8'.padStart(6)}`];
+for (const op of ops) {
+  const xs = rows.find((r) => r.name === op.name && r.engine === 'xs')!;
+  const v8 = rows.find((r) => r.name === op.name && r.engine === 'v8')!;
+  lines.push(`${op.name.padEnd(width)}  ${xs.computrons!.toLocaleString('en-US').padStart(14)}  ${String(xs.ms).padStart(9)}  ${String(v8.ms).padStart(9)}  ${(xs.ms / v8.ms).toFixed(0).padStart(5)}x`);
+}
+process.stdout.write(`${lines.join('\n')}\n`);
+
+const out = path.join(REPO_ROOT, 'bench/results.json');
+let merged = rows;
+if (only && fs.existsSync(out)) {
+  const names = new Set(ops.map((o) => o.name));
+  merged = [...(JSON.parse(fs.readFileSync(out, 'utf8')) as Row[]).filter((r) => !names.has(r.name)), ...rows];
+}
+fs.writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
+process.stdout.write(`wrote ${path.relative(process.cwd(), out)} (${merged.length} rows)\n`);

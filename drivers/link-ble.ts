@@ -1,0 +1,84 @@
+/**
+ * Link port over BLE GATT on ESP32 (legacy `bleserver` API): the Latch service of bleservices/latch.json,
+ * RX (write) -> `received`, `notify` -> TX, INFO answered from `setInfo`. One connection at a time.
+ * The service UUID is 7A1C0001-5B7E-4C8A-9F3D-2E6B1A4C7D90 (bleservices/latch.json).
+ */
+import BLEServer from "bleserver";
+import { uuid } from "btutils";
+import { IOCapability } from "sm";
+import type { LinkHandlers, LinkPort } from "../modules/ports.js";
+
+// The SDK's bleserver typings lack these callbacks (moddable-notes.md); declare what we use.
+interface Characteristic { uuid: unknown; name: string; handle: number; notify?: number }
+
+export class BleLink extends (BLEServer as any) implements LinkPort {
+  private handlers: LinkHandlers | undefined;
+  private tx: Characteristic | undefined;
+  private info = new Uint8Array(0);
+  private mtu = 23;
+
+  constructor(private readonly deviceName = "Latch") {
+    super();
+  }
+
+  listen(handlers: LinkHandlers): void {
+    this.handlers = handlers;
+  }
+
+  notify(packet: Uint8Array): void {
+    if (this.tx) (this as any).notifyValue(this.tx, packet.slice().buffer);
+  }
+
+  setInfo(info: Uint8Array): void {
+    this.info = info.slice();
+  }
+
+  onReady(): void {
+    (this as any).deviceName = this.deviceName;
+    // LE Secure Connections, bonding, Just Works: no fixed passkey. Pairing protects nothing we rely on; CPace
+    // and Noise do. Numeric comparison on the LCD can come later without changing the protocol.
+    (this as any).securityParameters = { encryption: true, bonding: true, mitm: false, ioCapability: IOCapability.NoInputNoOutput };
+    this.advertise();
+  }
+
+  onConnected(): void {
+    (this as any).stopAdvertising();
+    this.mtu = 23;
+    this.handlers?.connected(this.mtu);
+  }
+
+  onDisconnected(): void {
+    this.tx = undefined;
+    this.handlers?.disconnected();
+    this.advertise();
+  }
+
+  onMTUExchanged(mtu: number): void {
+    this.mtu = mtu;
+    this.handlers?.mtuChanged(mtu);
+  }
+
+  onCharacteristicNotifyEnabled(characteristic: Characteristic): void {
+    if (characteristic.name === "tx") this.tx = characteristic;
+  }
+
+  onCharacteristicNotifyDisabled(characteristic: Characteristic): void {
+    if (characteristic.name === "tx") this.tx = undefined;
+  }
+
+  onCharacteristicWritten(characteristic: Characteristic, value: ArrayBuffer): void {
+    if (characteristic.name === "rx") this.handlers?.received(new Uint8Array(value));
+  }
+
+  onCharacteristicRead(characteristic: Characteristic): ArrayBuffer | undefined {
+    if (characteristic.name === "info") return this.info.slice().buffer;
+    return undefined;
+  }
+
+  private advertise(): void {
+    (this as any).startAdvertising({
+      advertisingData: { flags: 6, completeName: this.deviceName },
+      scanResponseData: { completeUUID128List: [uuid`7A1C0001-5B7E-4C8A-9F3D-2E6B1A4C7D90`] },
+    });
+  }
+}

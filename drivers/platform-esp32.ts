@@ -1,0 +1,7 @@
+/** ESP32 boards: the vault on the `latch` flash partition, the link over BLE. Mapped as "latch/platform". */
+import { PartitionFlash } from "./flash-partition.js";
+import { BleLink } from "./link-ble.js";
+
+export const PLATFORM = "esp32";
+export const makeFlash = () => new PartitionFlash("latch");
+export const makeLink = () => new BleLink("Latch");

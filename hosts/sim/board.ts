@@ -1,0 +1,209 @@
+/**
+ * The simulated M5Stack: peripherals that outlive reboots (flash, LCD) plus a firmware runtime that a power
+ * cut kills and a reboot replaces. The HTTP server, the tests and the QA benches all drive this class.
+ */
+import { EventEmitter } from 'node:events';
+import type { ButtonId } from '../../modules/ports.js';
+import type { ScreenDescription } from '../../modules/ui/screen.js';
+import { Peripherals, type PeripheralOptions } from './peripherals.js';
+import { NodeRuntime } from './runtime-node.js';
+import type { Engine, FirmwareRuntime } from './runtime.js';
+import { XsRuntime } from './runtime-xs.js';
+
+export const MIN_MTU = 23;
+export const MAX_MTU = 517;
+const TICK_MS = 100;
+const LOG_LIMIT = 1000;
+const LINK_LOG_LIMIT = 20000;
+
+export interface LinkLogEntry {
+  seq: number;
+  /** ms since the board started */
+  t: number;
+  dir: 'in' | 'out' | 'event';
+  /** the packet, hex (in/out) */
+  hex?: string;
+  /** what happened (event) */
+  event?: string;
+}
+
+export interface BoardOptions extends PeripheralOptions {
+  engine?: Engine;
+  /** tick the firmware on a timer (the server); tests call `tick()` themselves */
+  autoTick?: boolean;
+}
+
+export interface ScreenSnapshot extends ScreenDescription {
+  state: string;
+  /** increases at every frame drawn */
+  frame: number;
+}
+
+export interface LinkSession {
+  send(packet: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+export const OFF_SCREEN: ScreenDescription = { id: 'off', title: '', lines: [], buttons: { a: null, b: null, c: null } };
+
+export class Board extends EventEmitter {
+  readonly hw: Peripherals;
+  readonly engine: Engine;
+  runtime: FirmwareRuntime | undefined;
+  private powered = false;
+  private ticking: ReturnType<typeof setInterval> | undefined;
+  private tickBusy = false;
+  private readonly started = performance.now();
+  private readonly autoTick: boolean;
+  readonly log: { t: number; message: string }[] = [];
+  readonly linkLog: LinkLogEntry[] = [];
+  private linkSeq = 0;
+  private session: { link: LinkSession; mtu: number } | undefined;
+
+  constructor(options: BoardOptions = {}) {
+    super();
+    this.engine = options.engine ?? 'xs';
+    this.autoTick = options.autoTick ?? false;
+    this.hw = new Peripherals(options);
+    this.hw.onLog = (m) => this.record(m);
+    this.hw.onNotify = (p) => this.notify(p);
+    this.hw.canvas.onFrame = () => this.emit('frame', this.hw.canvas.frame);
+  }
+
+  get isOn(): boolean {
+    return this.powered && !!this.runtime?.alive;
+  }
+
+  /** Power on and boot the firmware. */
+  async start(): Promise<void> {
+    if (this.isOn) throw new Error('the board is already on');
+    this.hw.flash.powerOn();
+    const onPowerLost = () => this.powerLost();
+    this.runtime = this.engine === 'xs' ? new XsRuntime(this.hw, onPowerLost) : new NodeRuntime(this.hw, onPowerLost);
+    this.powered = true;
+    this.record(`power on (${this.engine})`);
+    await this.runtime.boot(`node-sim (${this.engine})`);
+    if (this.session && this.isOn) await this.runtime.connect(this.session.mtu);
+    if (this.autoTick && !this.ticking) this.ticking = setInterval(() => void this.tick(), TICK_MS);
+  }
+
+  async stop(): Promise<void> {
+    if (this.ticking) clearInterval(this.ticking);
+    this.ticking = undefined;
+    await this.runtime?.close();
+    this.powered = false;
+  }
+
+  async tick(): Promise<void> {
+    if (!this.isOn || this.tickBusy) return;
+    this.tickBusy = true;
+    try {
+      await this.runtime!.tick();
+    } catch (err) {
+      this.record(`tick failed: ${(err as Error).message}`);
+    } finally {
+      this.tickBusy = false;
+    }
+  }
+
+  async press(button: ButtonId, long = false): Promise<void> {
+    if (!this.isOn) throw new BoardOffError();
+    this.record(`press ${button}${long ? ' (long)' : ''}`);
+    await this.runtime!.press({ button, long });
+  }
+
+  async screen(): Promise<ScreenSnapshot> {
+    if (!this.isOn) return { ...OFF_SCREEN, state: 'off', frame: this.hw.canvas.frame };
+    const { state, screen } = await this.runtime!.status();
+    return { ...screen, state, frame: this.hw.canvas.frame };
+  }
+
+  /** Cut power at the N-th flash write or erase from now; 0 cuts it immediately. */
+  async powerCut(afterOps: number): Promise<void> {
+    this.hw.flash.armPowerCut(afterOps);
+    if (afterOps === 0) {
+      await this.runtime?.close();
+      this.powerLost();
+    } else this.record(`power cut armed: at flash operation ${afterOps} from now`);
+  }
+
+  /** Power off (if on) and boot again; flash keeps whatever it holds. */
+  async reboot(): Promise<void> {
+    await this.stop();
+    this.hw.flash.disarmPowerCut();
+    await this.start();
+  }
+
+  // --- the link (one connection at a time, as one BLE central) ---
+
+  async linkOpen(link: LinkSession, mtu: number): Promise<void> {
+    if (!Number.isInteger(mtu) || mtu < MIN_MTU || mtu > MAX_MTU) throw new Error(`MTU must be ${MIN_MTU} to ${MAX_MTU}`);
+    if (this.session) throw new Error('another app is already connected');
+    this.session = { link, mtu };
+    this.linkEvent(`connected, mtu ${mtu}`);
+    if (this.isOn) await this.runtime!.connect(mtu);
+  }
+
+  async linkClose(): Promise<void> {
+    if (!this.session) return;
+    this.session = undefined;
+    this.linkEvent('disconnected');
+    if (this.isOn) await this.runtime!.disconnect();
+  }
+
+  /** One ATT write from the app to RX. */
+  async linkReceive(packet: Uint8Array): Promise<void> {
+    const s = this.session;
+    if (!s) throw new Error('no link session');
+    this.pushLink({ dir: 'in', hex: Buffer.from(packet).toString('hex') });
+    if (packet.length > s.mtu - 3) {
+      this.linkEvent(`rejected a ${packet.length}-byte write: larger than MTU-3 (${s.mtu - 3})`);
+      s.link.close(1009, `write of ${packet.length} bytes exceeds MTU-3 = ${s.mtu - 3}`);
+      await this.linkClose();
+      return;
+    }
+    if (this.isOn) await this.runtime!.receive(packet);
+  }
+
+  get linkInfo(): Uint8Array {
+    return this.hw.info;
+  }
+
+  private notify(packet: Uint8Array): void {
+    this.pushLink({ dir: 'out', hex: Buffer.from(packet).toString('hex') });
+    this.session?.link.send(packet);
+  }
+
+  private linkEvent(event: string): void {
+    this.pushLink({ dir: 'event', event });
+  }
+
+  private pushLink(entry: Omit<LinkLogEntry, 'seq' | 't'>): void {
+    this.linkLog.push({ seq: ++this.linkSeq, t: Math.round(performance.now() - this.started), ...entry });
+    if (this.linkLog.length > LINK_LOG_LIMIT) this.linkLog.splice(0, this.linkLog.length - LINK_LOG_LIMIT);
+  }
+
+  private powerLost(): void {
+    if (!this.powered) return;
+    this.powered = false;
+    this.hw.flash.armPowerCut(0);
+    this.hw.canvas.clear(0x000000);
+    this.hw.canvas.end();
+    this.record('power lost: the board is off until reboot');
+    this.emit('power', false);
+  }
+
+  private record(message: string): void {
+    const entry = { t: Math.round(performance.now() - this.started), message };
+    this.log.push(entry);
+    if (this.log.length > LOG_LIMIT) this.log.shift();
+    this.emit('log', entry);
+  }
+}
+
+export class BoardOffError extends Error {
+  constructor() {
+    super('the board is off (power was cut): POST /api/reboot to power it on');
+    this.name = 'BoardOffError';
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm start`: the Latch board simulator. Runs the firmware on XS (default) or V8, serves the LCD page and the
+ * control API at http://127.0.0.1:8080 and the Link at ws://127.0.0.1:8080/link.
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { Board } from './board.js';
+import { DEFAULT_FLASH_SIZE } from './flash-image.js';
+import { serve } from './server.js';
+
+const USAGE = `usage: npm start -- [options]
+  --engine xs|node   run the firmware on the XS engine (default) or on V8
+  --port N           HTTP and WebSocket port (default 8080; 0 picks a free one)
+  --flash PATH       flash image file (default .latch/flash.bin)
+  --flash-size N     bytes in the vault region, a multiple of 4096 (default ${DEFAULT_FLASH_SIZE})
+  -h, --help         this text`;
+
+function fail(message: string): never {
+  process.stderr.write(`latch-sim: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      engine: { type: 'string', default: 'xs' },
+      port: { type: 'string', default: '8080' },
+      flash: { type: 'string', default: '.latch/flash.bin' },
+      'flash-size': { type: 'string', default: String(DEFAULT_FLASH_SIZE) },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+} catch (err) {
+  fail((err as Error).message);
+}
+if (args.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const engine = args.engine;
+if (engine !== 'xs' && engine !== 'node') fail(`--engine must be xs or node, not "${engine}"`);
+const port = Number(args.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0 to 65535, not "${args.port}"`);
+const flashSize = Number(args['flash-size']);
+if (!Number.isInteger(flashSize) || flashSize < 8192 || flashSize % 4096) fail('--flash-size must be a multiple of 4096, at least 8192');
+
+let board: Board;
+try {
+  board = new Board({ engine, autoTick: true, flash: { file: path.resolve(args.flash!), size: flashSize } });
+} catch (err) {
+  fail((err as Error).message);
+}
+board.on('log', (e: { t: number; message: string }) => process.stdout.write(`${(e.t / 1000).toFixed(3).padStart(9)}  ${e.message}\n`));
+await board.start();
+const server = await serve(board, port).catch((err: NodeJS.ErrnoException) =>
+  fail(err.code === 'EADDRINUSE' ? `port ${port} is in use: is another simulator running? Try --port 0` : err.message),
+);
+process.stdout.write(`Latch board simulator (firmware on ${engine === 'xs' ? 'XS' : 'V8'})
+  LCD and buttons:  ${server.url}/
+  control API:      ${server.url}/api/screen
+  link:             ws://127.0.0.1:${server.port}/link
+  flash image:      ${path.resolve(args.flash!)}
+Press Ctrl-C to stop.
+`);
+const shutdown = async () => {
+  await server.close();
+  await board.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

@@ -1,0 +1,52 @@
+/** The simulated board's hardware, shared by both firmware runtimes (XS and V8). */
+import { randomFillSync } from 'node:crypto';
+import type { EntropyPort } from '../../modules/ports.js';
+import { SoftwareCanvas } from './canvas.js';
+import { FlashImage, type FlashImageOptions } from './flash-image.js';
+
+/** Real time by default; tests and campaigns can hold it and advance it by hand. */
+export class SimClock {
+  private readonly start = performance.now();
+  private manualNow: number | undefined;
+  constructor(manual = false) {
+    if (manual) this.manualNow = 0;
+  }
+  now(): number {
+    return this.manualNow ?? performance.now() - this.start;
+  }
+  advance(ms: number): void {
+    if (this.manualNow === undefined) throw new Error('the clock is real-time; create the board with a manual clock to advance it');
+    this.manualNow += ms;
+  }
+}
+
+/** The host's CSPRNG stands in for the ESP32 RNG. */
+export const nodeEntropy: EntropyPort = {
+  fill(target) {
+    randomFillSync(target);
+    return target.length;
+  },
+};
+
+export interface PeripheralOptions {
+  flash?: FlashImageOptions;
+  entropy?: EntropyPort;
+  manualClock?: boolean;
+}
+
+export class Peripherals {
+  readonly flash: FlashImage;
+  readonly canvas = new SoftwareCanvas(320, 240);
+  readonly clock: SimClock;
+  entropy: EntropyPort;
+  /** the INFO characteristic's current value */
+  info = new Uint8Array(0);
+  onLog: (message: string) => void = () => {};
+  onNotify: (packet: Uint8Array) => void = () => {};
+
+  constructor(options: PeripheralOptions = {}) {
+    this.flash = new FlashImage(options.flash);
+    this.entropy = options.entropy ?? nodeEntropy;
+    this.clock = new SimClock(options.manualClock);
+  }
+}

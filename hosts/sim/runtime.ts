@@ -1,0 +1,26 @@
+/** What the board needs from the firmware, whichever engine runs it. */
+import type { ButtonEvent } from '../../modules/ports.js';
+import type { DeviceState } from '../../modules/device.js';
+import type { ScreenDescription } from '../../modules/ui/screen.js';
+
+export type Engine = 'xs' | 'node';
+
+export interface FirmwareStatus {
+  state: DeviceState;
+  screen: ScreenDescription;
+}
+
+export interface FirmwareRuntime {
+  readonly engine: Engine;
+  /** false once power was cut under it; a dead runtime ignores everything */
+  readonly alive: boolean;
+  boot(platform: string): Promise<void>;
+  press(e: ButtonEvent): Promise<void>;
+  tick(): Promise<void>;
+  connect(mtu: number): Promise<void>;
+  disconnect(): Promise<void>;
+  mtuChanged(mtu: number): Promise<void>;
+  receive(packet: Uint8Array): Promise<void>;
+  status(): Promise<FirmwareStatus>;
+  close(): Promise<void>;
+}

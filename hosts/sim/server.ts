@@ -1,0 +1,175 @@
+/**
+ * The board simulator's web face: the live LCD page, the control API for tests and QA benches, and the
+ * Link endpoint (one WebSocket message = one ATT packet). Listens on loopback only.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { Board, BoardOffError, MAX_MTU, MIN_MTU } from './board.js';
+
+const PAGE = fs.readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+export const DEFAULT_MTU = 247;
+const MAX_BODY = 64 * 1024;
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export interface SimServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function serve(board: Board, port = 8080, host = '127.0.0.1'): Promise<SimServer> {
+  const events = new Set<http.ServerResponse>();
+  const broadcast = (type: string, data: unknown) => {
+    for (const res of events) res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  board.on('frame', (frame) => broadcast('frame', { frame }));
+  board.on('log', (entry) => broadcast('log', entry));
+  board.on('power', (on) => broadcast('power', { on }));
+
+  const server = http.createServer((req, res) => {
+    route(board, req, res, events).catch((err) => {
+      const status = err instanceof HttpError ? err.status : err instanceof BoardOffError ? 409 : 500;
+      sendJson(res, status, { error: (err as Error).message });
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MTU });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/link') return refuse(socket, 404, 'no WebSocket endpoint here: use /link');
+    const mtu = url.searchParams.has('mtu') ? Number(url.searchParams.get('mtu')) : DEFAULT_MTU;
+    if (!Number.isInteger(mtu) || mtu < MIN_MTU || mtu > MAX_MTU) return refuse(socket, 400, `mtu must be a whole number from ${MIN_MTU} to ${MAX_MTU}`);
+    wss.handleUpgrade(req, socket, head, (ws) => attachLink(board, ws, mtu));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${actual}`,
+    port: actual,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of events) res.end();
+        for (const ws of wss.clients) ws.terminate();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function attachLink(board: Board, ws: WebSocket, mtu: number): void {
+  // Listen before anything is awaited: an app may write the moment the socket opens, and every packet must
+  // reach the firmware after the connect and in the order it was written.
+  let open = true;
+  let queue: Promise<void> = board
+    .linkOpen({ send: (p) => ws.send(p), close: (code, reason) => ws.close(code, reason) }, mtu)
+    .catch((err) => {
+      open = false;
+      ws.close(1013, (err as Error).message);
+    });
+  ws.on('message', (data, isBinary) => {
+    queue = queue.then(async () => {
+      if (!open) return;
+      if (!isBinary) {
+        // A GATT read of the INFO characteristic, modelled as the text message "read:info".
+        if (data.toString() === 'read:info') ws.send(`info:${Buffer.from(board.linkInfo).toString('hex')}`);
+        else ws.send('error:unknown text request; binary messages are RX writes, "read:info" reads INFO');
+        return;
+      }
+      await board.linkReceive(new Uint8Array(data as Buffer));
+    }).catch((err) => ws.close(1011, String((err as Error).message).slice(0, 120)));
+  });
+  ws.on('close', () => {
+    queue = queue.then(() => (open ? board.linkClose() : undefined));
+  });
+}
+
+function refuse(socket: import('node:stream').Duplex, status: number, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${message}\n`);
+}
+
+async function route(board: Board, req: http.IncomingMessage, res: http.ServerResponse, events: Set<http.ServerResponse>): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  const path = url.pathname;
+  const is = (m: string, p: string) => method === m && path === p;
+
+  if (is('GET', '/')) return send(res, 200, 'text/html; charset=utf-8', PAGE);
+  if (is('GET', '/api/screen')) return sendJson(res, 200, await board.screen());
+  if (is('GET', '/api/screen.png')) return send(res, 200, 'image/png', board.hw.canvas.png());
+  if (is('GET', '/api/flash')) return send(res, 200, 'application/octet-stream', Buffer.from(board.hw.flash.bytes));
+  if (is('GET', '/api/link-log')) return sendJson(res, 200, board.linkLog);
+  if (is('GET', '/api/log')) return sendJson(res, 200, board.log);
+  if (is('GET', '/api/events')) {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(`event: hello\ndata: ${JSON.stringify({ engine: board.engine, on: board.isOn })}\n\n`);
+    events.add(res);
+    req.on('close', () => events.delete(res));
+    return;
+  }
+  const button = /^\/api\/buttons\/([^/]+)$/.exec(path);
+  if (button && method === 'POST') {
+    const id = button[1];
+    if (id !== 'a' && id !== 'b' && id !== 'c') throw new HttpError(404, `no button "${id}": the board has a, b and c`);
+    const body = await readJson(req);
+    if (body.long !== undefined && typeof body.long !== 'boolean') throw new HttpError(400, '"long" must be true or false');
+    await board.press(id, body.long === true);
+    return sendJson(res, 200, await board.screen());
+  }
+  if (is('POST', '/api/power-cut')) {
+    const body = await readJson(req);
+    const n = body.afterOps ?? 0;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new HttpError(400, '"afterOps" must be a whole number >= 0 (0 cuts power now)');
+    await board.powerCut(n);
+    return sendJson(res, 200, { armed: n > 0, afterOps: n, on: board.isOn });
+  }
+  if (is('POST', '/api/reboot')) {
+    await readJson(req);
+    await board.reboot();
+    return sendJson(res, 200, await board.screen());
+  }
+  if (path.startsWith('/api/')) {
+    const known = ['/api/screen', '/api/screen.png', '/api/flash', '/api/link-log', '/api/log', '/api/events', '/api/power-cut', '/api/reboot'];
+    if (known.includes(path) || button) throw new HttpError(405, `${method} is not allowed on ${path}`);
+  }
+  throw new HttpError(404, `nothing at ${method} ${path}; see the README's control API`);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, `request body over ${MAX_BODY} bytes`);
+    chunks.push(c as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'the request body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'the request body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json', JSON.stringify(value));
+}

@@ -1,0 +1,95 @@
+/**
+ * The ports: every piece of hardware reaches the portable core only through these interfaces.
+ * `drivers/` implements them on Moddable, `hosts/sim` implements them in the Node board simulator.
+ * Nothing in `modules/` may import Node, Moddable or DOM APIs (tests/host/module-hygiene.test.ts checks).
+ */
+
+/** Raw hardware random bytes. Never used directly for secrets: wrap it in `HealthTestedEntropy`. */
+export interface EntropyPort {
+  /** Fill `target` with random bytes; return how many bytes were filled (fewer = the source ran short). */
+  fill(target: Uint8Array): number;
+}
+
+/**
+ * A raw NOR flash region. Erase sets a whole sector to 0xFF; a write can only clear bits (1 -> 0).
+ * Offsets are relative to the start of the region. Errors (out of range, power loss) throw.
+ */
+export interface FlashPort {
+  readonly size: number;
+  readonly sectorSize: number;
+  read(offset: number, length: number): Uint8Array;
+  write(offset: number, data: Uint8Array): void;
+  eraseSector(sector: number): void;
+}
+
+/** 0xRRGGBB */
+export type Color = number;
+
+/**
+ * A 2D surface in device pixels. Text is drawn with the shared bitmap font of `modules/ui/font.ts`, so every
+ * host lays out identical pixels; measuring text is therefore a pure function there, not a port call.
+ */
+export interface CanvasPort {
+  readonly width: number;
+  readonly height: number;
+  /** start a frame; nothing is guaranteed visible until `end()` */
+  begin(): void;
+  fillRect(x: number, y: number, w: number, h: number, color: Color): void;
+  /** draw ASCII text in the shared font, top-left at (x, y), each font pixel `scale` x `scale` device pixels */
+  drawText(text: string, x: number, y: number, color: Color, scale: number): void;
+  /** draw a 1-bit bitmap (rows of ceil(w/8) bytes, MSB = leftmost); set bits in `color`, clear bits untouched */
+  drawBitmap(bits: Uint8Array, x: number, y: number, w: number, h: number, color: Color, scale: number): void;
+  end(): void;
+}
+
+export type ButtonId = 'a' | 'b' | 'c';
+
+export interface ButtonEvent {
+  button: ButtonId;
+  long: boolean;
+}
+
+/** The board's three buttons (physical on the Fire, touch zones on Core2/CoreS3, clicks in the simulator). */
+export interface ButtonsPort {
+  listen(onPress: (event: ButtonEvent) => void): void;
+}
+
+/** Monotonic time and a periodic tick, so `modules/` never touches timers itself. */
+export interface ClockPort {
+  /** milliseconds since boot, monotonic */
+  now(): number;
+  /** call `onTick` about every `intervalMs` (the host decides the exact cadence) */
+  tick(intervalMs: number, onTick: () => void): void;
+}
+
+export interface LinkHandlers {
+  connected(mtu: number): void;
+  disconnected(): void;
+  mtuChanged(mtu: number): void;
+  /** one ATT write to the RX characteristic */
+  received(packet: Uint8Array): void;
+}
+
+/** GATT-like link: one service, packets in on RX, notifications out on TX, INFO readable. */
+export interface LinkPort {
+  listen(handlers: LinkHandlers): void;
+  /** notify one packet (at most mtu - 3 bytes) on TX */
+  notify(packet: Uint8Array): void;
+  /** the bytes the INFO characteristic returns to a read (nothing secret) */
+  setInfo(info: Uint8Array): void;
+}
+
+/** Where the firmware writes its diagnostics. Never give it a secret. */
+export interface LogPort {
+  log(message: string): void;
+}
+
+export interface Ports {
+  entropy: EntropyPort;
+  flash: FlashPort;
+  canvas: CanvasPort;
+  buttons: ButtonsPort;
+  clock: ClockPort;
+  link: LinkPort;
+  log: LogPort;
+}

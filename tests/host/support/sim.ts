@@ -1,0 +1,39 @@
+/** Starts a board simulator (firmware on XS unless told otherwise) on a free loopback port with a temp flash. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Board, type BoardOptions } from '../../../hosts/sim/board.js';
+import { serve, type SimServer } from '../../../hosts/sim/server.js';
+
+export interface RunningSim {
+  board: Board;
+  server: SimServer;
+  url: string;
+  flashFile: string;
+  api<T = any>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+export async function startSim(options: BoardOptions = {}): Promise<RunningSim> {
+  const flashFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'latch-sim-')), 'flash.bin');
+  const board = new Board({ engine: 'xs', flash: { file: flashFile }, ...options });
+  await board.start();
+  const server = await serve(board, 0);
+  return {
+    board, server, url: server.url, flashFile,
+    async api(method, route, body) {
+      const res = await fetch(server.url + route, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const type = res.headers.get('content-type') ?? '';
+      const payload = type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer());
+      return { status: res.status, body: payload as any };
+    },
+    async stop() {
+      await server.close();
+      await board.stop();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/** In-memory ports for portable tests: no Node, no Moddable, runs on both engines. */
+import type { ButtonEvent, CanvasPort, EntropyPort, FlashPort, LinkHandlers, Ports } from '../../../modules/ports.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+
+export function counterEntropy(seed = 0): EntropyPort {
+  let counter = 0, pool = new Uint8Array(0), at = 0;
+  return {
+    fill(target) {
+      for (let i = 0; i < target.length; i++) {
+        if (at >= pool.length) { pool = sha256(Uint8Array.of(seed, counter >> 16, counter >> 8, counter++ & 255)); at = 0; }
+        target[i] = pool[at++];
+      }
+      return target.length;
+    },
+  };
+}
+
+export function memoryFlash(size = 16384, sectorSize = 4096): FlashPort & { bytes: Uint8Array } {
+  const bytes = new Uint8Array(size).fill(0xff);
+  return {
+    size, sectorSize, bytes,
+    read: (o, n) => bytes.slice(o, o + n),
+    write: (o, d) => { for (let i = 0; i < d.length; i++) bytes[o + i] &= d[i]; },
+    eraseSector: (s) => void bytes.fill(0xff, s * sectorSize, (s + 1) * sectorSize),
+  };
+}
+
+export type DrawCall = [string, ...unknown[]];
+
+export function recordingCanvas(width = 320, height = 240): CanvasPort & { frames: DrawCall[][] } {
+  let current: DrawCall[] = [];
+  const frames: DrawCall[][] = [];
+  return {
+    width, height, frames,
+    begin: () => { current = []; },
+    fillRect: (...a) => void current.push(['rect', ...a]),
+    drawText: (...a) => void current.push(['text', ...a]),
+    drawBitmap: (...a) => void current.push(['bitmap', ...a]),
+    end: () => void frames.push(current),
+  };
+}
+
+export interface FakeBoard {
+  ports: Ports;
+  canvas: ReturnType<typeof recordingCanvas>;
+  flash: ReturnType<typeof memoryFlash>;
+  logs: string[];
+  notified: Uint8Array[];
+  info: () => Uint8Array;
+  press(e: ButtonEvent): void;
+  link(): LinkHandlers;
+  tick(): void;
+  advance(ms: number): void;
+}
+
+export function fakeBoard(entropy: EntropyPort = counterEntropy()): FakeBoard {
+  let press: ((e: ButtonEvent) => void) | undefined;
+  let link: LinkHandlers | undefined;
+  let tick: (() => void) | undefined;
+  let now = 0;
+  let info = new Uint8Array(0);
+  const logs: string[] = [];
+  const notified: Uint8Array[] = [];
+  const canvas = recordingCanvas();
+  const flash = memoryFlash();
+  return {
+    canvas, flash, logs, notified,
+    ports: {
+      entropy, flash, canvas,
+      buttons: { listen: (fn) => { press = fn; } },
+      clock: { now: () => now, tick: (_ms, fn) => { tick = fn; } },
+      link: { listen: (h) => { link = h; }, notify: (p) => void notified.push(p.slice()), setInfo: (i) => { info = i.slice(); } },
+      log: { log: (m) => void logs.push(m) },
+    },
+    info: () => info,
+    press: (e) => press!(e),
+    link: () => link!,
+    tick: () => tick!(),
+    advance: (ms) => { now += ms; },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * `npm test`: every suite on Node (ava), then every portable suite (tests/portable) on XS.
+ * The last three lines are the counts:  node: N passed, F failed / xs: N passed, F failed / N passed, F failed
+ */
+import { spawn } from 'node:child_process';
+import { runAll } from './xs/run-xs.js';
+
+async function runAva(): Promise<{ passed: number; failed: number; skipped: number }> {
+  // ava's TAP reporter ends with "# pass N", "# fail N", "# skip N"; we echo everything it prints.
+  const child = spawn(process.execPath, ['node_modules/ava/entrypoints/cli.mjs', '--tap'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d; process.stdout.write(d); });
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  const count = (k: string) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(out)?.[1] ?? 0);
+  const passed = count('pass'), failed = count('fail'), skipped = count('skip');
+  // ava exits non-zero on crashes, unhandled rejections and timeouts too: count that as a failure.
+  return { passed, failed: failed || (code !== 0 ? 1 : 0), skipped };
+}
+
+const node = await runAva();
+process.stdout.write('\nXS engine (tests/portable on xsnap):\n');
+const xs = await runAll(undefined, (r) => {
+  if (r.status === 'failed') process.stdout.write(`  ✘ [xs] ${r.file} › ${r.title}\n      ${(r.error ?? '').split('\n').slice(0, 10).join('\n      ')}\n`);
+  else process.stdout.write(`  ${r.status === 'passed' ? '✔' : '-'} [xs] ${r.file} › ${r.title}\n`);
+});
+const xsPassed = xs.filter((r) => r.status === 'passed').length;
+const xsFailed = xs.filter((r) => r.status === 'failed').length;
+const skipped = node.skipped + xs.filter((r) => r.status === 'skipped').length;
+if (skipped) process.stdout.write(`\n(${skipped} skipped; see the messages above)\n`);
+process.stdout.write(`\nnode: ${node.passed} passed, ${node.failed} failed\n`);
+process.stdout.write(`xs: ${xsPassed} passed, ${xsFailed} failed\n`);
+process.stdout.write(`${node.passed + xsPassed} passed, ${node.failed + xsFailed} failed\n`);
+process.exit(node.failed + xsFailed > 0 ? 1 : 0);
