@@ -1,61 +1,24 @@
 /**
- * A file-backed NOR flash image that behaves like the ESP32's SPI flash region the vault lives in:
- * erase sets a whole sector to 0xFF, a write can only clear bits, and power can be cut at the N-th write or
- * erase from now. The cut operation is torn (a random prefix of it lands, the byte at the tear gets a random
- * subset of its cleared bits), the image is persisted, and every later operation fails until power comes back.
- *
- * Writing a 1 over a 0 is a firmware bug (real NOR would silently AND it); the image refuses it loudly.
+ * The board simulator's flash: the NOR model of nor-flash.ts, persisted to a file after every write and
+ * erase (torn ones included), so a power cut or a killed simulator leaves exactly what real flash would.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FlashPort } from '../../modules/ports.js';
+import { NorFlash, type NorFlashOptions } from './nor-flash.js';
 
-export class PowerCutError extends Error {
-  constructor(message = 'power cut') {
-    super(message);
-    this.name = 'PowerCutError';
-  }
-}
+export { DEFAULT_FLASH_SIZE, DEFAULT_SECTOR_SIZE, NorViolationError, PowerCutError } from './nor-flash.js';
 
-export class NorViolationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NorViolationError';
-  }
-}
-
-export interface FlashImageOptions {
+export interface FlashImageOptions extends NorFlashOptions {
   /** image file; omitted = memory only */
   file?: string;
-  size?: number;
-  sectorSize?: number;
-  /** randomness for tearing; deterministic campaigns pass a seeded generator */
-  random?: () => number;
 }
 
-export const DEFAULT_FLASH_SIZE = 64 * 1024;
-export const DEFAULT_SECTOR_SIZE = 4096;
-
-export class FlashImage implements FlashPort {
-  readonly size: number;
-  readonly sectorSize: number;
-  readonly bytes: Uint8Array;
+export class FlashImage extends NorFlash {
   private readonly file: string | undefined;
-  private readonly random: () => number;
-  private cutAfter: number | undefined;
-  private powered = true;
-  /** writes and erases since creation, for the faults campaign and the bench */
-  operations = 0;
 
   constructor(options: FlashImageOptions = {}) {
-    this.size = options.size ?? DEFAULT_FLASH_SIZE;
-    this.sectorSize = options.sectorSize ?? DEFAULT_SECTOR_SIZE;
-    if (this.size % this.sectorSize !== 0 || this.size < 2 * this.sectorSize) {
-      throw new Error(`flash size ${this.size} must be a multiple of the sector size ${this.sectorSize}, at least 2 sectors`);
-    }
-    this.random = options.random ?? Math.random;
+    super(options);
     this.file = options.file;
-    this.bytes = new Uint8Array(this.size).fill(0xff);
     if (this.file && fs.existsSync(this.file)) {
       const existing = fs.readFileSync(this.file);
       if (existing.length !== this.size) {
@@ -64,105 +27,17 @@ export class FlashImage implements FlashPort {
       this.bytes.set(existing);
     } else if (this.file) {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      this.persist();
+      fs.writeFileSync(this.file, this.bytes);
     }
   }
 
-  get isPowered(): boolean {
-    return this.powered;
-  }
-
-  /** Cut power at the `afterOps`-th write or erase from now (1 = the next one); 0 cuts right away. */
-  armPowerCut(afterOps: number): void {
-    if (!Number.isInteger(afterOps) || afterOps < 0) throw new Error('afterOps must be a whole number >= 0');
-    if (afterOps === 0) {
-      this.cutAfter = undefined;
-      this.powered = false;
-    } else this.cutAfter = afterOps;
-  }
-
-  disarmPowerCut(): void {
-    this.cutAfter = undefined;
-  }
-
-  get pendingCut(): number | undefined {
-    return this.cutAfter;
-  }
-
-  powerOn(): void {
-    this.powered = true;
-  }
-
-  read(offset: number, length: number): Uint8Array {
-    this.check(offset, length);
-    return this.bytes.slice(offset, offset + length);
-  }
-
-  write(offset: number, data: Uint8Array): void {
-    this.check(offset, data.length);
-    for (let i = 0; i < data.length; i++) {
-      if ((data[i] & ~this.bytes[offset + i] & 0xff) !== 0) {
-        throw new NorViolationError(
-          `NOR violation: writing 0x${hex(data[i])} over 0x${hex(this.bytes[offset + i])} at offset 0x${(offset + i).toString(16)} would set bits; erase the sector first`,
-        );
-      }
-    }
-    if (this.tearNow()) {
-      const landed = Math.floor(this.random() * data.length);
-      for (let i = 0; i < landed; i++) this.bytes[offset + i] &= data[i];
-      if (landed < data.length) this.bytes[offset + landed] &= data[landed] | Math.floor(this.random() * 256);
-      this.cut(`power cut during a ${data.length}-byte write at 0x${offset.toString(16)}`);
-    }
-    for (let i = 0; i < data.length; i++) this.bytes[offset + i] &= data[i];
-    this.persist(offset, data.length);
-  }
-
-  eraseSector(sector: number): void {
-    if (!Number.isInteger(sector) || sector < 0 || sector >= this.size / this.sectorSize) {
-      throw new RangeError(`sector ${sector} is outside the flash region (0..${this.size / this.sectorSize - 1})`);
-    }
-    this.check(sector * this.sectorSize, 0);
-    const start = sector * this.sectorSize;
-    if (this.tearNow()) {
-      this.bytes.fill(0xff, start, start + Math.floor(this.random() * this.sectorSize));
-      this.cut(`power cut during the erase of sector ${sector}`);
-    }
-    this.bytes.fill(0xff, start, start + this.sectorSize);
-    this.persist(start, this.sectorSize);
-  }
-
-  private check(offset: number, length: number): void {
-    if (!this.powered) throw new PowerCutError('flash has no power (the board is off)');
-    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > this.size) {
-      throw new RangeError(`flash access at ${offset}+${length} is outside the ${this.size}-byte region`);
-    }
-  }
-
-  private tearNow(): boolean {
-    this.operations++;
-    if (this.cutAfter === undefined) return false;
-    this.cutAfter--;
-    return this.cutAfter === 0;
-  }
-
-  private cut(what: string): never {
-    this.cutAfter = undefined;
-    this.powered = false;
-    this.persist();
-    throw new PowerCutError(what);
-  }
-
-  private persist(offset = 0, length = this.size): void {
+  protected override changed(offset: number, length: number): void {
     if (!this.file) return;
-    const fd = fs.openSync(this.file, fs.existsSync(this.file) ? 'r+' : 'w');
+    const fd = fs.openSync(this.file, 'r+');
     try {
       fs.writeSync(fd, this.bytes, offset, length, offset);
     } finally {
       fs.closeSync(fd);
     }
   }
-}
-
-function hex(b: number): string {
-  return b.toString(16).padStart(2, '0');
 }
