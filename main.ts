@@ -9,12 +9,21 @@ import { PocoCanvas } from "./drivers/canvas-poco.js";
 import { BoardButtons } from "./drivers/buttons.js";
 import { BoardClock } from "./drivers/clock.js";
 import { traceLog } from "./drivers/log.js";
-import config from "mc/config";
 
-/** Per-platform drivers come from the manifest: "latch/flash" and "latch/link" differ on ESP32 and the simulator. */
-import { makeFlash, makeLink, PLATFORM } from "latch/platform";
+/** Per-platform drivers: manifest.json maps "drivers/platform" to platform-esp32.ts or platform-sim.ts. */
+import { makeFlash, makeLink, PLATFORM } from "./drivers/platform.js";
 
 export default function main(): void {
+  try {
+    boot();
+  } catch (err) {
+    // Without xsbug a release build only shows a red screen: say why on the console first.
+    trace(`latch: boot failed: ${(err as Error)?.stack ?? err}\n`);
+    throw err;
+  }
+}
+
+function boot(): void {
   const flash: FlashPort = makeFlash();
   const link: LinkPort = makeLink();
   const device = new Device(
@@ -27,7 +36,7 @@ export default function main(): void {
       link,
       log: traceLog,
     },
-    { platform: `${PLATFORM}${(config as any).screen ? "" : " (no screen)"}` },
+    { platform: PLATFORM },
   );
   device.boot();
 }

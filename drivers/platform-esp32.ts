@@ -1,4 +1,4 @@
-/** ESP32 boards: the vault on the `latch` flash partition, the link over BLE. Mapped as "latch/platform". */
+/** ESP32 boards: the vault on the `latch` flash partition, the link over BLE. Mapped as "drivers/platform". */
 import { PartitionFlash } from "./flash-partition.js";
 import { BleLink } from "./link-ble.js";
 

@@ -1,4 +1,4 @@
-/** Moddable desktop simulator: the vault in a file under /tmp, no BLE. Mapped as "latch/platform". */
+/** Moddable desktop simulator: the vault in a file under /tmp, no BLE. Mapped as "drivers/platform". */
 import { FileFlash } from "./flash-file.js";
 import { NoLink } from "./link-none.js";
 

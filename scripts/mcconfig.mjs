@@ -28,13 +28,19 @@ Then run this command again. The Node board simulator (npm start) needs none of 
 const args = target === 'sim'
   ? ['-d', '-m', '-p', platforms.sim, '-t', 'build'] // -t build: do not launch (the makefile would kill every running mcsim)
   : ['-d', '-m', '-p', platforms.esp32];
+const repo = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
 const mcconfig = path.join(moddable, 'build/bin/lin/release/mcconfig');
-const run = spawnSync(existsSync(mcconfig) ? mcconfig : 'mcconfig', [...args, ...process.argv.slice(3)], { stdio: 'inherit', cwd: path.dirname(new URL(import.meta.url).pathname) + '/..' });
+// mcconfig compiles our .ts files with the `tsc` it finds on PATH: put the project's TypeScript first.
+const env = { ...process.env, PATH: [path.join(repo, 'node_modules/.bin'), path.join(moddable, 'build/bin/lin/release'), process.env.PATH].join(path.delimiter) };
+const run = spawnSync(existsSync(mcconfig) ? mcconfig : 'mcconfig', [...args, ...process.argv.slice(3)], { stdio: 'inherit', cwd: repo, env });
 if (run.error) {
   console.error(`could not run mcconfig: ${run.error.message}. Is $MODDABLE/build/bin/lin/release on PATH?`);
   process.exit(1);
 }
 if (target === 'sim' && run.status === 0) {
-  console.log(`\nBuilt. Run it with:  mcsim $MODDABLE/build/simulators <the mc.so path printed above>`);
+  console.log(`\nBuilt: $MODDABLE/build/bin/lin/m5stack/debug/main/mc.so. Run it with the console debugger (trace() output, no GUI debugger needed):
+  cd $MODDABLE/tools/xsbug-log && npm install   # once
+  node xsbug-log $MODDABLE/build/bin/lin/release/mcsim $MODDABLE/build/simulators $MODDABLE/build/bin/lin/m5stack/debug/main/mc.so
+or start xsbug first and run  mcsim $MODDABLE/build/simulators <that mc.so>.`);
 }
 process.exit(run.status ?? 1);
