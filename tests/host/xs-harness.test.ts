@@ -14,4 +14,6 @@ test('the XS runner reports passes, failures and skips as they are', async (t) =
   t.is(by['fails when the promise rejects'].status, 'failed');
   t.regex(by['fails when the promise rejects'].error!, /async boom/);
   t.is(by['is skipped'].status, 'skipped');
+  t.is(by['like passes on a partial match'].status, 'passed');
+  t.is(by['like fails on a mismatch'].status, 'failed');
 });

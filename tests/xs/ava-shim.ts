@@ -71,6 +71,17 @@ class Assertions {
   not(a: unknown, b: unknown, msg?: string) { this.ok(!Object.is(a, b), msg ?? `expected a value other than ${fmt(b)}`); }
   deepEqual(a: unknown, b: unknown, msg?: string) { this.ok(deepEqual(a, b), msg ?? `not deep-equal:\n  got      ${fmt(a)}\n  expected ${fmt(b)}`); }
   notDeepEqual(a: unknown, b: unknown, msg?: string) { this.ok(!deepEqual(a, b), msg ?? `expected values to differ: ${fmt(a)}`); }
+  /** ava's t.like: every property in `selector` deep-equals the one in `actual` (recursing into plain objects). */
+  like(actual: unknown, selector: Record<string, unknown>, msg?: string) {
+    const matches = (a: any, sel: any): boolean =>
+      Object.keys(sel).every((k) => {
+        const v = sel[k];
+        return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
+          ? a !== null && typeof a === 'object' && matches(a[k], v)
+          : deepEqual(a?.[k], v);
+      });
+    this.ok(actual !== null && typeof actual === 'object' && matches(actual, selector), msg ?? `${fmt(actual)} is not like ${fmt(selector)}`);
+  }
   true(v: unknown, msg?: string) { this.ok(v === true, msg ?? `expected true, got ${fmt(v)}`); }
   false(v: unknown, msg?: string) { this.ok(v === false, msg ?? `expected false, got ${fmt(v)}`); }
   truthy(v: unknown, msg?: string) { this.ok(!!v, msg ?? `expected a truthy value, got ${fmt(v)}`); }
