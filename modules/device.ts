@@ -4,20 +4,26 @@
  */
 import type { ButtonEvent, Ports } from './ports.js';
 import { HealthTestedEntropy, EntropyHealthError } from './entropy/health.js';
+import { LatchError } from './errors.js';
+import { RecordLog } from './storage/record-log.js';
+import { Vault, type VaultOptions } from './vault/vault.js';
 import { render } from './ui/render.js';
-import { describe, type Screen, type ScreenDescription } from './ui/screen.js';
-import { aboutScreen, blankScreen, rngFaultScreen } from './ui/screens.js';
+import { describe, line, type Screen, type ScreenDescription } from './ui/screen.js';
+import { aboutScreen, rngFaultScreen, storageFaultScreen } from './ui/screens.js';
+import { message, type Activity, type AppContext } from './app/activity.js';
+import { blankHome, lockedHome, unlockedHome } from './app/home.js';
 
-export const FIRMWARE_VERSION = '0.1.0';
+export const FIRMWARE_VERSION = '0.2.0';
 /** Version of the link protocol, readable from the INFO characteristic. */
 export const PROTOCOL_VERSION = 1;
 
-/** Design section 4. Only `blank` and `fault` exist until the vault lands. */
+/** Design section 4; `fault` means a hardware check failed and nothing secret can be made or used. */
 export type DeviceState = 'blank' | 'bound' | 'locked' | 'unlocked' | 'fault';
 
 export interface DeviceOptions {
-  /** shown on the About screen, e.g. "esp32/m5stack_fire" or "node-sim (xs)" */
+  /** shown on the About screen, e.g. "esp32" or "node-sim (xs)" */
   platform: string;
+  vault?: VaultOptions;
 }
 
 interface LinkStatus {
@@ -28,21 +34,38 @@ interface LinkStatus {
 
 export class Device {
   readonly entropy: HealthTestedEntropy;
-  private current: Screen = blankScreen();
-  private deviceState: DeviceState = 'blank';
+  readonly vault: Vault;
+  private activity: Activity;
+  private fault: Screen | undefined;
   private readonly link: LinkStatus = { connected: false, mtu: 23, packetsIn: 0 };
   private booted = false;
+  private readonly ctx: AppContext;
 
   constructor(private readonly ports: Ports, private readonly options: DeviceOptions) {
     this.entropy = new HealthTestedEntropy(ports.entropy);
+    this.vault = new Vault(new RecordLog(ports.flash), this.entropy, ports.clock, options.vault);
+    this.ctx = {
+      vault: this.vault,
+      entropy: this.entropy,
+      log: ports.log,
+      now: () => ports.clock.now(),
+      go: (next) => this.go(next),
+      refresh: () => this.draw(),
+      home: () => this.go(this.homeActivity()),
+      about: (back) => this.go(this.aboutActivity(back)),
+      forgetBonds: () => ports.link.forgetBonds?.(),
+    };
+    this.activity = blankHome(this.ctx);
   }
 
   get state(): DeviceState {
-    return this.deviceState;
+    if (this.fault) return 'fault';
+    if (!this.vault.hasWallet) return 'blank';
+    return this.vault.isUnlocked ? 'unlocked' : 'locked';
   }
 
   get screen(): ScreenDescription {
-    return describe(this.current);
+    return describe(this.fault ?? this.activity.screen());
   }
 
   boot(): void {
@@ -60,47 +83,94 @@ export class Device {
     clock.tick(100, () => this.tick());
     try {
       this.entropy.startup();
-      this.deviceState = 'blank';
-      this.show(blankScreen());
     } catch (err) {
       if (!(err instanceof EntropyHealthError)) throw err;
       log.log(`RNG start-up test failed: ${err.message}`);
-      this.deviceState = 'fault';
-      this.show(rngFaultScreen(err.message));
+      return this.showFault(rngFaultScreen(err.message));
     }
+    let report;
+    try {
+      report = this.vault.open();
+    } catch (err) {
+      if (!(err instanceof LatchError)) throw err;
+      log.log(`storage failed to open: ${err.message}`);
+      return this.showFault(storageFaultScreen(err.message));
+    }
+    log.log(`vault: ${report.mount.liveRecords} records, ${report.mount.tornRecords} torn, state ${this.state}`);
     this.publishInfo();
+    if (report.wiped) {
+      this.ports.link.forgetBonds?.();
+      const why = report.wiped === 'too-many-pins'
+        ? 'The PIN failure limit was reached: the device erased itself.'
+        : 'A factory reset was interrupted by power loss; it has now finished.';
+      return this.go(message(this.ctx, 'wiped', 'Device erased', [line(why)], () => this.ctx.home()));
+    }
+    this.ctx.home();
   }
 
   /** A button press from the Buttons port. Buttons without a label on the current screen do nothing. */
   press(e: ButtonEvent): void {
-    const screen = this.current;
-    if (!screen.buttons[e.button]) return;
-    this.ports.log.log(`button ${e.button}${e.long ? ' (long)' : ''} on ${screen.id}`);
-    if (screen.id === 'blank' && e.button === 'b') this.show(aboutScreen(this.aboutFacts()));
-    else if (screen.id === 'about' && e.button === 'b') this.show(blankScreen());
+    if (this.fault) return;
+    if (!this.activity.screen().buttons[e.button]) return;
+    this.ports.log.log(`button ${e.button}${e.long ? ' (long)' : ''} on ${this.activity.screen().id}`);
+    try {
+      this.activity.press(e);
+    } catch (err) {
+      if (!(err instanceof LatchError)) throw err;
+      // A storage or health failure in the middle of a flow: say so, lose nothing, go home.
+      this.ports.log.log(`${err.code}: ${err.message}`);
+      this.go(message(this.ctx, 'error', 'Something failed', [line(err.message)], () => this.ctx.home()));
+    }
+    this.publishInfo();
   }
 
   private tick(): void {
-    // Periodic work (reassembly time-outs, PIN delays) hooks in here.
+    if (this.activity.tick?.()) this.draw();
   }
 
-  private show(screen: Screen): void {
-    this.current = screen;
-    render(this.ports.canvas, screen);
+  private go(next: Activity): void {
+    if (next !== this.activity) this.activity.leave?.();
+    this.activity = next;
+    this.draw();
+  }
+
+  private draw(): void {
+    render(this.ports.canvas, this.fault ?? this.activity.screen());
+  }
+
+  private showFault(screen: Screen): void {
+    this.fault = screen;
+    this.publishInfo();
+    this.draw();
+  }
+
+  private homeActivity(): Activity {
+    if (!this.vault.hasWallet) return blankHome(this.ctx);
+    return this.vault.isUnlocked ? unlockedHome(this.ctx) : lockedHome(this.ctx);
+  }
+
+  private aboutActivity(back: () => void): Activity {
+    return {
+      screen: () => aboutScreen(this.aboutFacts()),
+      press: (e) => { if (e.button === 'b') back(); },
+    };
   }
 
   private refreshAbout(): void {
-    if (this.current.id === 'about') this.show(aboutScreen(this.aboutFacts()));
+    if (this.activity.screen().id === 'about') this.draw();
   }
 
   private aboutFacts() {
     const { flash } = this.ports;
     const l = this.link;
+    const stats = this.vault.log.stats();
     return {
       version: FIRMWARE_VERSION,
       platform: this.options.platform,
       flashBytes: flash.size,
       sectorBytes: flash.sectorSize,
+      storage: `${stats.liveRecords} records, ${stats.freeSectors} free sectors`,
+      deviceId: this.vault.deviceId ?? 'made on first use',
       entropyBytesTested: this.entropy.bytesTested,
       rctCutoff: this.entropy.rctCutoff,
       aptCutoff: this.entropy.aptCutoff,
@@ -110,6 +180,6 @@ export class Device {
 
   /** INFO characteristic: [protocol version, flags]; flag bit 0 = blank. Nothing secret. */
   private publishInfo(): void {
-    this.ports.link.setInfo(Uint8Array.from([PROTOCOL_VERSION, this.deviceState === 'blank' ? 1 : 0]));
+    this.ports.link.setInfo(Uint8Array.from([PROTOCOL_VERSION, this.state === 'blank' ? 1 : 0]));
   }
 }

@@ -77,6 +77,8 @@ export interface LinkPort {
   notify(packet: Uint8Array): void;
   /** the bytes the INFO characteristic returns to a read (nothing secret) */
   setInfo(info: Uint8Array): void;
+  /** delete every BLE bond (factory reset); links without bonding omit it */
+  forgetBonds?(): void;
 }
 
 /** Where the firmware writes its diagnostics. Never give it a secret. */

@@ -29,6 +29,8 @@ export interface LinkLogEntry {
 
 export interface BoardOptions extends PeripheralOptions {
   engine?: Engine;
+  /** PBKDF2 iterations for new PIN records (QA speed); omitted = calibrated like a device */
+  pinIterations?: number;
   /** tick the firmware on a timer (the server); tests call `tick()` themselves */
   autoTick?: boolean;
 }
@@ -55,6 +57,7 @@ export class Board extends EventEmitter {
   private tickBusy = false;
   private readonly started = performance.now();
   private readonly autoTick: boolean;
+  private readonly pinIterations: number | undefined;
   readonly log: { t: number; message: string }[] = [];
   readonly linkLog: LinkLogEntry[] = [];
   private linkSeq = 0;
@@ -64,6 +67,7 @@ export class Board extends EventEmitter {
     super();
     this.engine = options.engine ?? 'xs';
     this.autoTick = options.autoTick ?? false;
+    this.pinIterations = options.pinIterations;
     this.hw = new Peripherals(options);
     this.hw.onLog = (m) => this.record(m);
     this.hw.onNotify = (p) => this.notify(p);
@@ -82,7 +86,7 @@ export class Board extends EventEmitter {
     this.runtime = this.engine === 'xs' ? new XsRuntime(this.hw, onPowerLost) : new NodeRuntime(this.hw, onPowerLost);
     this.powered = true;
     this.record(`power on (${this.engine})`);
-    await this.runtime.boot(`node-sim (${this.engine})`);
+    await this.runtime.boot(`node-sim (${this.engine})`, this.pinIterations);
     if (this.session && this.isOn) await this.runtime.connect(this.session.mtu);
     if (this.autoTick && !this.ticking) this.ticking = setInterval(() => void this.tick(), TICK_MS);
   }
@@ -116,6 +120,16 @@ export class Board extends EventEmitter {
     if (!this.isOn) return { ...OFF_SCREEN, state: 'off', frame: this.hw.canvas.frame };
     const { state, screen } = await this.runtime!.status();
     return { ...screen, state, frame: this.hw.canvas.frame };
+  }
+
+  /** Advance a manual clock (boards made with `manualClock`), then let the firmware tick. */
+  async advanceClock(ms: number): Promise<void> {
+    this.hw.clock.advance(ms);
+    await this.tick();
+  }
+
+  get manualClock(): boolean {
+    return this.hw.clock.manual;
   }
 
   /** Cut power at the N-th flash write or erase from now; 0 cuts it immediately. */

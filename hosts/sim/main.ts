@@ -13,6 +13,8 @@ const USAGE = `usage: npm start -- [options]
   --port N           HTTP and WebSocket port (default 8080; 0 picks a free one)
   --flash PATH       flash image file (default .latch/flash.bin)
   --flash-size N     bytes in the vault region, a multiple of 4096 (default ${DEFAULT_FLASH_SIZE})
+  --clock real|manual  manual: time stands still unless POST /api/clock {"advanceMs": N} moves it
+  --pin-iterations N PBKDF2 iterations for new PINs (default: calibrated to ~1 s, as on a device)
   -h, --help         this text`;
 
 function fail(message: string): never {
@@ -28,6 +30,8 @@ try {
       port: { type: 'string', default: '8080' },
       flash: { type: 'string', default: '.latch/flash.bin' },
       'flash-size': { type: 'string', default: String(DEFAULT_FLASH_SIZE) },
+      clock: { type: 'string', default: 'real' },
+      'pin-iterations': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -45,9 +49,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0 
 const flashSize = Number(args['flash-size']);
 if (!Number.isInteger(flashSize) || flashSize < 8192 || flashSize % 4096) fail('--flash-size must be a multiple of 4096, at least 8192');
 
+if (args.clock !== 'real' && args.clock !== 'manual') fail(`--clock must be real or manual, not "${args.clock}"`);
+const pinIterations = args['pin-iterations'] === undefined ? undefined : Number(args['pin-iterations']);
+if (pinIterations !== undefined && (!Number.isInteger(pinIterations) || pinIterations < 1)) fail('--pin-iterations must be a whole number >= 1');
+
 let board: Board;
 try {
-  board = new Board({ engine, autoTick: true, flash: { file: path.resolve(args.flash!), size: flashSize } });
+  board = new Board({ engine, autoTick: true, manualClock: args.clock === 'manual', pinIterations, flash: { file: path.resolve(args.flash!), size: flashSize } });
 } catch (err) {
   fail((err as Error).message);
 }

@@ -14,6 +14,9 @@ export class SimClock {
   now(): number {
     return this.manualNow ?? performance.now() - this.start;
   }
+  get manual(): boolean {
+    return this.manualNow !== undefined;
+  }
   advance(ms: number): void {
     if (this.manualNow === undefined) throw new Error('the clock is real-time; create the board with a manual clock to advance it');
     this.manualNow += ms;

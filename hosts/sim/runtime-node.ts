@@ -15,7 +15,7 @@ export class NodeRuntime implements FirmwareRuntime {
 
   constructor(private readonly hw: Peripherals, private readonly onPowerLost: () => void) {}
 
-  async boot(platform: string): Promise<void> {
+  async boot(platform: string, pinIterations?: number): Promise<void> {
     const hw = this.hw;
     this.device = new Device(
       {
@@ -27,7 +27,7 @@ export class NodeRuntime implements FirmwareRuntime {
         link: { listen: (h) => { this.link = h; }, notify: (p) => hw.onNotify(p.slice()), setInfo: (i) => { hw.info = i.slice(); } },
         log: { log: (m) => hw.onLog(m) },
       },
-      { platform },
+      { platform, vault: { pinIterations } },
     );
     this.guard(() => this.device!.boot());
   }

@@ -26,10 +26,11 @@ export class XsRuntime implements FirmwareRuntime {
     this.worker = new XsWorker({ name: 'latch-firmware', onQuery: (q) => this.answer(q), onPrint: (l) => hw.onLog(`[xs] ${l}`) });
   }
 
-  async boot(platform: string): Promise<void> {
+  async boot(platform: string, pinIterations?: number): Promise<void> {
     await this.worker.evaluate(await bundleForXs(GUEST_ENTRY));
     const config: BootConfig = {
       platform,
+      pinIterations,
       flashSize: this.hw.flash.size,
       sectorSize: this.hw.flash.sectorSize,
       width: this.hw.canvas.width,

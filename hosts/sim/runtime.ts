@@ -14,7 +14,7 @@ export interface FirmwareRuntime {
   readonly engine: Engine;
   /** false once power was cut under it; a dead runtime ignores everything */
   readonly alive: boolean;
-  boot(platform: string): Promise<void>;
+  boot(platform: string, pinIterations?: number): Promise<void>;
   press(e: ButtonEvent): Promise<void>;
   tick(): Promise<void>;
   connect(mtu: number): Promise<void>;

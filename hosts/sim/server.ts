@@ -133,13 +133,21 @@ async function route(board: Board, req: http.IncomingMessage, res: http.ServerRe
     await board.powerCut(n);
     return sendJson(res, 200, { armed: n > 0, afterOps: n, on: board.isOn });
   }
+  if (is('POST', '/api/clock')) {
+    const body = await readJson(req);
+    const ms = body.advanceMs;
+    if (!board.manualClock) throw new HttpError(409, 'the clock is real-time: start the simulator with --clock manual to advance it');
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new HttpError(400, '"advanceMs" must be a number of milliseconds >= 0');
+    await board.advanceClock(ms);
+    return sendJson(res, 200, { advancedMs: ms, now: board.hw.clock.now() });
+  }
   if (is('POST', '/api/reboot')) {
     await readJson(req);
     await board.reboot();
     return sendJson(res, 200, await board.screen());
   }
   if (path.startsWith('/api/')) {
-    const known = ['/api/screen', '/api/screen.png', '/api/flash', '/api/link-log', '/api/log', '/api/events', '/api/power-cut', '/api/reboot'];
+    const known = ['/api/screen', '/api/screen.png', '/api/flash', '/api/link-log', '/api/log', '/api/events', '/api/power-cut', '/api/reboot', '/api/clock'];
     if (known.includes(path) || button) throw new HttpError(405, `${method} is not allowed on ${path}`);
   }
   throw new HttpError(404, `nothing at ${method} ${path}; see the README's control API`);

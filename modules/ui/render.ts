@@ -14,6 +14,7 @@ export const THEME = {
   buttonFill: 0x2f2f2f,
   buttonText: 0xffffff,
   warning: 0xffb000,
+  dim: 0x9a9a9a,
   danger: 0xff4d4d,
 };
 

@@ -1,4 +1,4 @@
-/** The screens of the foundation: what a blank device shows, its About page, and a hardware fault. */
+/** Fixed screens: About and the hardware faults (the interactive ones live in modules/app). */
 import { line, type Screen } from './screen.js';
 import { THEME } from './render.js';
 
@@ -7,24 +7,12 @@ export interface AboutFacts {
   platform: string;
   flashBytes: number;
   sectorBytes: number;
+  storage: string;
+  deviceId: string;
   entropyBytesTested: number;
   rctCutoff: number;
   aptCutoff: number;
   link: string;
-}
-
-export function blankScreen(): Screen {
-  return {
-    id: 'blank',
-    title: 'Latch',
-    lines: [
-      line('Blank device', { size: 'large', align: 'center' }),
-      line(''),
-      line('No app is bound and no wallet exists.', { align: 'center' }),
-      line('Open the Latch app on your phone to bind it.', { align: 'center' }),
-    ],
-    buttons: { b: 'About' },
-  };
 }
 
 export function aboutScreen(f: AboutFacts): Screen {
@@ -34,7 +22,9 @@ export function aboutScreen(f: AboutFacts): Screen {
     lines: [
       line(`Latch firmware ${f.version}`),
       line(`Platform: ${f.platform}`),
+      line(`Device id: ${f.deviceId}`),
       line(`Vault flash: ${f.flashBytes / 1024} KiB, ${f.sectorBytes} B sectors`),
+      line(`  ${f.storage}`),
       line(`RNG health: ok, ${f.entropyBytesTested} bytes tested`),
       line(`  cutoffs: repetition ${f.rctCutoff}, proportion ${f.aptCutoff}`),
       line(`Link: ${f.link}`),
@@ -52,6 +42,20 @@ export function rngFaultScreen(reason: string): Screen {
       line(reason),
       line(''),
       line('No keys or codes can be made. Power the device off and on; if this screen comes back, the board is faulty.'),
+    ],
+    buttons: {},
+  };
+}
+
+export function storageFaultScreen(reason: string): Screen {
+  return {
+    id: 'storage-fault',
+    title: 'Storage fault',
+    lines: [
+      line('The secure storage could not be read.', { color: THEME.danger }),
+      line(reason),
+      line(''),
+      line('Nothing was changed. Power the device off and on; if this screen comes back, the flash may be failing.'),
     ],
     buttons: {},
   };

@@ -14,7 +14,7 @@ test.serial('GET /api/screen shows the blank-device screen', async (t) => {
   t.is(body.state, 'blank');
   t.is(body.title, 'Latch');
   t.true(body.lines.includes('Blank device'));
-  t.deepEqual(body.buttons, { a: null, b: 'About', c: null });
+  t.deepEqual(body.buttons, { a: 'Set up', b: 'About', c: null });
 });
 
 test.serial('button presses reach the firmware in XS and change the LCD', async (t) => {

@@ -8,7 +8,7 @@ test('boots blank, draws the blank screen and publishes INFO', (t) => {
   d.boot();
   t.is(d.state, 'blank');
   t.is(d.screen.id, 'blank');
-  t.deepEqual(d.screen.buttons, { a: null, b: 'About', c: null });
+  t.deepEqual(d.screen.buttons, { a: 'Set up', b: 'About', c: null });
   t.is(b.canvas.frames.length, 1);
   const texts = b.canvas.frames[0].filter((c) => c[0] === 'text').map((c) => c[1]);
   t.true(texts.includes('Blank device'));
@@ -20,8 +20,8 @@ test('B opens About and B goes back; unlabeled buttons do nothing', (t) => {
   const b = fakeBoard();
   const d = new Device(b.ports, { platform: 'test-board' });
   d.boot();
-  b.press({ button: 'a', long: false });
   b.press({ button: 'c', long: true });
+  b.press({ button: 'c', long: false });
   t.is(d.screen.id, 'blank');
   t.is(b.canvas.frames.length, 1, 'no redraw for a button without a label');
   b.press({ button: 'b', long: false });

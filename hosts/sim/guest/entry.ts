@@ -83,7 +83,7 @@ function handle(msg: Uint8Array): unknown {
   const op = msg[0];
   if (op === HostOp.boot) {
     const config = JSON.parse(decoder.decode(msg.subarray(1))) as BootConfig;
-    device = new Device(makePorts(config), { platform: config.platform });
+    device = new Device(makePorts(config), { platform: config.platform, vault: { pinIterations: config.pinIterations } });
     device.boot();
     return { state: device.state };
   }

@@ -33,6 +33,8 @@ export const Status = { ok: 0, error: 1 } as const;
 
 export interface BootConfig {
   platform: string;
+  /** PBKDF2 iterations for new PIN records; omitted = calibrated on the (simulated) device */
+  pinIterations?: number;
   flashSize: number;
   sectorSize: number;
   width: number;

@@ -1,0 +1,42 @@
+/**
+ * The device UI is a stack-less sequence of activities: each one owns the screen, turns button presses into
+ * actions and may tick (countdowns). Flows are closures that hand the next activity to `AppContext.go`.
+ */
+import type { HealthTestedEntropy } from '../entropy/health.js';
+import type { ButtonEvent, LogPort } from '../ports.js';
+import type { Screen } from '../ui/screen.js';
+import type { Vault } from '../vault/vault.js';
+
+export interface Activity {
+  screen(): Screen;
+  press(e: ButtonEvent): void;
+  /** called about every 100 ms; return true when the screen changed */
+  tick?(): boolean;
+  /** called when the activity is left: wipe whatever secret it holds */
+  leave?(): void;
+}
+
+export interface AppContext {
+  vault: Vault;
+  entropy: HealthTestedEntropy;
+  log: LogPort;
+  now(): number;
+  /** show `next` (leaving the current activity) */
+  go(next: Activity): void;
+  /** redraw the current activity */
+  refresh(): void;
+  /** the home screen for the current state */
+  home(): void;
+  /** the About screen, returning to `back` */
+  about(back: () => void): void;
+  /** forget every BLE bond (factory reset) */
+  forgetBonds(): void;
+}
+
+/** A screen with a message and one button that continues. */
+export function message(ctx: AppContext, id: string, title: string, lines: Screen['lines'], then: () => void, label = 'OK'): Activity {
+  return {
+    screen: () => ({ id, title, lines, buttons: { b: label } }),
+    press: (e) => { if (e.button === 'b') then(); },
+  };
+}
