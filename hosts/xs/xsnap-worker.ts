@@ -71,6 +71,12 @@ export class XsWorker {
     const fromXs = this.child.stdio[4] as Readable;
     fromXs.on('data', (chunk: Buffer) => this.onData(chunk));
     fromXs.on('end', () => this.finish('xsnap worker closed its channel'));
+    // Killing the worker (a simulated power cut) breaks these pipes mid-write: that ends the worker, no more.
+    const broken = (err: Error) => this.finish(`xsnap worker channel failed: ${err.message}`);
+    this.toXs.on('error', broken);
+    fromXs.on('error', broken);
+    this.child.stdout?.on('error', broken);
+    this.child.stderr?.on('error', broken);
     const print = opts.onPrint ?? ((line: string) => process.stdout.write(`[xs] ${line}\n`));
     let partial = '';
     const forward = (chunk: Buffer) => {
@@ -141,6 +147,7 @@ export class XsWorker {
   }
 
   private writeNetstring(payload: Buffer): void {
+    if (this.closed) return;
     this.toXs.write(Buffer.concat([Buffer.from(`${payload.length}:`), payload, Buffer.from(',')]));
   }
 

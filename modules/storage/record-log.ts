@@ -181,6 +181,13 @@ export class RecordLog {
     }
     this.active = this.newestSector();
     this.mounted = true;
+    // A garbage sector (torn erase or torn sector header) holds nothing live: erase it now, so an interrupted
+    // reset or compaction leaves no stale bytes behind.
+    for (let s = 0; s < this.sectorCount; s++) {
+      if (this.sectors[s].state !== 'garbage') continue;
+      this.flash.eraseSector(s);
+      this.sectors[s] = { state: 'erased', generation: 0, writeOffset: 0, sealed: false };
+    }
     for (const loc of stale) {
       this.retire(loc);
       report.retiredStale++;

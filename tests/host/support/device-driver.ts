@@ -1,0 +1,103 @@
+/**
+ * Drives a device through the board simulator's control API only (screen + buttons), as a QA bench does.
+ * It knows the on-screen conventions: the PIN wheel shows "[d]", the word wheel "[l]", lists mark the choice ">".
+ */
+export interface ScreenJson {
+  id: string;
+  title: string;
+  lines: string[];
+  buttons: { a: string | null; b: string | null; c: string | null };
+  state: string;
+}
+
+export class DeviceDriver {
+  constructor(readonly url: string) {}
+
+  async call(method: string, route: string, body?: unknown): Promise<any> {
+    const res = await fetch(this.url + route, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${json.error}`);
+    return json;
+  }
+
+  screen(): Promise<ScreenJson> {
+    return this.call('GET', '/api/screen');
+  }
+
+  press(button: 'a' | 'b' | 'c', long = false): Promise<ScreenJson> {
+    return this.call('POST', `/api/buttons/${button}`, { long });
+  }
+
+  async expect(id: string): Promise<ScreenJson> {
+    const s = await this.screen();
+    if (s.id !== id) throw new Error(`expected screen "${id}", the device shows "${s.id}": ${JSON.stringify(s)}`);
+    return s;
+  }
+
+  /** Enter a PIN on the digit wheel and confirm it with a long C. */
+  async enterPin(pin: string): Promise<ScreenJson> {
+    for (const digit of pin) {
+      const s = await this.screen();
+      const m = /\[(\d)\]/.exec(s.lines.join(' '));
+      if (!m) throw new Error(`no PIN wheel on screen "${s.id}"`);
+      const current = Number(m[1]);
+      const target = Number(digit);
+      const forward = (target - current + 10) % 10;
+      for (let i = 0; i < Math.min(forward, 10 - forward); i++) await this.press(forward <= 5 ? 'c' : 'a');
+      await this.press('b');
+    }
+    return this.press('c', true);
+  }
+
+  /** Read every page of the shown recovery words and move on to the check. */
+  async readWords(): Promise<string[]> {
+    const words: string[] = [];
+    for (;;) {
+      const s = await this.expect('show-words');
+      for (const l of s.lines) {
+        const m = /^\s*(\d+)\. ([a-z]+)$/.exec(l);
+        if (m) words[Number(m[1]) - 1] = m[2];
+      }
+      if (s.buttons.c === 'Check') {
+        await this.press('c');
+        return words;
+      }
+      await this.press('c');
+    }
+  }
+
+  /** Answer the word check with the right words. */
+  async passWordCheck(words: string[]): Promise<void> {
+    for (let round = 0; round < 3; round++) {
+      let s = await this.expect('word-check');
+      const position = Number(/#(\d+)/.exec(s.lines[0])![1]) - 1;
+      for (let guard = 0; guard < 4; guard++) {
+        const marked = s.lines.find((l) => l.startsWith('>'))!;
+        if (marked.slice(2) === words[position]) break;
+        s = await this.press('c');
+      }
+      await this.press('b');
+    }
+  }
+
+  /** Type one word on the letter wheel (prefix completion takes it when it becomes unique). */
+  async typeWord(word: string): Promise<void> {
+    const start = await this.screen();
+    for (const letter of word) {
+      let s = await this.screen();
+      if (s.id !== start.id || s.title !== start.title) return; // completed early
+      for (let guard = 0; guard < 27; guard++) {
+        const m = /\[([a-z]?)\]/.exec(s.lines[0]);
+        if (m && m[1] === letter) break;
+        s = await this.press('c');
+      }
+      await this.press('b');
+    }
+    const s = await this.screen();
+    if (s.id === start.id && s.title === start.title) await this.press('c', true);
+  }
+}
