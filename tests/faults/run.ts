@@ -1,0 +1,31 @@
+/**
+ * `npm run faults [-- --cuts N --seed S]`: the power-cut campaign (tests/faults/campaign.ts) on Node.
+ * Prints progress, then `power cuts: N, recovered: N, corrupt: 0, lost: 0`; exits 1 on any failure.
+ */
+import { parseArgs } from 'node:util';
+import { runCampaign } from './campaign.js';
+
+const { values } = parseArgs({ options: { cuts: { type: 'string', default: '50000' }, seed: { type: 'string', default: '1' } } });
+const minCuts = Number(values.cuts);
+const seed = Number(values.seed);
+if (!Number.isInteger(minCuts) || minCuts < 1 || !Number.isInteger(seed)) {
+  process.stderr.write('usage: npm run faults -- [--cuts N] [--seed S]\n');
+  process.exit(2);
+}
+const started = performance.now();
+let lastReport = 0;
+const result = runCampaign({
+  seed,
+  minCuts,
+  probeEvery: 10,
+  onProgress: (r) => {
+    const now = performance.now();
+    if (now - lastReport < 2000) return;
+    lastReport = now;
+    process.stderr.write(`  ${r.cuts} / ${minCuts} cuts, ${r.operations} operations, ${r.compactions} compactions, ${((now - started) / 1000).toFixed(0)} s\n`);
+  },
+});
+for (const f of result.failures) process.stdout.write(`FAIL ${f}\n`);
+process.stdout.write(`vault operations: ${result.operations}, compactions: ${result.compactions}, seed ${seed}, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+process.stdout.write(`power cuts: ${result.cuts}, recovered: ${result.recovered}, corrupt: ${result.corrupt}, lost: ${result.lost}\n`);
+process.exit(result.corrupt || result.lost || result.recovered !== result.cuts ? 1 : 0);
