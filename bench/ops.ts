@@ -9,10 +9,16 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { HealthTestedEntropy } from '../modules/entropy/health.js';
 import { utf8Encode } from '../modules/bytes.js';
+import { RecordLog } from '../modules/storage/record-log.js';
+import { makePinRecord, unwrapWithPin } from '../modules/vault/pin-kdf.js';
+import { seedFromEntropy } from '../modules/wallet/mnemonic.js';
+import { NorFlash } from '../hosts/sim/nor-flash.js';
 
 export interface BenchOp {
   name: string;
   iterations: number;
+  /** unmeasured set-up before each run */
+  prepare?: () => void;
   run: () => unknown;
 }
 
@@ -39,6 +45,38 @@ function healthySource() {
 }
 const healthBuffer = new Uint8Array(4096);
 
+/** PIN unlock at the floor of 1000 PBKDF2 iterations; cost grows linearly with the calibrated count. */
+export const PIN_BENCH_ITERATIONS = 1000;
+const pinRecord = makePinRecord('123456', new Uint8Array(32).fill(1), new Uint8Array(16).fill(2), PIN_BENCH_ITERATIONS, new Uint8Array(12), 5);
+
+/** A record log on 64 KiB of in-memory NOR (16 x 4 KiB sectors, as on the device). */
+function deviceLog(): RecordLog {
+  const log = new RecordLog(new NorFlash({ size: 65536, sectorSize: 4096, random: () => 0.5 }));
+  log.mount();
+  return log;
+}
+let writeLog = deviceLog();
+let writes = 0;
+const record64 = new Uint8Array(64).fill(0x42);
+
+/**
+ * The image of a 2 x 4 KiB log holding 20 live 64-byte records whose next write must compact: found once by
+ * replaying writes until one compacts, keeping the image from just before it.
+ */
+function imageBeforeCompaction(): Uint8Array {
+  const flash = new NorFlash({ size: 8192, sectorSize: 4096, random: () => 0.5 });
+  const log = new RecordLog(flash);
+  log.mount();
+  for (let i = 0; i < 20; i++) log.set(i + 1, record64);
+  for (;;) {
+    const before = flash.bytes.slice();
+    log.set(100, record64);
+    if (log.stats().compactions > 0) return before;
+  }
+}
+let compactionImage: Uint8Array | undefined;
+let readyLog: RecordLog | undefined;
+
 export const OPS: BenchOp[] = [
   { name: 'SHA-256 of 1 KiB', iterations: 40, run: () => sha256(kib) },
   { name: 'SHA-512 of 1 KiB', iterations: 40, run: () => sha512(kib) },
@@ -47,4 +85,29 @@ export const OPS: BenchOp[] = [
   { name: 'secp256k1 sign (RFC 6979)', iterations: 4, run: () => secp256k1.sign(digest, key, { prehash: false }) },
   { name: 'ChaCha20-Poly1305 seal of 1 KiB', iterations: 40, run: () => chacha20poly1305(key, nonce).encrypt(kib) },
   { name: 'entropy health tests over 4 KiB', iterations: 20, run: () => new HealthTestedEntropy(healthySource()).fill(healthBuffer) },
+  { name: `PIN unlock: PBKDF2-SHA256 x${PIN_BENCH_ITERATIONS} + check + unwrap`, iterations: 2, run: () => unwrapWithPin(pinRecord, '123456', 5) },
+  { name: 'BIP39 seed from 12 words (NFKD + PBKDF2-SHA512 x2048)', iterations: 1, run: () => seedFromEntropy(new Uint8Array(16), 'TREZOR') },
+  {
+    name: 'record write: 64-byte value, append + retire old',
+    iterations: 40,
+    run: () => {
+      if (++writes % 500 === 0) writeLog = deviceLog(); // stay clear of compaction
+      writeLog.set(1 + (writes % 8), record64);
+    },
+  },
+  {
+    name: 'compaction: the write that compacts 21 live records (2 x 4 KiB)',
+    iterations: 5,
+    prepare: () => {
+      compactionImage ??= imageBeforeCompaction();
+      const flash = new NorFlash({ size: 8192, sectorSize: 4096, random: () => 0.5 });
+      flash.bytes.set(compactionImage);
+      readyLog = new RecordLog(flash);
+      readyLog.mount();
+    },
+    run: () => {
+      readyLog!.set(100, record64);
+      if (readyLog!.stats().compactions !== 1) throw new Error('bench: that write did not compact');
+    },
+  },
 ];

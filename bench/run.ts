@@ -25,17 +25,36 @@ const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
 for (const [i, op] of ops.entries()) {
   process.stderr.write(`[${i + 1}/${ops.length}] ${op.name} ...\n`);
-  await worker.command(enc({ name: op.name, iterations: 1 })); // warm-up
-  const t0 = performance.now();
-  const r = await worker.command(enc({ name: op.name, iterations: op.iterations }));
-  const xsMs = (performance.now() - t0) / op.iterations;
-  rows.push({ name: op.name, engine: 'xs', computrons: Math.round(r.meter.compute / op.iterations), ms: round(xsMs) });
+  let compute = 0;
+  let xsWall = 0;
+  if (op.prepare) {
+    // Prepared ops: each run is its own command after an unmeasured prepare command.
+    for (let k = 0; k <= op.iterations; k++) {
+      await worker.command(enc({ name: op.name, prepare: true }));
+      const t0 = performance.now();
+      const r = await worker.command(enc({ name: op.name, iterations: 1 }));
+      if (k === 0) continue; // warm-up
+      xsWall += performance.now() - t0;
+      compute += r.meter.compute;
+    }
+  } else {
+    await worker.command(enc({ name: op.name, iterations: 1 })); // warm-up
+    const t0 = performance.now();
+    const r = await worker.command(enc({ name: op.name, iterations: op.iterations }));
+    xsWall = performance.now() - t0;
+    compute = r.meter.compute;
+  }
+  rows.push({ name: op.name, engine: 'xs', computrons: Math.round(compute / op.iterations), ms: round(xsWall / op.iterations) });
 
   const v8Iterations = op.iterations * 10;
-  for (let k = 0; k < 3; k++) op.run(); // warm-up and JIT
-  const t1 = performance.now();
-  for (let k = 0; k < v8Iterations; k++) op.run();
-  rows.push({ name: op.name, engine: 'v8', ms: round((performance.now() - t1) / v8Iterations) });
+  let v8Wall = 0;
+  for (let k = 0; k < v8Iterations + 3; k++) {
+    op.prepare?.();
+    const t1 = performance.now();
+    op.run();
+    if (k >= 3) v8Wall += performance.now() - t1; // the first three warm up the JIT
+  }
+  rows.push({ name: op.name, engine: 'v8', ms: round(v8Wall / v8Iterations) });
 }
 await worker.close();
 

@@ -5,9 +5,10 @@ declare const TextDecoder: { new (): { decode(b: Uint8Array): string } };
 declare const TextEncoder: { new (): { encode(s: string): Uint8Array } };
 
 (globalThis as any).handleCommand = (message: ArrayBuffer): ArrayBuffer => {
-  const { name, iterations } = JSON.parse(new TextDecoder().decode(new Uint8Array(message)));
+  const { name, iterations, prepare } = JSON.parse(new TextDecoder().decode(new Uint8Array(message)));
   const op = OPS.find((o) => o.name === name);
   if (!op) return new TextEncoder().encode(JSON.stringify({ error: `no op ${name}` })).slice().buffer;
-  for (let i = 0; i < iterations; i++) op.run();
+  if (prepare) op.prepare?.();
+  else for (let i = 0; i < iterations; i++) op.run();
   return new TextEncoder().encode('{}').slice().buffer;
 };
