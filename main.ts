@@ -2,6 +2,7 @@
  * The Moddable entry point: composes the Device from the board's drivers and boots it.
  * The Node board simulator composes the same Device in hosts/sim (see README, "Layout").
  */
+import "./drivers/globals.js"; // first: globals the libraries expect
 import { Device } from "./modules/device.js";
 import type { FlashPort, LinkPort } from "./modules/ports.js";
 import { HardwareEntropy } from "./drivers/entropy/entropy.js";

@@ -5,7 +5,7 @@
  */
 import BLEServer from "bleserver";
 import { uuid } from "btutils";
-import { IOCapability } from "sm";
+import { IOCapability, SM } from "sm";
 import type { LinkHandlers, LinkPort } from "../modules/ports.js";
 
 // The SDK's bleserver typings lack these callbacks (moddable-notes.md); declare what we use.
@@ -31,6 +31,11 @@ export class BleLink extends (BLEServer as any) implements LinkPort {
 
   setInfo(info: Uint8Array): void {
     this.info = info.slice();
+  }
+
+  /** Factory reset: drop every bond. ESP32 deletes one bond per call (moddable-notes), so call it for each. */
+  forgetBonds(): void {
+    for (let i = 0; i < 16; i++) (SM as any).deleteAllBondings();
   }
 
   onReady(): void {
