@@ -105,6 +105,12 @@ export class Device {
         : 'A factory reset was interrupted by power loss; it has now finished.';
       return this.go(message(this.ctx, 'wiped', 'Device erased', [line(why)], () => this.ctx.home()));
     }
+    if (report.droppedIncompleteSetup) {
+      return this.go(message(this.ctx, 'wallet-dropped', 'Wallet discarded', [
+        line('The wallet on this device was incomplete (setup was interrupted) or its storage was damaged.'),
+        line('It has been discarded. If you wrote down recovery words, restore them with Set up.'),
+      ], () => this.ctx.home()));
+    }
     this.ctx.home();
   }
 

@@ -56,7 +56,7 @@ export interface OpenReport {
   wiped?: 'too-many-pins' | 'reset-resumed';
   /** record keys this firmware does not know (left untouched) */
   unknownKeys: number[];
-  /** a setup interrupted before its commit point was dropped */
+  /** a wallet whose seed or PIN record was missing (setup cut before its commit, or a damaged record) was dropped */
   droppedIncompleteSetup: boolean;
 }
 

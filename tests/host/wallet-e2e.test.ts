@@ -60,8 +60,14 @@ test.serial('set a PIN, create a wallet, pass the word check, reboot, unlock, fa
   }
   t.true(warned, 'the warning shows at 3 tries left');
 
-  // Reset from the locked screen: confirm twice.
-  await d.press('a');
+  // Unlock with the right PIN after the delay, then reset from the menu: confirm twice.
+  await d.call('POST', '/api/clock', { advanceMs: 64_000 });
+  await d.press('b');
+  t.is((await d.enterPin(PIN)).id, 'unlocked');
+  await d.press('b');
+  let menu = await d.expect('menu');
+  while (!menu.lines.find((l) => l.startsWith('>'))!.includes('Factory reset')) menu = await d.press('c');
+  await d.press('b');
   await d.expect('reset-confirm-1');
   await d.press('c');
   await d.expect('reset-confirm-2');
