@@ -1,24 +1,15 @@
 import test from 'ava';
-import { sha256 } from '@noble/hashes/sha2.js';
 import {
   DEFAULT_HEALTH, EntropyHealthError, HealthTestedEntropy, STARTUP_SAMPLES, adaptiveProportionCutoff, repetitionCutoff,
 } from '../../modules/entropy/health.js';
 import type { EntropyPort } from '../../modules/ports.js';
+import { counterEntropy } from './support/fake-ports.js';
 
-/** A deterministic stand-in for a good RNG: SHA-256 in counter mode. */
+/** A good RNG stand-in (SHA-256 in counter mode) that counts what it served. */
 function goodSource(seed = 1): EntropyPort & { served: number } {
-  let counter = 0, pool = new Uint8Array(0), at = 0;
-  return {
-    served: 0,
-    fill(target) {
-      for (let i = 0; i < target.length; i++) {
-        if (at >= pool.length) { pool = sha256(Uint8Array.of(seed, counter >> 16, counter >> 8, counter++ & 255)); at = 0; }
-        target[i] = pool[at++];
-      }
-      this.served += target.length;
-      return target.length;
-    },
-  };
+  const inner = counterEntropy(seed);
+  const src = { served: 0, fill: (target: Uint8Array) => { src.served += target.length; return inner.fill(target); } };
+  return src;
 }
 
 function source(fn: (i: number) => number): EntropyPort {
