@@ -12,6 +12,9 @@ import { describe, line, type Screen, type ScreenDescription } from './ui/screen
 import { aboutScreen, rngFaultScreen, storageFaultScreen } from './ui/screens.js';
 import { message, type Activity, type AppContext } from './app/activity.js';
 import { blankHome, lockedHome, unlockedHome } from './app/home.js';
+import { bindAllow, bindCode, bindFailed, bound, safeLabel } from './app/binding.js';
+import { resetConfirm } from './app/reset.js';
+import { LinkHandler } from './protocol/link-handler.js';
 
 export const FIRMWARE_VERSION = '0.2.0';
 /** Version of the link protocol, readable from the INFO characteristic. */
@@ -40,6 +43,7 @@ export class Device {
   private readonly link: LinkStatus = { connected: false, mtu: 23, packetsIn: 0 };
   private booted = false;
   private readonly ctx: AppContext;
+  private readonly linkHandler: LinkHandler;
 
   constructor(private readonly ports: Ports, private readonly options: DeviceOptions) {
     this.entropy = new HealthTestedEntropy(ports.entropy);
@@ -53,14 +57,29 @@ export class Device {
       refresh: () => this.draw(),
       home: () => this.go(this.homeActivity()),
       about: (back) => this.go(this.aboutActivity(back)),
-      forgetBonds: () => ports.link.forgetBonds?.(),
+      forgetBonds: () => {
+        this.linkHandler.reset();
+        ports.link.forgetBonds?.();
+      },
     };
     this.activity = blankHome(this.ctx);
+    const showIfCurrent = (ids: string[]) => () => { if (ids.includes(this.activity.screen().id)) this.ctx.home(); };
+    this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, {
+      showBindCode: (code, label) => this.go(bindCode(this.ctx, code, label)),
+      askAllow: (label, answer) => this.go(bindAllow(this.ctx, label, (allow) => { answer(allow); this.publishInfo(); })),
+      bindFailed: (reason, failures, waitMs) => this.go(bindFailed(this.ctx, reason, failures, waitMs)),
+      bound: (label) => this.go(bound(this.ctx, label)),
+      askReset: (label) => this.go(resetConfirm(this.ctx, safeLabel(label))),
+      abandoned: showIfCurrent(['bind-code', 'bind-allow']),
+    }, {
+      info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform }),
+      askReset: (label) => this.go(resetConfirm(this.ctx, safeLabel(label))),
+    }, () => this.fault !== undefined);
   }
 
   get state(): DeviceState {
     if (this.fault) return 'fault';
-    if (!this.vault.hasWallet) return 'blank';
+    if (!this.vault.hasWallet) return this.vault.appBinding() ? 'bound' : 'blank';
     return this.vault.isUnlocked ? 'unlocked' : 'locked';
   }
 
@@ -75,10 +94,10 @@ export class Device {
     log.log(`latch ${FIRMWARE_VERSION} booting on ${this.options.platform}`);
     buttons.listen((e) => this.press(e));
     link.listen({
-      connected: (mtu) => { this.link.connected = true; this.link.mtu = mtu; log.log(`link connected, mtu ${mtu}`); this.refreshAbout(); },
-      disconnected: () => { this.link.connected = false; log.log('link disconnected'); this.refreshAbout(); },
-      mtuChanged: (mtu) => { this.link.mtu = mtu; this.refreshAbout(); },
-      received: (packet) => { this.link.packetsIn++; log.log(`link: ${packet.length} bytes in`); this.refreshAbout(); },
+      connected: (mtu) => { this.link.connected = true; this.link.mtu = mtu; this.linkHandler.onConnected(mtu); log.log(`link connected, mtu ${mtu}`); this.refreshAbout(); },
+      disconnected: () => { this.link.connected = false; this.linkHandler.onDisconnected(); log.log('link disconnected'); this.refreshAbout(); },
+      mtuChanged: (mtu) => { this.link.mtu = mtu; this.linkHandler.onMtu(mtu); this.refreshAbout(); },
+      received: (packet) => this.onPacket(packet),
     });
     clock.tick(100, () => this.tick());
     try {
@@ -130,7 +149,22 @@ export class Device {
     this.publishInfo();
   }
 
+  private onPacket(packet: Uint8Array): void {
+    this.link.packetsIn++;
+    try {
+      this.linkHandler.onPacket(packet);
+    } catch (err) {
+      if (!(err instanceof LatchError)) throw err;
+      // Storage or RNG trouble while answering: report it on the screen; the link handler already reset itself.
+      this.ports.log.log(`link: ${err.code}: ${err.message}`);
+      this.go(message(this.ctx, 'error', 'Something failed', [line(err.message)], () => this.ctx.home()));
+    }
+    this.publishInfo();
+    this.refreshAbout();
+  }
+
   private tick(): void {
+    this.linkHandler.tick();
     if (this.activity.tick?.()) this.draw();
   }
 

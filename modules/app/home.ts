@@ -6,21 +6,32 @@ import { message, type Activity, type AppContext } from './activity.js';
 import { pinEntry } from './pin-entry.js';
 import { resetConfirm } from './reset.js';
 import { setupChoice } from './setup.js';
+import { safeLabel } from './binding.js';
 
 export function blankHome(ctx: AppContext): Activity {
   return {
-    screen: () => ({
-      id: 'blank',
-      title: 'Latch',
-      lines: [
-        line('Blank device', { size: 'large', align: 'center' }),
-        line(''),
-        line('No app is bound and no wallet exists.', { align: 'center' }),
-        line('Open the Latch app on your phone to bind it,', { align: 'center' }),
-        line('or press Set up to create a wallet.', { align: 'center' }),
-      ],
-      buttons: { a: 'Set up', b: 'About' },
-    }),
+    screen: () => {
+      const app = ctx.vault.appBinding();
+      return {
+        id: app ? 'bound-home' : 'blank',
+        title: 'Latch',
+        lines: app
+          ? [
+            line('No wallet yet', { size: 'large', align: 'center' }),
+            line(''),
+            line(`Bound to "${safeLabel(app.label)}".`, { align: 'center' }),
+            line('Press Set up to create or restore a wallet.', { align: 'center' }),
+          ]
+          : [
+            line('Blank device', { size: 'large', align: 'center' }),
+            line(''),
+            line('No app is bound and no wallet exists.', { align: 'center' }),
+            line('Open the Latch app on your phone to bind it,', { align: 'center' }),
+            line('or press Set up to create a wallet.', { align: 'center' }),
+          ],
+        buttons: { a: 'Set up', b: 'About' },
+      };
+    },
     press: (e) => {
       if (e.button === 'a') ctx.go(setupChoice(ctx));
       else if (e.button === 'b') ctx.about(() => ctx.home());

@@ -3,12 +3,13 @@ import { line } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
 import { message, type Activity, type AppContext } from './activity.js';
 
-export function resetConfirm(ctx: AppContext): Activity {
+export function resetConfirm(ctx: AppContext, requestedBy?: string): Activity {
   return {
     screen: () => ({
       id: 'reset-confirm-1',
       title: 'Factory reset',
       lines: [
+        ...(requestedBy ? [line(`The app "${requestedBy}" asks to erase this device.`, { color: THEME.warning })] : []),
         line('Erase everything on this device?', { size: 'large' }),
         line(''),
         line('The wallet, the PIN and the app binding will be erased.'),

@@ -22,6 +22,8 @@ export const RecordKey = {
   settings: 8,
   /** a factory reset began: boot finishes it */
   wipePending: 9,
+  /** consecutive failed binding attempts: one byte, plaintext, written before the device answers */
+  bindFailures: 10,
 } as const;
 
 export const KNOWN_KEYS = new Set<number>(Object.values(RecordKey));

@@ -31,6 +31,19 @@ export const MAX_PIN_ATTEMPTS = 10;
 /** the screen warns when this many tries or fewer remain */
 export const WARN_REMAINING = 3;
 export const MIN_PIN_ITERATIONS = 1000;
+/** binding is refused for a while after this many consecutive failed attempts */
+export const BIND_FREE_ATTEMPTS = 5;
+
+/** Lock-out after `failures` consecutive failed binding attempts: 30 s after the 5th, doubling each time. */
+export function bindDelayMs(failures: number): number {
+  return failures < BIND_FREE_ATTEMPTS ? 0 : 30_000 * Math.pow(2, Math.min(failures - BIND_FREE_ATTEMPTS, 16));
+}
+
+export interface AppBinding {
+  /** the app's static X25519 public key */
+  publicKey: Uint8Array;
+  label: string;
+}
 const MAX_PIN_ITERATIONS = 2_000_000;
 
 /** Wait before the next attempt after `failures` consecutive wrong PINs. */
@@ -65,6 +78,7 @@ export class Vault {
   private deviceKey: Uint8Array | undefined;
   private deviceIdBytes: Uint8Array | undefined;
   private lockedUntil = 0;
+  private bindLockedUntil = 0;
 
   constructor(
     readonly log: RecordLog,
@@ -94,6 +108,7 @@ export class Vault {
     }
     this.loadIdentity();
     this.lockedUntil = this.clock.now() + pinDelayMs(this.pinFailures);
+    this.bindLockedUntil = this.clock.now() + bindDelayMs(this.bindFailures);
     return report;
   }
 
@@ -165,6 +180,49 @@ export class Vault {
     const bytes = utf8Encode(code);
     this.log.set(RecordKey.bindingCode, this.sealUnder(this.deviceKey!, RecordKey.bindingCode, bytes));
     wipe(bytes);
+  }
+
+  /** The bound app, if any. */
+  appBinding(): AppBinding | undefined {
+    const sealed = this.log.get(RecordKey.appKey);
+    if (!sealed || !this.deviceKey) return undefined;
+    const bytes = open(this.deviceKey, RecordKey.appKey, sealed);
+    const binding = { publicKey: bytes.slice(0, 32), label: utf8Decode(bytes.subarray(32)) };
+    wipe(bytes);
+    return binding;
+  }
+
+  /** Bind `binding`'s app, replacing any earlier one (binding is one-to-one). */
+  setAppBinding(binding: AppBinding): void {
+    this.ensureIdentity();
+    const label = utf8Encode(binding.label);
+    const bytes = new Uint8Array(32 + label.length);
+    bytes.set(binding.publicKey, 0);
+    bytes.set(label, 32);
+    this.log.set(RecordKey.appKey, this.sealUnder(this.deviceKey!, RecordKey.appKey, bytes));
+  }
+
+  get bindFailures(): number {
+    return this.log.get(RecordKey.bindFailures)?.[0] ?? 0;
+  }
+
+  /** Milliseconds before another binding attempt is accepted. */
+  get bindWaitMs(): number {
+    return Math.max(0, this.bindLockedUntil - this.clock.now());
+  }
+
+  /** Count a binding attempt before answering it (written and read back); returns the new count. */
+  countBindAttempt(): number {
+    const n = Math.min(255, this.bindFailures + 1);
+    this.writeCounter(RecordKey.bindFailures, n, 'binding failure counter');
+    this.bindLockedUntil = this.clock.now() + bindDelayMs(n);
+    return n;
+  }
+
+  /** A binding attempt proved the code: the count starts over. */
+  clearBindFailures(): void {
+    if (this.bindFailures !== 0) this.writeCounter(RecordKey.bindFailures, 0, 'binding failure counter');
+    this.bindLockedUntil = 0;
   }
 
   /** Create the wallet: seal `seedEntropy` under a new DEK, then commit with the PIN record. Leaves it unlocked. */
@@ -255,6 +313,7 @@ export class Vault {
     if (markSector !== undefined) order.push(markSector);
     this.log.eraseAll(order, onProgress);
     this.lockedUntil = 0;
+    this.bindLockedUntil = 0;
   }
 
   // --- internals ---
@@ -271,10 +330,14 @@ export class Vault {
   }
 
   private writeFailures(n: number): void {
-    this.log.set(RecordKey.pinFailures, Uint8Array.of(n));
-    const back = this.log.get(RecordKey.pinFailures);
+    this.writeCounter(RecordKey.pinFailures, n, 'PIN failure counter');
+  }
+
+  private writeCounter(key: number, n: number, what: string): void {
+    this.log.set(key, Uint8Array.of(n));
+    const back = this.log.get(key);
     if (!back || back.length !== 1 || back[0] !== n) {
-      throw new LatchError('flash-verify', 'the PIN failure counter did not read back as written: refusing to check the PIN');
+      throw new LatchError('flash-verify', `the ${what} did not read back as written: refusing to go on`);
     }
   }
 
