@@ -3,7 +3,6 @@
  * binding code shown on the LCD) and the session responder (Noise KK, then CBOR RPC). Every bad input gets an
  * ERROR message and leaves the device ready for the next message; nothing here ever sends the code.
  */
-import { decode, encode } from 'cborg';
 import { constantTimeEqual, fromHex, utf8Encode, wipe } from '../bytes.js';
 import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
@@ -17,6 +16,7 @@ import {
   ErrorCode, KEY_SIZE, Kind, NONCE_SIZE, TAG_SIZE, bindContext, errorMessage, message, parseBindRequest, sessionPrologue,
 } from './messages.js';
 import { handleRpc, type RpcContext } from './rpc.js';
+import { decodeCbor, encodeCbor } from './cbor.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -270,12 +270,12 @@ export class LinkHandler {
     }
     let request: unknown;
     try {
-      request = decode(plain);
+      request = decodeCbor(plain);
     } catch {
       request = undefined;
     }
     const response = handleRpc(request, { ...this.rpc, appLabel: s.appLabel });
-    this.send(message(Kind.sessionData, s.send.encrypt(EMPTY, encode(response))));
+    this.send(message(Kind.sessionData, s.send.encrypt(EMPTY, encodeCbor(response))));
   }
 
   private endSession(): void {

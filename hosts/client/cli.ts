@@ -1,0 +1,162 @@
+/**
+ * `npx latch`: the app side on the command line, for developers and QA benches.
+ *   latch status | bind | info | ping | reset   [--device ws://HOST:PORT/link | ble[:NAME]] [--home DIR]
+ */
+import { parseArgs } from 'node:util';
+import readline from 'node:readline';
+import { toHex } from '../../modules/bytes.js';
+import { DeviceError, LatchClient, RpcError } from './client.js';
+import { defaultHome, loadOrCreate, save } from './keystore.js';
+import { BleTransport, WebSocketTransport, type PacketTransport } from './transport.js';
+
+const USAGE = `usage: latch <command> [options]
+
+commands:
+  status   say whether the device is unbound, bound to this app, or bound to another app
+  bind     bind this app: the device shows a code on its screen; type it here (or --code, or one line on stdin)
+  info     firmware, protocol, device id and state, over an encrypted session
+  ping     a round trip over an encrypted session
+  reset    ask the device for a factory reset (you confirm it on the device)
+
+options:
+  --device URL   ws://HOST:PORT/link (default ws://127.0.0.1:8080/link, the board simulator), or ble / ble:NAME
+  --home DIR     where this app's key file lives (default ~/.latch)
+  --label NAME   the name the device shows for this app (bind; default latch-cli@<host>)
+  --code CODE    the binding code (bind), instead of asking
+  --mtu N        the link MTU to ask for (default 247)
+  --json         print results as JSON
+  -h, --help`;
+
+class UsageError extends Error {}
+
+async function readCode(): Promise<string> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stdout : undefined, terminal: process.stdin.isTTY });
+  try {
+    if (process.stdin.isTTY) process.stdout.write('Binding code shown on the device: ');
+    const line = await new Promise<string>((resolve, reject) => {
+      rl.once('line', resolve);
+      rl.once('close', () => reject(new Error('no binding code on standard input')));
+    });
+    return line.trim();
+  } finally {
+    rl.close();
+  }
+}
+
+async function openTransport(device: string, mtu: number): Promise<PacketTransport> {
+  if (device === 'ble' || device.startsWith('ble:')) return BleTransport.open(device.slice(4));
+  if (!/^wss?:\/\//.test(device)) throw new UsageError(`--device must be ws://HOST:PORT/link or ble, not "${device}"`);
+  return WebSocketTransport.open(device, mtu);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        device: { type: 'string', default: 'ws://127.0.0.1:8080/link' },
+        home: { type: 'string' },
+        label: { type: 'string' },
+        code: { type: 'string' },
+        mtu: { type: 'string', default: '247' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`latch: ${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const command = positionals[0];
+  if (!command || !['status', 'bind', 'info', 'ping', 'reset'].includes(command) || positionals.length > 1) {
+    process.stderr.write(`latch: ${command ? `unknown command "${positionals.join(' ')}"` : 'a command is needed'}\n${USAGE}\n`);
+    return 2;
+  }
+  const mtu = Number(values.mtu);
+  if (!Number.isInteger(mtu) || mtu < 23 || mtu > 517) {
+    process.stderr.write('latch: --mtu must be 23 to 517\n');
+    return 2;
+  }
+  const home = values.home ?? defaultHome();
+  const out = (text: string, json: unknown) => process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+  let client: LatchClient | undefined;
+  try {
+    const app = loadOrCreate(home, values.label);
+    if (values.label && values.label !== app.label) app.label = values.label;
+    client = new LatchClient(await openTransport(values.device, mtu));
+    if (command === 'status') {
+      const info = await client.info();
+      let state: string;
+      if (info.blank) state = 'unbound';
+      else if (app.device) {
+        try {
+          await client.openSession(app.key, app.device);
+          state = 'bound-to-this-app';
+        } catch (err) {
+          if (!(err instanceof DeviceError)) throw err;
+          state = err.codeName === 'boundToOtherApp' ? 'bound-to-other-app' : err.codeName === 'notBound' ? 'unbound' : 'bound-to-other-app';
+        }
+      } else {
+        const probe = await client.probeBinding(app.key);
+        state = probe === 'bound-to-this-key' ? 'bound-to-this-app' : probe;
+      }
+      const words: Record<string, string> = {
+        'unbound': 'The device is not bound to any app. Run "latch bind" and enter the code the device shows.',
+        'bound-to-this-app': 'The device is bound to this app.',
+        'bound-to-other-app': 'The device is bound to another app: enter your binding code to re-bind ("latch bind").',
+      };
+      out(words[state], { state, blank: info.blank, protocol: info.protocol });
+      return 0;
+    }
+    if (command === 'bind') {
+      if (!process.stdin.isTTY && !values.code) process.stderr.write('latch: reading the binding code from standard input\n');
+      const result = await client.bind(app.key, app.label, async () => {
+        if (values.code) return values.code;
+        if (process.stdin.isTTY) process.stdout.write('The device shows a binding code on its screen.\n');
+        return readCode();
+      }, 120_000, () => process.stderr.write(`Code accepted. Press Allow on the device to bind "${app.label}".\n`));
+      if (result.outcome === 'refused') {
+        out('The binding was refused on the device.', { outcome: 'refused' });
+        return 1;
+      }
+      app.device = result.device;
+      save(home, app);
+      out(`Bound to device ${toHex(result.device.id)} as "${app.label}".`, { outcome: 'allowed', deviceId: toHex(result.device.id) });
+      return 0;
+    }
+    if (!app.device) throw new UsageError('this app is not bound to a device yet: run "latch bind" first');
+    const session = await client.openSession(app.key, app.device);
+    if (command === 'info') {
+      const info = await session.call('get_info');
+      out(Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n'), info);
+    } else if (command === 'ping') {
+      const t0 = performance.now();
+      await session.call('ping');
+      const ms = performance.now() - t0;
+      out(`pong (${ms.toFixed(1)} ms over an encrypted session)`, { pong: true, ms });
+    } else {
+      await session.call('request_factory_reset');
+      out('The device asks for confirmation on its screen. Confirm there to erase it.', { status: 'confirm-on-device' });
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`latch: ${err.message}\n`);
+      return 2;
+    }
+    const e = err as Error;
+    const prefix = err instanceof DeviceError ? `the device says (${err.codeName})` : err instanceof RpcError ? `the device answered ${err.code}` : 'error';
+    if (values.json) process.stdout.write(`${JSON.stringify({ error: e.message, code: (err as any).codeName ?? (err as any).code ?? null })}\n`);
+    process.stderr.write(`latch: ${prefix}: ${e.message}\n`);
+    return 1;
+  } finally {
+    await client?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * The app side of the Latch protocol, as a phone app would speak it: framing over a packet transport, binding
+ * (CPace initiator with the code the user reads off the device's screen), sessions (Noise KK initiator) and
+ * CBOR RPC inside them. It reuses the device's own portable modules for the protocol pieces.
+ */
+import { randomBytes } from 'node:crypto';
+import { concatBytes, toHex, utf8Encode } from '../../modules/bytes.js';
+import { cpace } from '../../modules/binding/cpace.js';
+import { normaliseCode } from '../../modules/binding/code.js';
+import {
+  DEVICE_ID_SIZE, ErrorCode, KEY_SIZE, Kind, MAX_LABEL, NONCE_SIZE, TAG_SIZE, bindContext, message, parseError, sessionPrologue,
+} from '../../modules/protocol/messages.js';
+import { NoiseKK, keyPair, type KeyPair, type Transport } from '../../modules/session/noise-kk.js';
+import { Reassembler, fragment } from '../../modules/transport/framing.js';
+import type { PacketTransport } from './transport.js';
+import { decodeCbor, encodeCbor } from '../../modules/protocol/cbor.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** An ERROR message from the device, with its code name (modules/protocol/messages.ts). */
+export class DeviceError extends Error {
+  constructor(readonly code: number, readonly codeName: string, message: string) {
+    super(message);
+    this.name = 'DeviceError';
+  }
+}
+
+export interface DeviceIdentity {
+  id: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+export type BindResult = { outcome: 'allowed' | 'refused'; device: DeviceIdentity };
+
+export interface DeviceInfo {
+  protocol: number;
+  blank: boolean;
+}
+
+export class LatchClient {
+  private readonly reassembler: Reassembler;
+  private inbox: Uint8Array[] = [];
+  private waiter: ((m: Uint8Array | Error) => void) | undefined;
+  private closedReason: string | undefined;
+  /** every message this client sent or received, for tests that inspect the traffic */
+  readonly trace: { dir: 'out' | 'in'; message: Uint8Array }[] = [];
+
+  constructor(readonly transport: PacketTransport) {
+    this.reassembler = new Reassembler(
+      {
+        message: (m) => this.deliver(m),
+        error: (_code, text) => this.deliver(new Error(`garbled message from the device: ${text}`)),
+      },
+      () => performance.now(),
+    );
+    transport.onPacket((p) => this.reassembler.push(p));
+    transport.onClose((reason) => {
+      this.closedReason = reason;
+      this.deliver(new Error(reason));
+    });
+  }
+
+  async info(): Promise<DeviceInfo> {
+    const info = await this.transport.readInfo();
+    return { protocol: info[0], blank: (info[1] & 1) === 1 };
+  }
+
+  async send(m: Uint8Array): Promise<void> {
+    this.trace.push({ dir: 'out', message: m.slice() });
+    for (const p of fragment(m, this.transport.mtu)) await this.transport.send(p);
+  }
+
+  /** The next message of `kind`; an ERROR from the device throws DeviceError. */
+  async expect(kind: number, timeoutMs = 10_000): Promise<Uint8Array> {
+    const m = await this.next(timeoutMs);
+    if (m[0] === Kind.error) {
+      const e = parseError(m.subarray(1));
+      throw new DeviceError(e.code, e.name, e.message);
+    }
+    if (m[0] !== kind) throw new Error(`expected message kind 0x${kind.toString(16)}, got 0x${m[0].toString(16)}`);
+    return m.subarray(1);
+  }
+
+  /**
+   * Bind this app. `askCode` is called once the device shows its code (the user reads it off the LCD); the
+   * device then asks its user to allow the app, so allow `allowTimeoutMs` for that.
+   */
+  async bind(app: KeyPair, label: string, askCode: () => Promise<string>, allowTimeoutMs = 120_000, onWaitingForUser?: () => void): Promise<BindResult> {
+    if (!label || utf8Encode(label).length > MAX_LABEL) throw new Error(`the app label must be 1 to ${MAX_LABEL} bytes`);
+    const nonceA = new Uint8Array(randomBytes(NONCE_SIZE));
+    await this.send(message(Kind.bindRequest, nonceA, app.pub, utf8Encode(label)));
+    const challenge = await this.expect(Kind.bindChallenge);
+    if (challenge.length !== NONCE_SIZE + KEY_SIZE + DEVICE_ID_SIZE) throw new Error('the device sent a malformed challenge');
+    const nonceB = challenge.slice(0, NONCE_SIZE);
+    const device = { publicKey: challenge.slice(NONCE_SIZE, NONCE_SIZE + KEY_SIZE), id: challenge.slice(NONCE_SIZE + KEY_SIZE) };
+    const code = normaliseCode(await askCode());
+    if (!code) throw new Error('a binding code is 8 characters from 2-9 and A-Z without I and O');
+    const ctx = bindContext(device.id, nonceA, nonceB, app.pub, label, device.publicKey);
+    const party = cpace('initiator', utf8Encode(code), ctx.ci, ctx.sid, ctx.adApp, ctx.adDevice, new Uint8Array(randomBytes(32)));
+    await this.send(message(Kind.bindShareA, party.share));
+    const shareB = await this.expect(Kind.bindShareB);
+    if (shareB.length !== KEY_SIZE + TAG_SIZE) throw new Error('the device sent a malformed key share');
+    const keys = party.finish(shareB.subarray(0, KEY_SIZE));
+    const deviceProvedCode = keys.checkPeerTag(shareB.subarray(KEY_SIZE));
+    // Send our tag either way: on a wrong code the device then says so on its screen at once.
+    await this.send(message(Kind.bindConfirmA, keys.ourTag));
+    keys.wipe();
+    party.wipe();
+    if (!deviceProvedCode) {
+      const err = await this.expect(Kind.bindResult).then(() => undefined, (e) => e);
+      throw err instanceof DeviceError ? err : new DeviceError(ErrorCode.bindFailed, 'bindFailed', 'wrong binding code');
+    }
+    onWaitingForUser?.();
+    const result = await this.expect(Kind.bindResult, allowTimeoutMs);
+    return { outcome: result[0] === 0 ? 'allowed' : 'refused', device };
+  }
+
+  /** Open an encrypted session with a device this app is bound to. */
+  async openSession(app: KeyPair, device: DeviceIdentity): Promise<Session> {
+    const noise = new NoiseKK('initiator', app, device.publicKey, keyPair(new Uint8Array(randomBytes(32))), sessionPrologue(device.id));
+    await this.send(message(Kind.sessionInit, app.pub, noise.writeMessage(EMPTY)));
+    const accept = await this.expect(Kind.sessionAccept);
+    noise.readMessage(accept);
+    return new Session(this, noise.split());
+  }
+
+  /**
+   * Ask the device whether it is bound to this app key without knowing the device's key: it answers a
+   * session request from an unknown or foreign key before any cryptography.
+   */
+  async probeBinding(app: KeyPair): Promise<'unbound' | 'bound-to-other-app' | 'bound-to-this-key'> {
+    await this.send(message(Kind.sessionInit, app.pub, new Uint8Array(randomBytes(48))));
+    try {
+      await this.expect(Kind.sessionAccept);
+      return 'bound-to-this-key';
+    } catch (err) {
+      if (err instanceof DeviceError && err.code === ErrorCode.notBound) return 'unbound';
+      if (err instanceof DeviceError && err.code === ErrorCode.boundToOtherApp) return 'bound-to-other-app';
+      if (err instanceof DeviceError && err.code === ErrorCode.sessionFailed) return 'bound-to-this-key';
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private deliver(m: Uint8Array | Error): void {
+    if (m instanceof Uint8Array) this.trace.push({ dir: 'in', message: m.slice() });
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w(m);
+    } else if (m instanceof Uint8Array) this.inbox.push(m);
+  }
+
+  private next(timeoutMs: number): Promise<Uint8Array> {
+    const queued = this.inbox.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.closedReason) return Promise.reject(new Error(this.closedReason));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(new Error(`the device did not answer within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      this.waiter = (m) => {
+        clearTimeout(timer);
+        if (m instanceof Error) reject(m);
+        else resolve(m);
+      };
+    });
+  }
+}
+
+export class RpcError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'RpcError';
+  }
+}
+
+export class Session {
+  private nextId = 1;
+  constructor(private readonly client: LatchClient, private readonly transport: Transport) {}
+
+  get handshakeHash(): string {
+    return toHex(this.transport.handshakeHash);
+  }
+
+  /** Call `method`; resolves with its result, throws RpcError for an error reply. */
+  async call(method: string, params?: Record<string, unknown>, timeoutMs = 10_000): Promise<any> {
+    const id = this.nextId++;
+    return this.request({ id, method, ...(params ? { params } : {}) }, timeoutMs);
+  }
+
+  /** Send any CBOR value as a request (tests use this for malformed requests). */
+  async request(value: unknown, timeoutMs = 10_000): Promise<any> {
+    await this.client.send(message(Kind.sessionData, this.transport.send.encrypt(EMPTY, encodeCbor(value))));
+    const reply = decodeCbor(this.transport.receive.decrypt(EMPTY, await this.client.expect(Kind.sessionData, timeoutMs))) as any;
+    if (reply.error) throw new RpcError(reply.error.code, reply.error.message);
+    return reply.result;
+  }
+
+  /** Send raw bytes as a session message (tests: tampering). */
+  async sendRaw(ciphertext: Uint8Array): Promise<void> {
+    await this.client.send(concatBytes(Uint8Array.of(Kind.sessionData), ciphertext));
+  }
+
+  encryptForTest(plaintext: Uint8Array): Uint8Array {
+    return this.transport.send.encrypt(EMPTY, plaintext);
+  }
+}
