@@ -141,6 +141,12 @@ export class LatchClient {
     }
   }
 
+  /** Wait `ms`, then return (and forget) every message that arrived unasked: QA benches use it between cases. */
+  async drain(ms = 150): Promise<Uint8Array[]> {
+    await new Promise((r) => setTimeout(r, ms));
+    return this.inbox.splice(0);
+  }
+
   async close(): Promise<void> {
     await this.transport.close();
   }

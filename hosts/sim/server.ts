@@ -67,16 +67,21 @@ export async function serve(board: Board, port = 8080, host = '127.0.0.1'): Prom
   };
 }
 
+/** The link's serial queue: connects, packets and disconnects reach the firmware in order, across sockets. */
+let linkQueue: Promise<void> = Promise.resolve();
+
 function attachLink(board: Board, ws: WebSocket, mtu: number): void {
   // Listen before anything is awaited: an app may write the moment the socket opens, and every packet must
-  // reach the firmware after the connect and in the order it was written.
+  // reach the firmware after the connect and in the order it was written. A socket that just closed finishes
+  // its disconnect first, so an app can reconnect at once.
   let open = true;
-  let queue: Promise<void> = board
+  let queue: Promise<void> = linkQueue.then(() => board
     .linkOpen({ send: (p) => ws.send(p), close: (code, reason) => ws.close(code, reason) }, mtu)
     .catch((err) => {
       open = false;
       ws.close(1013, (err as Error).message);
-    });
+    }));
+  linkQueue = queue;
   ws.on('message', (data, isBinary) => {
     queue = queue.then(async () => {
       if (!open) return;
@@ -88,9 +93,11 @@ function attachLink(board: Board, ws: WebSocket, mtu: number): void {
       }
       await board.linkReceive(new Uint8Array(data as Buffer));
     }).catch((err) => ws.close(1011, String((err as Error).message).slice(0, 120)));
+    linkQueue = queue;
   });
   ws.on('close', () => {
     queue = queue.then(() => (open ? board.linkClose() : undefined));
+    linkQueue = queue;
   });
 }
 

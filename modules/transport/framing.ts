@@ -39,12 +39,17 @@ export interface ReassemblerEvents {
   error(code: FrameErrorCode, message: string): void;
 }
 
-/** Rebuilds messages from packets; any broken message is dropped with an error and never delivered in part. */
+/**
+ * Rebuilds messages from packets; a broken message is dropped with one error and never delivered in part, and
+ * the rest of its packets are skipped quietly until the next START.
+ */
 export class Reassembler {
   private parts: Uint8Array[] = [];
   private size = 0;
   private nextSeq = 0;
   private startedAt = -1;
+  /** after a failure mid-message: skip continuation packets without further errors */
+  private skipping = false;
 
   constructor(private readonly events: ReassemblerEvents, private readonly now: () => number, private readonly maxMessage = MAX_MESSAGE) {}
 
@@ -58,9 +63,11 @@ export class Reassembler {
     const seq = header & SEQ_MASK;
     if (header & START) {
       if (this.busy) this.fail('frame-sequence', 'a new message started before the previous one ended; the previous one was dropped');
+      this.skipping = false;
       this.startedAt = this.now();
       this.nextSeq = 0;
     } else if (!this.busy) {
+      if (this.skipping) return;
       return this.fail('frame-no-start', 'a continuation packet arrived with no message in progress');
     }
     if (seq !== this.nextSeq) return this.fail('frame-sequence', `packet ${seq} arrived where ${this.nextSeq} was expected: a packet was lost or reordered`);
@@ -95,6 +102,7 @@ export class Reassembler {
 
   private fail(code: FrameErrorCode, message: string): void {
     this.reset();
+    this.skipping = true;
     this.events.error(code, message);
   }
 }

@@ -53,6 +53,17 @@ test('concatenated messages, a new START mid-message, empty packets', (t) => {
   t.deepEqual(errors, ['frame-sequence', 'frame-empty', 'frame-empty']);
 });
 
+test('after a broken message, its remaining packets are skipped quietly until the next START', (t) => {
+  const { r, messages, errors } = collector();
+  const p = fragment(new Uint8Array(100).fill(5), 23);
+  for (const x of [p[0], p[2], p[3], p[4], p[5]]) r.push(x);
+  t.deepEqual(errors, ['frame-sequence'], 'one error for one broken message');
+  for (const x of fragment(Uint8Array.of(4), 23)) r.push(x);
+  t.deepEqual(messages, [Uint8Array.of(4)]);
+  r.push(Uint8Array.of(1, 2));
+  t.deepEqual(errors, ['frame-sequence', 'frame-no-start'], 'a stray continuation after a good message is reported');
+});
+
 test('oversized messages are refused on both sides', (t) => {
   t.throws(() => fragment(new Uint8Array(MAX_MESSAGE + 1), 100), { code: 'frame-too-large' });
   const { r, messages, errors } = collector();

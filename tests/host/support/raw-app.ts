@@ -1,0 +1,35 @@
+/** An app for hostile tests: the real client for the happy path, raw packets and messages for the rest. */
+import { randomBytes } from 'node:crypto';
+import { keyPair } from '../../../modules/session/noise-kk.js';
+import { LatchClient } from '../../../hosts/client/client.js';
+import { WebSocketTransport } from '../../../hosts/client/transport.js';
+import type { DeviceDriver } from './device-driver.js';
+
+export async function connect(url: string, mtu = 247): Promise<LatchClient> {
+  return new LatchClient(await WebSocketTransport.open(`${url.replace('http', 'ws')}/link`, mtu));
+}
+
+export const newApp = () => keyPair(new Uint8Array(randomBytes(32)));
+
+/** Read the binding code off the LCD (control API only). */
+export async function screenCode(d: DeviceDriver): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const s = await d.screen();
+    const line = s.lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l));
+    if (s.id === 'bind-code' && line) return line.replace(' ', '');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('no binding code on the screen');
+}
+
+/** A full, honest bind: the code from the screen, Allow pressed on the device. */
+export async function bindHonestly(client: LatchClient, d: DeviceDriver, app = newApp(), label = 'Honest app') {
+  const result = client.bind(app, label, () => screenCode(d), 20_000, () => {
+    void (async () => {
+      for (let i = 0; i < 200 && (await d.screen()).id !== 'bind-allow'; i++) await new Promise((r) => setTimeout(r, 25));
+      await d.press('c');
+    })();
+  });
+  const r = await result;
+  return { ...r, app };
+}
