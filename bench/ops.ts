@@ -13,6 +13,10 @@ import { RecordLog } from '../modules/storage/record-log.js';
 import { makePinRecord, unwrapWithPin } from '../modules/vault/pin-kdf.js';
 import { seedFromEntropy } from '../modules/wallet/mnemonic.js';
 import { NorFlash } from '../hosts/sim/nor-flash.js';
+import { cpace } from '../modules/binding/cpace.js';
+import { NoiseKK, keyPair, type Transport } from '../modules/session/noise-kk.js';
+import { handleRpc } from '../modules/protocol/rpc.js';
+import { decodeCbor, encodeCbor } from '../modules/protocol/cbor.js';
 
 export interface BenchOp {
   name: string;
@@ -77,6 +81,16 @@ function imageBeforeCompaction(): Uint8Array {
 let compactionImage: Uint8Array | undefined;
 let readyLog: RecordLog | undefined;
 
+// Binding and session fixtures: the app side is prepared (unmeasured); the device side is measured.
+const bindCi = utf8Encode('latch-bind-v1'), bindSid = new Uint8Array(32).fill(3), adApp = new Uint8Array(40).fill(4), adDevice = new Uint8Array(50).fill(5);
+const code = utf8Encode('K7M2QX9P');
+let appShare: Uint8Array | undefined;
+const deviceStatic = keyPair(new Uint8Array(32).fill(11));
+const appStatic = keyPair(new Uint8Array(32).fill(12));
+let kkMessage1: Uint8Array | undefined;
+let sessionPair: { device: Transport; app: Transport } | undefined;
+const rpcCtx = { appLabel: 'bench', info: () => ({ firmware: '0', protocol: 1, deviceId: 'x', state: 'bound', platform: 'bench' }), askReset: () => {} };
+
 export const OPS: BenchOp[] = [
   { name: 'SHA-256 of 1 KiB', iterations: 40, run: () => sha256(kib) },
   { name: 'SHA-512 of 1 KiB', iterations: 40, run: () => sha512(kib) },
@@ -93,6 +107,41 @@ export const OPS: BenchOp[] = [
     run: () => {
       if (++writes % 500 === 0) writeLog = deviceLog(); // stay clear of compaction
       writeLog.set(1 + (writes % 8), record64);
+    },
+  },
+  {
+    name: 'CPace responder (device): generator, share, K, ISK, tags',
+    iterations: 3,
+    prepare: () => { appShare ??= cpace('initiator', code, bindCi, bindSid, adApp, adDevice, new Uint8Array(32).fill(1)).share; },
+    run: () => cpace('responder', code, bindCi, bindSid, adDevice, adApp, new Uint8Array(32).fill(2)).finish(appShare!),
+  },
+  {
+    name: 'Noise KK responder (device): read message 1, write message 2, split',
+    iterations: 3,
+    prepare: () => { kkMessage1 ??= new NoiseKK('initiator', appStatic, deviceStatic.pub, keyPair(new Uint8Array(32).fill(13))).writeMessage(new Uint8Array(0)); },
+    run: () => {
+      const kk = new NoiseKK('responder', deviceStatic, appStatic.pub, keyPair(new Uint8Array(32).fill(14)));
+      kk.readMessage(kkMessage1!);
+      kk.writeMessage(new Uint8Array(0));
+      return kk.split();
+    },
+  },
+  {
+    name: 'RPC round trip (device): decrypt, CBOR, ping, CBOR, encrypt',
+    iterations: 40,
+    prepare: () => {
+      if (sessionPair) return;
+      const app = new NoiseKK('initiator', appStatic, deviceStatic.pub, keyPair(new Uint8Array(32).fill(15)));
+      const dev = new NoiseKK('responder', deviceStatic, appStatic.pub, keyPair(new Uint8Array(32).fill(16)));
+      dev.readMessage(app.writeMessage(new Uint8Array(0)));
+      app.readMessage(dev.writeMessage(new Uint8Array(0)));
+      sessionPair = { app: app.split(), device: dev.split() };
+    },
+    run: () => {
+      const { app, device } = sessionPair!;
+      const request = app.send.encrypt(new Uint8Array(0), encodeCbor({ id: 1, method: 'ping' }));
+      const reply = device.send.encrypt(new Uint8Array(0), encodeCbor(handleRpc(decodeCbor(device.receive.decrypt(new Uint8Array(0), request)), rpcCtx)));
+      app.receive.decrypt(new Uint8Array(0), reply);
     },
   },
   {
