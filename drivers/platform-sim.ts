@@ -1,7 +1,10 @@
-/** Moddable desktop simulator: the vault in a file under /tmp, no BLE. Mapped as "drivers/platform". */
+/**
+ * Moddable desktop simulator: the vault in a file under /tmp; the link over a WebSocket on port 8081 (the
+ * simulator has no BLE). Mapped as "drivers/platform".
+ */
 import { FileFlash } from "./flash-file.js";
-import { NoLink } from "./link-none.js";
+import { WebSocketLink } from "./link-websocket.js";
 
 export const PLATFORM = "moddable-sim";
 export const makeFlash = () => new FileFlash();
-export const makeLink = () => new NoLink();
+export const makeLink = () => new WebSocketLink();
