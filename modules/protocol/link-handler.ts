@@ -136,9 +136,12 @@ export class LinkHandler {
       }
     } catch (err) {
       if (!(err instanceof LatchError)) throw err;
-      if (err.code === 'bad-message') return this.fail(ErrorCode.badMessage, err.message);
       this.endBind();
-      return this.fail(ErrorCode.badMessage, err.message);
+      // The peer's fault (malformed input, bad points or keys) or ours (storage, RNG): say which.
+      const peersFault = err.code === 'bad-message' || err.code.startsWith('cpace-') || err.code.startsWith('noise-');
+      if (peersFault) return this.fail(ErrorCode.badMessage, err.message);
+      this.fail(ErrorCode.deviceFault, `the device could not complete the request: ${err.message}`);
+      throw err; // the device shows it on its screen too
     }
   }
 

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { Device, PROTOCOL_VERSION } from '../../modules/device.js';
 import { fakeBoard } from './support/fake-ports.js';
+import { LatchError } from '../../modules/errors.js';
 
 test('boots blank, draws the blank screen and publishes INFO', (t) => {
   const b = fakeBoard();
@@ -59,4 +60,20 @@ test('booting twice is refused', (t) => {
   const d = new Device(fakeBoard().ports, { platform: 'test' });
   d.boot();
   t.throws(() => d.boot(), { message: /already booted/ });
+});
+
+test('a storage failure while binding is a device fault for the app, and shown on the screen', async (t) => {
+  const { fragment } = await import('../../modules/transport/framing.js');
+  const { Kind, ErrorCode, message } = await import('../../modules/protocol/messages.js');
+  const b = fakeBoard();
+  const d = new Device(b.ports, { platform: 'test' });
+  d.boot();
+  b.link().connected(247);
+  b.flash.write = () => { throw new LatchError('flash-verify', 'the flash did not take the write'); };
+  for (const p of fragment(message(Kind.bindRequest, new Uint8Array(16), new Uint8Array(32).fill(9), Uint8Array.of(65)), 247)) b.link().received(p);
+  const reply = b.notified.map((p) => p.subarray(1));
+  t.is(reply[0][0], Kind.error);
+  t.is(reply[0][1], ErrorCode.deviceFault);
+  t.is(d.screen.id, 'error');
+  t.regex(d.screen.lines.join(' '), /did not take the write/);
 });
