@@ -10,6 +10,7 @@ import { PocoCanvas } from "./drivers/canvas-poco.js";
 import { BoardButtons } from "./drivers/buttons.js";
 import { BoardClock } from "./drivers/clock.js";
 import { traceLog } from "./drivers/log.js";
+import { CryptHash } from "./drivers/hash-crypt.js";
 
 /** Per-platform drivers: manifest.json maps "drivers/platform" to platform-esp32.ts or platform-sim.ts. */
 import { makeFlash, makeLink, PLATFORM } from "./drivers/platform.js";
@@ -36,6 +37,7 @@ function boot(): void {
       clock: new BoardClock(),
       link,
       log: traceLog,
+      hash: new CryptHash(),
     },
     { platform: PLATFORM },
   );

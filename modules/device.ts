@@ -47,7 +47,7 @@ export class Device {
 
   constructor(private readonly ports: Ports, private readonly options: DeviceOptions) {
     this.entropy = new HealthTestedEntropy(ports.entropy);
-    this.vault = new Vault(new RecordLog(ports.flash), this.entropy, ports.clock, options.vault);
+    this.vault = new Vault(new RecordLog(ports.flash), this.entropy, ports.clock, { hash: ports.hash, ...options.vault });
     this.ctx = {
       vault: this.vault,
       entropy: this.entropy,

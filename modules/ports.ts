@@ -81,6 +81,22 @@ export interface LinkPort {
   forgetBonds?(): void;
 }
 
+export type HashAlgorithm = 'SHA-256' | 'SHA-512';
+
+/** One running hash; `reset()` starts it over so a PBKDF2 loop can reuse it. */
+export interface Hasher {
+  readonly blockSize: number;
+  readonly outputSize: number;
+  reset(): void;
+  update(data: Uint8Array): void;
+  digest(): Uint8Array;
+}
+
+/** A native digest (Moddable's `crypt` Digest on the device). Optional: without it, the pure-JS hashes are used. */
+export interface HashPort {
+  create(algorithm: HashAlgorithm): Hasher;
+}
+
 /** Where the firmware writes its diagnostics. Never give it a secret. */
 export interface LogPort {
   log(message: string): void;
@@ -94,4 +110,6 @@ export interface Ports {
   clock: ClockPort;
   link: LinkPort;
   log: LogPort;
+  /** a native digest for PBKDF2 (PIN and BIP39 seed); optional */
+  hash?: HashPort;
 }

@@ -8,9 +8,10 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
-import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { constantTimeEqual, utf8Encode, wipe } from '../bytes.js';
+import { pbkdf2 } from '../crypto/pbkdf2.js';
 import { LatchError } from '../errors.js';
+import type { HashPort } from '../ports.js';
 import { open, seal } from './seal.js';
 
 export const PIN_RECORD_VERSION = 1;
@@ -34,9 +35,9 @@ interface PinKeys {
   check: Uint8Array;
 }
 
-export function derivePinKeys(pin: string, salt: Uint8Array, iterations: number): PinKeys {
+export function derivePinKeys(pin: string, salt: Uint8Array, iterations: number, hash?: HashPort): PinKeys {
   const pinBytes = utf8Encode(pin);
-  const out = pbkdf2(sha256, pinBytes, salt, { c: iterations, dkLen: 64 });
+  const out = pbkdf2(hash, 'SHA-256', pinBytes, salt, iterations, 64);
   const kek = out.slice(0, 32);
   const checkKey = out.slice(32, 64);
   const check = hmac(sha256, checkKey, CHECK_LABEL);
@@ -44,17 +45,17 @@ export function derivePinKeys(pin: string, salt: Uint8Array, iterations: number)
   return { kek, check };
 }
 
-export function makePinRecord(pin: string, dek: Uint8Array, salt: Uint8Array, iterations: number, nonce: Uint8Array, recordKey: number): PinRecord {
+export function makePinRecord(pin: string, dek: Uint8Array, salt: Uint8Array, iterations: number, nonce: Uint8Array, recordKey: number, hash?: HashPort): PinRecord {
   if (!isValidPin(pin)) throw new LatchError('bad-pin-format', 'a PIN is 6 to 8 digits');
-  const { kek, check } = derivePinKeys(pin, salt, iterations);
+  const { kek, check } = derivePinKeys(pin, salt, iterations, hash);
   const wrappedDek = seal(kek, recordKey, dek, nonce);
   wipe(kek);
   return { iterations, salt, check, wrappedDek };
 }
 
 /** The DEK if `pin` is right, undefined if it is wrong. */
-export function unwrapWithPin(record: PinRecord, pin: string, recordKey: number): Uint8Array | undefined {
-  const { kek, check } = derivePinKeys(pin, record.salt, record.iterations);
+export function unwrapWithPin(record: PinRecord, pin: string, recordKey: number, hash?: HashPort): Uint8Array | undefined {
+  const { kek, check } = derivePinKeys(pin, record.salt, record.iterations, hash);
   try {
     if (!constantTimeEqual(check, record.check)) return undefined;
     return open(kek, recordKey, record.wrappedDek);

@@ -14,12 +14,11 @@
  *    every sector (the DEK's first, the marker's last) and checks they read 0xFF. Boot finishes an interrupted
  *    reset. The next use creates a new device identity.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
+import { pbkdf2 } from '../crypto/pbkdf2.js';
 import { toHex, utf8Decode, utf8Encode, wipe } from '../bytes.js';
 import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
-import type { ClockPort } from '../ports.js';
+import type { ClockPort, HashPort } from '../ports.js';
 import { RecordLog, type MountReport } from '../storage/record-log.js';
 import {
   DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, unwrapWithPin,
@@ -55,6 +54,8 @@ export interface VaultOptions {
   /** PBKDF2 iterations for new PIN records; omitted = calibrated to `calibrationTargetMs` on this device */
   pinIterations?: number;
   calibrationTargetMs?: number;
+  /** a native digest for the PIN's PBKDF2 (the board's HashPort) */
+  hash?: HashPort;
 }
 
 export type UnlockResult =
@@ -250,7 +251,7 @@ export class Vault {
     }
     const failures = before + 1;
     this.writeFailures(failures); // counted before the check, so pulling the plug cannot give a free try
-    const dek = unwrapWithPin(decodePinRecord(this.log.get(RecordKey.pin)!), pin, RecordKey.pin);
+    const dek = unwrapWithPin(decodePinRecord(this.log.get(RecordKey.pin)!), pin, RecordKey.pin, this.options.hash);
     if (dek) {
       this.writeFailures(0);
       this.dek = dek;
@@ -344,7 +345,7 @@ export class Vault {
   private writePinRecord(pin: string, dek: Uint8Array): void {
     const salt = this.entropy.bytes(SALT_SIZE);
     const nonce = this.entropy.bytes(NONCE_SIZE);
-    const record = makePinRecord(pin, dek, salt, this.pinIterations(), nonce, RecordKey.pin);
+    const record = makePinRecord(pin, dek, salt, this.pinIterations(), nonce, RecordKey.pin, this.options.hash);
     this.log.set(RecordKey.pin, encodePinRecord(record));
   }
 
@@ -359,7 +360,7 @@ export class Vault {
     if (settings && settings.length === 5 && settings[0] === SETTINGS_VERSION) {
       return ((settings[1] << 24) | (settings[2] << 16) | (settings[3] << 8) | settings[4]) >>> 0;
     }
-    const iterations = calibratePinIterations(this.clock, this.options.calibrationTargetMs ?? 1000);
+    const iterations = calibratePinIterations(this.clock, this.options.calibrationTargetMs ?? 1000, this.options.hash);
     this.log.set(RecordKey.settings, Uint8Array.of(SETTINGS_VERSION, iterations >>> 24, (iterations >>> 16) & 0xff, (iterations >>> 8) & 0xff, iterations & 0xff));
     return iterations;
   }
@@ -369,14 +370,14 @@ export class Vault {
  * How many PBKDF2-HMAC-SHA256 iterations take about `targetMs` on this device: time a growing trial run with the
  * Clock port and scale. At least MIN_PIN_ITERATIONS, so a slow board still gets a meaningful work factor.
  */
-export function calibratePinIterations(clock: Pick<ClockPort, 'now'>, targetMs: number): number {
+export function calibratePinIterations(clock: Pick<ClockPort, 'now'>, targetMs: number, hash?: HashPort): number {
   const salt = new Uint8Array(SALT_SIZE);
   const pin = utf8Encode('00000000');
   // Grow the trial until it takes 50 ms; a clock that never moves (coarse or stopped) ends it at 16384.
   let n = 64;
   for (;;) {
     const start = clock.now();
-    pbkdf2(sha256, pin, salt, { c: n, dkLen: 64 });
+    pbkdf2(hash, 'SHA-256', pin, salt, n, 64);
     const elapsed = clock.now() - start;
     if (elapsed >= 50 || n >= 16384) {
       const scaled = elapsed > 0 ? Math.round((n * targetMs) / elapsed) : MIN_PIN_ITERATIONS;

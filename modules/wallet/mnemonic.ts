@@ -6,6 +6,9 @@ import { entropyToMnemonic, mnemonicToEntropy, mnemonicToSeedSync, validateMnemo
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
+import { utf8Encode } from '../bytes.js';
+import { pbkdf2 } from '../crypto/pbkdf2.js';
+import type { HashPort } from '../ports.js';
 
 export const WORDLIST: readonly string[] = wordlist;
 
@@ -23,9 +26,14 @@ export function entropyFromWords(words: string[]): Uint8Array {
   return mnemonicToEntropy(phrase, wordlist);
 }
 
-/** BIP39 seed for `entropy` and `passphrase` (64 bytes; the caller wipes it). */
-export function seedFromEntropy(entropy: Uint8Array, passphrase = ''): Uint8Array {
-  return mnemonicToSeedSync(entropyToMnemonic(entropy, wordlist), passphrase);
+/**
+ * BIP39 seed for `entropy` and `passphrase` (64 bytes; the caller wipes it): PBKDF2-HMAC-SHA512 x2048 over the
+ * NFKD phrase, on the board's native digest when there is one.
+ */
+export function seedFromEntropy(entropy: Uint8Array, passphrase = '', hash?: HashPort): Uint8Array {
+  const phrase = entropyToMnemonic(entropy, wordlist);
+  if (!hash) return mnemonicToSeedSync(phrase, passphrase);
+  return pbkdf2(hash, 'SHA-512', utf8Encode(phrase.normalize('NFKD')), utf8Encode(`mnemonic${passphrase}`.normalize('NFKD')), 2048, 64);
 }
 
 /** A uniform integer in [0, n) from the health-tested source (rejection sampling: no modulo bias). */
