@@ -2,6 +2,7 @@
  * The operations `npm run bench` measures, with fixed inputs. Portable: the same file runs on V8 and, bundled,
  * on XS. `iterations` is per engine run, sized so XS spends a fraction of a second on each.
  */
+import { softwareChipKey } from '../modules/vault/chip-keys.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { x25519 } from '@noble/curves/ed25519.js';
@@ -51,7 +52,8 @@ const healthBuffer = new Uint8Array(4096);
 
 /** PIN unlock at the floor of 1000 PBKDF2 iterations; cost grows linearly with the calibrated count. */
 export const PIN_BENCH_ITERATIONS = 1000;
-const pinRecord = makePinRecord('123456', new Uint8Array(32).fill(1), new Uint8Array(16).fill(2), PIN_BENCH_ITERATIONS, new Uint8Array(12), 5);
+const benchChip = softwareChipKey(new Uint8Array(32).fill(7));
+const pinRecord = makePinRecord(benchChip, '123456', new Uint8Array(32).fill(1), new Uint8Array(16).fill(2), PIN_BENCH_ITERATIONS, new Uint8Array(12), 5);
 
 /** A record log on 64 KiB of in-memory NOR (16 x 4 KiB sectors, as on the device). */
 function deviceLog(): RecordLog {
@@ -99,7 +101,7 @@ export const OPS: BenchOp[] = [
   { name: 'secp256k1 sign (RFC 6979)', iterations: 4, run: () => secp256k1.sign(digest, key, { prehash: false }) },
   { name: 'ChaCha20-Poly1305 seal of 1 KiB', iterations: 40, run: () => chacha20poly1305(key, nonce).encrypt(kib) },
   { name: 'entropy health tests over 4 KiB', iterations: 20, run: () => new HealthTestedEntropy(healthySource()).fill(healthBuffer) },
-  { name: `PIN unlock: PBKDF2-SHA256 x${PIN_BENCH_ITERATIONS} + check + unwrap`, iterations: 2, run: () => unwrapWithPin(pinRecord, '123456', 5) },
+  { name: `PIN unlock: PBKDF2-SHA256 x${PIN_BENCH_ITERATIONS} + check + unwrap`, iterations: 2, run: () => unwrapWithPin(benchChip, pinRecord, '123456', 5) },
   { name: 'BIP39 seed from 12 words (NFKD + PBKDF2-SHA512 x2048)', iterations: 1, run: () => seedFromEntropy(new Uint8Array(16), 'TREZOR') },
   {
     name: 'record write: 64-byte value, append + retire old',

@@ -1,7 +1,9 @@
 /** ESP32 boards: the vault on the `latch` flash partition, the link over BLE. Mapped as "drivers/platform". */
 import { PartitionFlash } from "./flash-partition.js";
 import { BleLink } from "./link-ble.js";
+import { NativeChipKey } from "./chip-key-native.js";
 
 export const PLATFORM = "esp32";
 export const makeFlash = () => new PartitionFlash("latch");
 export const makeLink = () => new BleLink("Latch");
+export const makeChipKey = () => new NativeChipKey();

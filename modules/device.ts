@@ -5,13 +5,14 @@
 import type { ButtonEvent, Ports } from './ports.js';
 import { HealthTestedEntropy, EntropyHealthError } from './entropy/health.js';
 import { LatchError } from './errors.js';
+import { wipe } from './bytes.js';
 import { RecordLog } from './storage/record-log.js';
 import { Vault, type VaultOptions } from './vault/vault.js';
 import { render } from './ui/render.js';
 import { describe, line, type Screen, type ScreenDescription } from './ui/screen.js';
 import { aboutScreen, rngFaultScreen, storageFaultScreen } from './ui/screens.js';
 import { message, type Activity, type AppContext } from './app/activity.js';
-import { blankHome, lockedHome, unlockedHome } from './app/home.js';
+import { blankHome, lockedHome, storageHome, unlockedHome } from './app/home.js';
 import { bindAllow, bindCode, bindFailed, bound, safeLabel } from './app/binding.js';
 import { resetConfirm } from './app/reset.js';
 import { LinkHandler } from './protocol/link-handler.js';
@@ -21,7 +22,7 @@ export const FIRMWARE_VERSION = '0.2.0';
 export const PROTOCOL_VERSION = 1;
 
 /** Design section 4; `fault` means a hardware check failed and nothing secret can be made or used. */
-export type DeviceState = 'blank' | 'bound' | 'locked' | 'unlocked' | 'fault';
+export type DeviceState = 'blank' | 'bound' | 'locked' | 'unlocked' | 'fault' | 'foreign' | 'old-format';
 
 export interface DeviceOptions {
   /** shown on the About screen, e.g. "esp32" or "node-sim (xs)" */
@@ -47,7 +48,7 @@ export class Device {
 
   constructor(private readonly ports: Ports, private readonly options: DeviceOptions) {
     this.entropy = new HealthTestedEntropy(ports.entropy);
-    this.vault = new Vault(new RecordLog(ports.flash), this.entropy, ports.clock, { hash: ports.hash, ...options.vault });
+    this.vault = new Vault(new RecordLog(ports.flash), this.entropy, ports.clock, ports.chipKey, { hash: ports.hash, ...options.vault });
     this.ctx = {
       vault: this.vault,
       entropy: this.entropy,
@@ -79,6 +80,7 @@ export class Device {
 
   get state(): DeviceState {
     if (this.fault) return 'fault';
+    if (this.vault.storage !== 'ok') return this.vault.storage;
     if (!this.vault.hasWallet) return this.vault.appBinding() ? 'bound' : 'blank';
     return this.vault.isUnlocked ? 'unlocked' : 'locked';
   }
@@ -109,6 +111,7 @@ export class Device {
     }
     let report;
     try {
+      this.provisionChipKey();
       report = this.vault.open();
     } catch (err) {
       if (!(err instanceof LatchError)) throw err;
@@ -124,6 +127,7 @@ export class Device {
         : 'A factory reset was interrupted by power loss; it has now finished.';
       return this.go(message(this.ctx, 'wiped', 'Device erased', [line(why)], () => this.ctx.home()));
     }
+    if (report.storage !== 'ok') return this.ctx.home();
     if (report.droppedIncompleteSetup) {
       return this.go(message(this.ctx, 'wallet-dropped', 'Wallet discarded', [
         line('The wallet on this device was incomplete (setup was interrupted) or its storage was damaged.'),
@@ -131,6 +135,21 @@ export class Device {
       ], () => this.ctx.home()));
     }
     this.ctx.home();
+  }
+
+  /** First boot of a board that makes its own chip key: 32 bytes from the health-tested RNG, nothing else. */
+  private provisionChipKey(): void {
+    const chip = this.ports.chipKey;
+    if (!chip.provisioned || chip.provisioned()) return;
+    const key = this.entropy.bytes(32);
+    try {
+      chip.provision!(key);
+    } catch (err) {
+      throw new LatchError('chip-key', `the chip key could not be made: ${(err as Error).message}`);
+    } finally {
+      wipe(key);
+    }
+    this.ports.log.log('chip key provisioned (first boot)');
   }
 
   /** A button press from the Buttons port. Buttons without a label on the current screen do nothing. */
@@ -164,6 +183,14 @@ export class Device {
   }
 
   private tick(): void {
+    if (!this.fault && this.booted) {
+      try {
+        this.vault.clock.persistIfDue();
+      } catch (err) {
+        if (!(err instanceof LatchError)) throw err;
+        this.ports.log.log(`device clock not saved: ${err.message}`);
+      }
+    }
     this.linkHandler.tick();
     if (this.activity.tick?.()) this.draw();
   }
@@ -185,6 +212,7 @@ export class Device {
   }
 
   private homeActivity(): Activity {
+    if (this.vault.storage !== 'ok') return storageHome(this.ctx, this.vault.storage);
     if (!this.vault.hasWallet) return blankHome(this.ctx);
     return this.vault.isUnlocked ? unlockedHome(this.ctx) : lockedHome(this.ctx);
   }

@@ -47,6 +47,11 @@ export type ButtonId = 'a' | 'b' | 'c';
 export interface ButtonEvent {
   button: ButtonId;
   long: boolean;
+  /**
+   * How long the button was held before this event, in ms (drivers that know it say so). Security decisions
+   * ignore a press that began less than ~0.7 s after their screen appeared (modules/app/guard.ts).
+   */
+  heldMs?: number;
 }
 
 /** The board's three buttons (physical on the Fire, touch zones on Core2/CoreS3, clicks in the simulator). */
@@ -79,6 +84,8 @@ export interface LinkPort {
   setInfo(info: Uint8Array): void;
   /** delete every BLE bond (factory reset); links without bonding omit it */
   forgetBonds?(): void;
+  /** drop the current connection (an idle or misbehaving central); the link then reports `disconnected` */
+  disconnect?(): void;
 }
 
 export type HashAlgorithm = 'SHA-256' | 'SHA-512';
@@ -97,6 +104,23 @@ export interface HashPort {
   create(algorithm: HashAlgorithm): Hasher;
 }
 
+/**
+ * The chip key: HMAC-SHA256 under a 256-bit key that never lies in the vault's flash region and that software
+ * cannot read on a production board (ESP32-S3: the HMAC peripheral with an eFuse key; ESP32: a key in a
+ * flash-encrypted partition; simulators: a separate file). Every vault key is derived through it, so a dump
+ * of the vault region alone opens nothing and every PIN guess needs this chip (modules/vault/chip-keys.ts).
+ */
+export interface ChipKeyPort {
+  /** HMAC-SHA256(chip key, message): 32 bytes */
+  hmac(message: Uint8Array): Uint8Array;
+  /**
+   * Boards that make their chip key at first boot say whether it exists yet; if not, the device gives
+   * `provision` 32 bytes from the health-tested RNG (so the key, too, comes from nothing else).
+   */
+  provisioned?(): boolean;
+  provision?(key: Uint8Array): void;
+}
+
 /** Where the firmware writes its diagnostics. Never give it a secret. */
 export interface LogPort {
   log(message: string): void;
@@ -110,6 +134,7 @@ export interface Ports {
   clock: ClockPort;
   link: LinkPort;
   log: LogPort;
+  chipKey: ChipKeyPort;
   /** a native digest for PBKDF2 (PIN and BIP39 seed); optional */
   hash?: HashPort;
 }

@@ -13,6 +13,8 @@ const USAGE = `usage: npm start -- [options]
   --port N           HTTP and WebSocket port (default 8080; 0 picks a free one)
   --flash PATH       flash image file (default .latch/flash.bin)
   --flash-size N     bytes in the vault region, a multiple of 4096 (default ${DEFAULT_FLASH_SIZE})
+  --chip-key PATH    the board's chip key, 32 bytes, never in the flash image (default: chip-key.bin beside
+                     the flash image; made on first use). A flash image with another board's key opens nothing.
   --clock real|manual  manual: time stands still unless POST /api/clock {"advanceMs": N} moves it
   --pin-iterations N PBKDF2 iterations for new PINs (default: calibrated to ~1 s, as on a device)
   -h, --help         this text`;
@@ -30,6 +32,7 @@ try {
       port: { type: 'string', default: '8080' },
       flash: { type: 'string', default: '.latch/flash.bin' },
       'flash-size': { type: 'string', default: String(DEFAULT_FLASH_SIZE) },
+      'chip-key': { type: 'string' },
       clock: { type: 'string', default: 'real' },
       'pin-iterations': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -53,9 +56,15 @@ if (args.clock !== 'real' && args.clock !== 'manual') fail(`--clock must be real
 const pinIterations = args['pin-iterations'] === undefined ? undefined : Number(args['pin-iterations']);
 if (pinIterations !== undefined && (!Number.isInteger(pinIterations) || pinIterations < 1)) fail('--pin-iterations must be a whole number >= 1');
 
+const chipKeyFile = path.resolve(args['chip-key'] ?? path.join(path.dirname(path.resolve(args.flash!)), 'chip-key.bin'));
+
 let board: Board;
 try {
-  board = new Board({ engine, autoTick: true, manualClock: args.clock === 'manual', pinIterations, flash: { file: path.resolve(args.flash!), size: flashSize } });
+  board = new Board({
+    engine, autoTick: true, manualClock: args.clock === 'manual', pinIterations,
+    flash: { file: path.resolve(args.flash!), size: flashSize },
+    chipKeyFile: chipKeyFile,
+  });
 } catch (err) {
   fail((err as Error).message);
 }
@@ -69,6 +78,7 @@ process.stdout.write(`Latch board simulator (firmware on ${engine === 'xs' ? 'XS
   control API:      ${server.url}/api/screen
   link:             ws://127.0.0.1:${server.port}/link
   flash image:      ${path.resolve(args.flash!)}
+  chip key:         ${chipKeyFile} (not part of the flash image)
 Press Ctrl-C to stop.
 `);
 const shutdown = async () => {

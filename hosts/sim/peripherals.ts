@@ -2,6 +2,7 @@
 import { randomFillSync } from 'node:crypto';
 import type { EntropyPort } from '../../modules/ports.js';
 import { SoftwareCanvas } from './canvas.js';
+import { ChipKeyFile } from './chip-key-file.js';
 import { FlashImage, type FlashImageOptions } from './flash-image.js';
 
 /** Real time by default; tests and campaigns can hold it and advance it by hand. */
@@ -35,6 +36,10 @@ export interface PeripheralOptions {
   flash?: FlashImageOptions;
   entropy?: EntropyPort;
   manualClock?: boolean;
+  /** the chip key's file (never part of the flash image); omitted = memory only */
+  chipKeyFile?: string;
+  /** a fixed chip key (tests that move a flash image between boards) */
+  chipKey?: Uint8Array;
 }
 
 export class Peripherals {
@@ -42,6 +47,7 @@ export class Peripherals {
   readonly canvas = new SoftwareCanvas(320, 240);
   readonly clock: SimClock;
   entropy: EntropyPort;
+  readonly chipKey: ChipKeyFile;
   /** the INFO characteristic's current value */
   info = new Uint8Array(0);
   onLog: (message: string) => void = () => {};
@@ -50,6 +56,7 @@ export class Peripherals {
   constructor(options: PeripheralOptions = {}) {
     this.flash = new FlashImage(options.flash);
     this.entropy = options.entropy ?? nodeEntropy;
+    this.chipKey = new ChipKeyFile(options.chipKeyFile, options.chipKey);
     this.clock = new SimClock(options.manualClock);
   }
 }

@@ -26,6 +26,7 @@ export class NodeRuntime implements FirmwareRuntime {
         clock: { now: () => hw.clock.now(), tick: (_ms, fn) => { this.onTick = fn; } },
         link: { listen: (h) => { this.link = h; }, notify: (p) => hw.onNotify(p.slice()), setInfo: (i) => { hw.info = i.slice(); } },
         log: { log: (m) => hw.onLog(m) },
+        chipKey: hw.chipKey,
       },
       { platform, vault: { pinIterations } },
     );

@@ -8,6 +8,32 @@ import { resetConfirm } from './reset.js';
 import { setupChoice } from './setup.js';
 import { safeLabel } from './binding.js';
 
+/** The vault is not this chip's (a flash image from another board) or from older firmware: only a reset helps. */
+export function storageHome(ctx: AppContext, status: 'foreign' | 'old-format'): Activity {
+  return {
+    screen: () => ({
+      id: status === 'foreign' ? 'storage-foreign' : 'storage-old-format',
+      title: status === 'foreign' ? 'Not this device\'s storage' : 'Storage format changed',
+      lines: status === 'foreign'
+        ? [
+          line('The storage on this board was made by another device.', { color: THEME.warning }),
+          line('Nothing in it can be opened here, not even with the right PIN: its keys are bound to the other chip.'),
+          line(''),
+          line('Reset erases it so this device can be set up. Restore your wallet from its recovery words.'),
+        ]
+        : [
+          line('The storage was written by older firmware, from before chip-bound keys.', { color: THEME.warning }),
+          line('It is not migrated. Reset erases it; then restore your wallet from its recovery words.'),
+        ],
+      buttons: { a: 'Reset', c: 'About' },
+    }),
+    press: (e) => {
+      if (e.button === 'a') ctx.go(resetConfirm(ctx));
+      else if (e.button === 'c') ctx.about(() => ctx.home());
+    },
+  };
+}
+
 export function blankHome(ctx: AppContext): Activity {
   return {
     screen: () => {

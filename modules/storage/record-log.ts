@@ -70,6 +70,8 @@ export interface MountReport {
   tornRecords: number;
   /** superseded versions retired during mount */
   retiredStale: number;
+  /** retired or torn records whose bytes were not all zero yet (a cut retire or append): zeroed during mount */
+  zeroedLeftovers: number;
   /** sectors that were neither erased nor valid (a torn erase or header write) */
   garbageSectors: number;
   /** an interrupted compaction was completed */
@@ -107,6 +109,11 @@ function putU32(b: Uint8Array, at: number, v: number): void {
   b[at + 1] = (v >>> 16) & 0xff;
   b[at + 2] = (v >>> 8) & 0xff;
   b[at + 3] = v & 0xff;
+}
+
+function allZero(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
 }
 
 function allErased(b: Uint8Array): boolean {
@@ -150,13 +157,14 @@ export class RecordLog {
   /** Scan the region, rebuild the index and finish whatever a power cut interrupted. */
   mount(): MountReport {
     const report: MountReport = {
-      sectors: this.sectorCount, usedSectors: 0, liveRecords: 0, tornRecords: 0, retiredStale: 0, garbageSectors: 0, finishedCompaction: false,
+      sectors: this.sectorCount, usedSectors: 0, liveRecords: 0, tornRecords: 0, retiredStale: 0, zeroedLeftovers: 0, garbageSectors: 0, finishedCompaction: false,
     };
     this.index = new Map();
     this.sectors = [];
     this.nextSeq = 1;
     const stale: Location[] = [];
     const copies: Location[] = [];
+    const leftovers: { at: number; bytes: Uint8Array }[] = [];
     const generationOf = (s: number) => this.sectors[s].generation;
     for (let s = 0; s < this.sectorCount; s++) {
       const sector = this.readSectorHeader(s);
@@ -177,7 +185,7 @@ export class RecordLog {
         const loser = wins ? seen : loc;
         if (wins) this.index.set(loc.key, loc);
         (loser.seq === (wins ? loc : seen).seq ? copies : stale).push(loser);
-      }, () => report.tornRecords++);
+      }, () => report.tornRecords++, (at, bytes) => leftovers.push({ at, bytes }));
     }
     this.active = this.newestSector();
     this.mounted = true;
@@ -191,6 +199,12 @@ export class RecordLog {
     for (const loc of stale) {
       this.retire(loc);
       report.retiredStale++;
+    }
+    // A cut retire (or a torn append) can leave a secret's bytes behind a dead header: finish zeroing them.
+    for (const l of leftovers) {
+      if (this.sectors[Math.floor(l.at / this.sectorSize)].state !== 'used') continue;
+      this.flash.write(l.at, l.bytes);
+      report.zeroedLeftovers++;
     }
     if (this.freeSectors().length === 0) {
       if (this.finishCompaction(copies)) return { ...this.mount(), finishedCompaction: true, tornRecords: report.tornRecords };
@@ -257,6 +271,20 @@ export class RecordLog {
     return true;
   }
 
+  /**
+   * Scan the region for dead records (retired, superseded, torn) whose bytes are not all zero. Mount zeroes
+   * them, so after a mount this is 0; tests and the power-cut campaign check it.
+   */
+  leftovers(): number {
+    let n = 0;
+    for (let s = 0; s < this.sectorCount; s++) {
+      if (this.sectors[s]?.state !== 'used') continue;
+      const scratch: Sector = { ...this.sectors[s] };
+      this.scanSector(s, scratch, () => {}, () => {}, () => n++);
+    }
+    return n;
+  }
+
   stats(): LogStats {
     let liveBytes = 0;
     for (const loc of this.index.values()) liveBytes += loc.length;
@@ -314,8 +342,9 @@ export class RecordLog {
     return { state: 'used', generation: u32(h, 4), writeOffset: SECTOR_HEADER_SIZE, sealed: false };
   }
 
-  private scanSector(s: number, sector: Sector, onLive: (loc: Location) => void, onTorn: () => void): void {
+  private scanSector(s: number, sector: Sector, onLive: (loc: Location) => void, onTorn: () => void, onLeftover: (at: number, bytes: Uint8Array) => void): void {
     const bytes = this.flash.read(s * this.sectorSize, this.sectorSize);
+    const base = s * this.sectorSize;
     let offset = SECTOR_HEADER_SIZE;
     while (offset + RECORD_HEADER_SIZE <= this.sectorSize) {
       const h = bytes.subarray(offset, offset + RECORD_HEADER_SIZE);
@@ -324,15 +353,28 @@ export class RecordLog {
       if (length < 0) {
         // A torn or damaged header: its length cannot be trusted. Never append to this sector again, and look
         // for the next intact record (4-byte steps; header check + data CRC make a false match negligible).
+        // What lies between is the remains of a torn write: zero it, it may hold part of a secret.
         sector.sealed = true;
         onTorn();
-        offset = this.resync(bytes, offset + 4);
+        const next = this.resync(bytes, offset + 4);
+        if (!allZero(bytes.subarray(offset, next))) onLeftover(base + offset, new Uint8Array(next - offset));
+        offset = next;
         continue;
       }
       const data = bytes.subarray(offset + RECORD_HEADER_SIZE, offset + RECORD_HEADER_SIZE + length);
       if (h[1] === LIVE && dataCheck(h, data) === u32(h, 12)) {
         onLive({ key: u16(h, 2), sector: s, offset, seq: u32(h, 4), length });
-      } else if (h[1] === LIVE) onTorn();
+      } else {
+        if (h[1] === LIVE) onTorn();
+        // Retired (or torn): its state byte and data must be zero. A cut retire leaves them half done. The rewrite
+        // keeps the header's other bytes as they are (NOR writes only clear bits), so the record stays parseable.
+        if (h[1] !== 0 || !allZero(data)) {
+          const zeroed = new Uint8Array(RECORD_HEADER_SIZE + length);
+          zeroed.set(h, 0);
+          zeroed[1] = 0;
+          onLeftover(base + offset, zeroed);
+        }
+      }
       offset += RECORD_HEADER_SIZE + align4(length);
     }
     sector.writeOffset = Math.min(offset, this.sectorSize);

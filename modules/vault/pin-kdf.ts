@@ -1,23 +1,24 @@
 /**
- * PIN -> keys. PBKDF2-HMAC-SHA256 over a random salt with a stored iteration count gives 64 bytes: the first
- * 32 wrap the data key (DEK), the last 32 make the PIN-check value HMAC-SHA256(checkKey, "latch/pin-check").
- * A wrong PIN is told by the check value (constant-time compare) before any unwrap is tried.
+ * PIN -> keys (format 2). One 32-byte block of PBKDF2-HMAC-SHA256 over a random salt with a stored iteration
+ * count, then through the chip key (chip-keys.ts): the KEK wraps the data key (DEK) and the PIN check tells a
+ * wrong PIN before any unwrap is tried. A guesser holding only the flash has neither the chip key nor a shortcut:
+ * the check is derived from the chip-bound PIN key, so every guess costs the full work factor on this chip.
  *
- * PIN record layout (version 1):
+ * PIN record layout (version 2):
  *   0 version | 1-4 iterations (u32) | 5-20 salt (16) | 21-52 check (32) | 53.. wrapped DEK (nonce+ct+tag = 60)
+ * Version 1 (before the chip key) is recognised only to say that the storage format changed.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { hmac } from '@noble/hashes/hmac.js';
 import { constantTimeEqual, utf8Encode, wipe } from '../bytes.js';
 import { pbkdf2 } from '../crypto/pbkdf2.js';
 import { LatchError } from '../errors.js';
-import type { HashPort } from '../ports.js';
+import type { ChipKeyPort, HashPort } from '../ports.js';
+import { pinKeys, type PinKeys } from './chip-keys.js';
 import { open, seal } from './seal.js';
 
-export const PIN_RECORD_VERSION = 1;
+export const PIN_RECORD_VERSION = 2;
 export const SALT_SIZE = 16;
 export const DEK_SIZE = 32;
-const CHECK_LABEL = utf8Encode('latch/pin-check');
+const RECORD_SIZE = 1 + 4 + SALT_SIZE + 32 + 60;
 
 export interface PinRecord {
   iterations: number;
@@ -30,32 +31,28 @@ export function isValidPin(pin: string): boolean {
   return /^[0-9]{6,8}$/.test(pin);
 }
 
-interface PinKeys {
-  kek: Uint8Array;
-  check: Uint8Array;
-}
-
-export function derivePinKeys(pin: string, salt: Uint8Array, iterations: number, hash?: HashPort): PinKeys {
+/** The KEK and PIN check for `pin`: PBKDF2 (one 32-byte block), then the chip. */
+export function derivePinKeys(chip: ChipKeyPort, pin: string, salt: Uint8Array, iterations: number, hash?: HashPort): PinKeys {
   const pinBytes = utf8Encode(pin);
-  const out = pbkdf2(hash, 'SHA-256', pinBytes, salt, iterations, 64);
-  const kek = out.slice(0, 32);
-  const checkKey = out.slice(32, 64);
-  const check = hmac(sha256, checkKey, CHECK_LABEL);
-  wipe(out, checkKey, pinBytes);
-  return { kek, check };
+  const stretched = pbkdf2(hash, 'SHA-256', pinBytes, salt, iterations, 32);
+  try {
+    return pinKeys(chip, salt, stretched);
+  } finally {
+    wipe(stretched, pinBytes);
+  }
 }
 
-export function makePinRecord(pin: string, dek: Uint8Array, salt: Uint8Array, iterations: number, nonce: Uint8Array, recordKey: number, hash?: HashPort): PinRecord {
+export function makePinRecord(chip: ChipKeyPort, pin: string, dek: Uint8Array, salt: Uint8Array, iterations: number, nonce: Uint8Array, recordKey: number, hash?: HashPort): PinRecord {
   if (!isValidPin(pin)) throw new LatchError('bad-pin-format', 'a PIN is 6 to 8 digits');
-  const { kek, check } = derivePinKeys(pin, salt, iterations, hash);
+  const { kek, check } = derivePinKeys(chip, pin, salt, iterations, hash);
   const wrappedDek = seal(kek, recordKey, dek, nonce);
   wipe(kek);
   return { iterations, salt, check, wrappedDek };
 }
 
 /** The DEK if `pin` is right, undefined if it is wrong. */
-export function unwrapWithPin(record: PinRecord, pin: string, recordKey: number, hash?: HashPort): Uint8Array | undefined {
-  const { kek, check } = derivePinKeys(pin, record.salt, record.iterations, hash);
+export function unwrapWithPin(chip: ChipKeyPort, record: PinRecord, pin: string, recordKey: number, hash?: HashPort): Uint8Array | undefined {
+  const { kek, check } = derivePinKeys(chip, pin, record.salt, record.iterations, hash);
   try {
     if (!constantTimeEqual(check, record.check)) return undefined;
     return open(kek, recordKey, record.wrappedDek);
@@ -65,7 +62,7 @@ export function unwrapWithPin(record: PinRecord, pin: string, recordKey: number,
 }
 
 export function encodePinRecord(r: PinRecord): Uint8Array {
-  const out = new Uint8Array(1 + 4 + SALT_SIZE + 32 + r.wrappedDek.length);
+  const out = new Uint8Array(RECORD_SIZE);
   out[0] = PIN_RECORD_VERSION;
   out[1] = r.iterations >>> 24;
   out[2] = (r.iterations >>> 16) & 0xff;
@@ -78,7 +75,7 @@ export function encodePinRecord(r: PinRecord): Uint8Array {
 }
 
 export function decodePinRecord(b: Uint8Array): PinRecord {
-  if (b.length !== 1 + 4 + SALT_SIZE + 32 + 60 || b[0] !== PIN_RECORD_VERSION) {
+  if (b.length !== RECORD_SIZE || b[0] !== PIN_RECORD_VERSION) {
     throw new LatchError('record-damaged', `the PIN record has an unknown format (version ${b[0]}, ${b.length} bytes)`);
   }
   const iterations = ((b[1] << 24) | (b[2] << 16) | (b[3] << 8) | b[4]) >>> 0;

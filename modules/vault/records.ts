@@ -1,16 +1,16 @@
 /**
  * The vault's record keys. Values sealed under the device key are needed before any PIN is entered; the
- * mnemonic entropy is sealed under the DEK, which only the PIN unwraps. Unknown keys found in flash are left
- * alone (a newer firmware may have written them) and reported.
+ * mnemonic entropy is sealed under the DEK, which only the PIN (through the chip) unwraps. Unknown keys found in
+ * flash are left alone (a newer firmware may have written them) and reported.
  */
 export const RecordKey = {
-  /** version | device id (16) | device key (32): plaintext; production boards rely on flash encryption */
+  /** version 2 | device id (16) | chip check (16): no key material (the device key is derived from the chip) */
   identity: 1,
   /** X25519 static private key, sealed under the device key */
   staticKey: 2,
   /** the 8-character binding code, sealed under the device key */
   bindingCode: 3,
-  /** the bound app's static public key and label, sealed under the device key (binding issue) */
+  /** the bound app's static public key and label, sealed under the device key */
   appKey: 4,
   /** iterations, salt, PIN-check value and the wrapped DEK (pin-kdf.ts) */
   pin: 5,
@@ -22,11 +22,17 @@ export const RecordKey = {
   settings: 8,
   /** a factory reset began: boot finishes it */
   wipePending: 9,
-  /** consecutive failed binding attempts: one byte, plaintext, written before the device answers */
+  /** consecutive failed binding attempts (u8) | binding locked until this device time (u64 ms); plaintext */
   bindFailures: 10,
+  /** an atomic batch of record writes in flight (journal.ts): boot finishes it */
+  journal: 11,
+  /** the device clock: powered-on milliseconds, never moving back (device-clock.ts) */
+  deviceClock: 12,
+  /** version | auto-lock minutes (u16) | flags (bit 0: blind signing allowed) */
+  preferences: 13,
 } as const;
 
 export const KNOWN_KEYS = new Set<number>(Object.values(RecordKey));
 
-export const IDENTITY_VERSION = 1;
+export const IDENTITY_VERSION = 2;
 export const SETTINGS_VERSION = 1;

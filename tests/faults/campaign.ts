@@ -19,6 +19,9 @@ import { open } from '../../modules/vault/seal.js';
 import { MAX_PIN_ATTEMPTS, Vault } from '../../modules/vault/vault.js';
 import { NorFlash, PowerCutError, seededRandom } from '../../hosts/sim/nor-flash.js';
 import type { EntropyPort } from '../../modules/ports.js';
+import { softwareChipKey } from '../../modules/vault/chip-keys.js';
+
+const CHIP = softwareChipKey(new Uint8Array(32).fill(0x5c));
 
 export interface Model {
   pin?: string;
@@ -55,7 +58,7 @@ function entropyFrom(random: () => number): EntropyPort {
 }
 
 function makeVault(flash: NorFlash, random: () => number, clock: { now(): number }): Vault {
-  const v = new Vault(new RecordLog(flash), new HealthTestedEntropy(entropyFrom(random)), clock, { pinIterations: 1 });
+  const v = new Vault(new RecordLog(flash), new HealthTestedEntropy(entropyFrom(random)), clock, CHIP, { pinIterations: 1 });
   v.open();
   return v;
 }
@@ -70,7 +73,7 @@ function readState(v: Vault, model: Model): Model {
     const rec = decodePinRecord(v.log.get(RecordKey.pin)!);
     for (const candidate of [model.pin, ...knownPins]) {
       if (!candidate) continue;
-      const dek = unwrapWithPin(rec, candidate, RecordKey.pin);
+      const dek = unwrapWithPin(CHIP, rec, candidate, RecordKey.pin);
       if (dek) {
         s.pin = candidate;
         s.seed = toHex(open(dek, RecordKey.seed, v.log.get(RecordKey.seed)!));
@@ -197,6 +200,8 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
         try {
           rebooted = makeVault(f, random, clock);
           recovered = readState(rebooted, model);
+          const leftovers = rebooted.log.leftovers();
+          if (leftovers) throw new Error(`${leftovers} dead records still hold data after mount`);
         } catch (err) {
           result.corrupt++;
           fail(`workload ${workload} step ${step} ${op.kind} cut ${cut}: reboot failed: ${(err as Error).message}`);

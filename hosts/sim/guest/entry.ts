@@ -68,6 +68,13 @@ function makePorts(config: BootConfig): Ports {
       setInfo: (info) => void ask(withOp(GuestOp.info, info)),
     },
     log: { log: (message) => void ask(withOp(GuestOp.log, encoder.encode(message))) },
+    chipKey: {
+      hmac(message) {
+        const mac = ask(withOp(GuestOp.chipKey, message));
+        if (mac.length !== 32) throw new Error('the board\'s chip key did not answer');
+        return mac;
+      },
+    },
   };
 }
 

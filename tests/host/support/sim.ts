@@ -15,8 +15,9 @@ export interface RunningSim {
 }
 
 export async function startSim(options: BoardOptions = {}): Promise<RunningSim> {
-  const flashFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'latch-sim-')), 'flash.bin');
-  const board = new Board({ engine: 'xs', flash: { file: flashFile }, ...options });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-sim-'));
+  const flashFile = path.join(dir, 'flash.bin');
+  const board = new Board({ engine: 'xs', flash: { file: flashFile }, chipKeyFile: path.join(dir, 'chip-key.bin'), ...options });
   await board.start();
   const server = await serve(board, 0);
   return {

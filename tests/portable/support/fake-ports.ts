@@ -1,6 +1,10 @@
 /** In-memory ports for portable tests: no Node, no Moddable, runs on both engines. */
 import type { ButtonEvent, CanvasPort, EntropyPort, FlashPort, LinkHandlers, Ports } from '../../../modules/ports.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { softwareChipKey } from '../../../modules/vault/chip-keys.js';
+
+/** The chip key of the fake board: fixed, so tests can play the owner of the chip or an attacker without it. */
+export const TEST_CHIP_KEY = Uint8Array.from({ length: 32 }, (_, i) => 0xc0 ^ i);
 
 export function counterEntropy(seed = 0): EntropyPort {
   let counter = 0, pool = new Uint8Array(0), at = 0;
@@ -71,6 +75,7 @@ export function fakeBoard(entropy: EntropyPort = counterEntropy()): FakeBoard {
       clock: { now: () => now, tick: (_ms, fn) => { tick = fn; } },
       link: { listen: (h) => { link = h; }, notify: (p) => void notified.push(p.slice()), setInfo: (i) => { info = i.slice(); } },
       log: { log: (m) => void logs.push(m) },
+      chipKey: softwareChipKey(TEST_CHIP_KEY),
     },
     info: () => info,
     press: (e) => press!(e),

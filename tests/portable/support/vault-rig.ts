@@ -1,9 +1,12 @@
 /** A vault on an in-memory NOR flash with a manual clock, for the portable vault tests and the fault campaign. */
 import { HealthTestedEntropy } from '../../../modules/entropy/health.js';
-import { RecordLog } from '../../../modules/storage/record-log.js';
+import { RECORD_HEADER_SIZE, RecordLog, SECTOR_HEADER_SIZE } from '../../../modules/storage/record-log.js';
+import { RecordKey } from '../../../modules/vault/records.js';
 import { Vault, type VaultOptions } from '../../../modules/vault/vault.js';
 import { NorFlash, seededRandom } from '../../../hosts/sim/nor-flash.js';
-import { counterEntropy } from './fake-ports.js';
+import { counterEntropy, TEST_CHIP_KEY } from './fake-ports.js';
+import { softwareChipKey } from '../../../modules/vault/chip-keys.js';
+import type { ChipKeyPort } from '../../../modules/ports.js';
 
 export interface Rig {
   flash: NorFlash;
@@ -13,13 +16,13 @@ export interface Rig {
   reboot(): Vault;
 }
 
-export function vaultRig(options: VaultOptions = { pinIterations: 2 }, seed = 1, flash?: NorFlash): Rig {
+export function vaultRig(options: VaultOptions = { pinIterations: 2 }, seed = 1, flash?: NorFlash, chip: ChipKeyPort = softwareChipKey(TEST_CHIP_KEY)): Rig {
   const f = flash ?? new NorFlash({ size: 16 * 4096, sectorSize: 4096, random: seededRandom(seed) });
   let t = 0;
   const clock = { now: () => t, advance: (ms: number) => { t += ms; } };
   let entropySeed = seed;
   const make = () => {
-    const v = new Vault(new RecordLog(f), new HealthTestedEntropy(counterEntropy(entropySeed++ & 255)), clock, options);
+    const v = new Vault(new RecordLog(f), new HealthTestedEntropy(counterEntropy(entropySeed++ & 255)), clock, chip, options);
     v.open();
     return v;
   };
@@ -33,4 +36,20 @@ export function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * After a factory reset only the device clock may remain (it never moves back, across resets too): one record
+ * in one sector, every other byte of the region erased.
+ */
+export function onlyTheClockRemains(image: Uint8Array, sectorSize = 4096): boolean {
+  const flash = new NorFlash({ size: image.length, sectorSize, random: seededRandom(1) });
+  flash.bytes.set(image);
+  const log = new RecordLog(flash);
+  log.mount();
+  const keys = log.keys();
+  if (keys.length > 1 || (keys.length === 1 && keys[0] !== RecordKey.deviceClock)) return false;
+  let written = 0;
+  for (const b of image) if (b !== 0xff) written++;
+  return written <= SECTOR_HEADER_SIZE + RECORD_HEADER_SIZE + 9;
 }
