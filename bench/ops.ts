@@ -16,8 +16,9 @@ import { seedFromEntropy } from '../modules/wallet/mnemonic.js';
 import { NorFlash } from '../hosts/sim/nor-flash.js';
 import { cpace } from '../modules/binding/cpace.js';
 import { NoiseKK, keyPair, type Transport } from '../modules/session/noise-kk.js';
-import { handleRpc } from '../modules/protocol/rpc.js';
-import { decodeCbor, encodeCbor } from '../modules/protocol/cbor.js';
+import { RpcServer, type RpcResponse } from '../modules/protocol/rpc.js';
+import { registerCoreMethods } from '../modules/protocol/methods/core.js';
+import { decodePeerCbor, encodeCbor } from '../modules/protocol/cbor.js';
 
 export interface BenchOp {
   name: string;
@@ -91,7 +92,9 @@ const deviceStatic = keyPair(new Uint8Array(32).fill(11));
 const appStatic = keyPair(new Uint8Array(32).fill(12));
 let kkMessage1: Uint8Array | undefined;
 let sessionPair: { device: Transport; app: Transport } | undefined;
-const rpcCtx = { appLabel: 'bench', info: () => ({ firmware: '0', protocol: 1, deviceId: 'x', state: 'bound', platform: 'bench' }), askReset: () => {} };
+let rpcReply: RpcResponse | undefined;
+const rpcServer = new RpcServer((r) => { rpcReply = r; });
+registerCoreMethods(rpcServer, { info: () => ({ firmware: '0', protocol: 1, deviceId: 'x', state: 'bound', platform: 'bench' }), askReset: () => 'shown' });
 
 export const OPS: BenchOp[] = [
   { name: 'SHA-256 of 1 KiB', iterations: 40, run: () => sha256(kib) },
@@ -142,7 +145,8 @@ export const OPS: BenchOp[] = [
     run: () => {
       const { app, device } = sessionPair!;
       const request = app.send.encrypt(new Uint8Array(0), encodeCbor({ id: 1, method: 'ping' }));
-      const reply = device.send.encrypt(new Uint8Array(0), encodeCbor(handleRpc(decodeCbor(device.receive.decrypt(new Uint8Array(0), request)), rpcCtx)));
+      rpcServer.handle(decodePeerCbor(device.receive.decrypt(new Uint8Array(0), request)), 'bench');
+      const reply = device.send.encrypt(new Uint8Array(0), encodeCbor(rpcReply));
       app.receive.decrypt(new Uint8Array(0), reply);
     },
   },

@@ -1,6 +1,7 @@
 /**
  * The composition root shared by every host: `main.ts` builds it from Moddable drivers, `hosts/sim` from the
- * board simulator's peripherals. It owns the device state and decides what the LCD shows.
+ * board simulator's peripherals. It owns the device state and decides what the LCD shows (through the
+ * Navigator, which keeps the screen the user's: app/navigator.ts).
  */
 import type { ButtonEvent, Ports } from './ports.js';
 import { HealthTestedEntropy, EntropyHealthError } from './entropy/health.js';
@@ -12,16 +13,17 @@ import { render } from './ui/render.js';
 import { describe, line, type Screen, type ScreenDescription } from './ui/screen.js';
 import { aboutScreen, rngFaultScreen, storageFaultScreen } from './ui/screens.js';
 import { message, type Activity, type AppContext } from './app/activity.js';
+import { Navigator } from './app/navigator.js';
 import { blankHome, lockedHome, storageHome, unlockedHome } from './app/home.js';
-import { bindAllow, bindCode, bindFailed, bound, safeLabel } from './app/binding.js';
+import { bindAllow, bindCode, bindFailed, bound } from './app/binding.js';
 import { resetConfirm } from './app/reset.js';
 import { LinkHandler } from './protocol/link-handler.js';
 
-export const FIRMWARE_VERSION = '0.2.0';
+export const FIRMWARE_VERSION = '0.3.0';
 /** Version of the link protocol, readable from the INFO characteristic. */
 export const PROTOCOL_VERSION = 1;
 
-/** Design section 4; `fault` means a hardware check failed and nothing secret can be made or used. */
+/** Design section 4; `fault` means a hardware check failed; `foreign`/`old-format`: the vault is not this chip's. */
 export type DeviceState = 'blank' | 'bound' | 'locked' | 'unlocked' | 'fault' | 'foreign' | 'old-format';
 
 export interface DeviceOptions {
@@ -36,13 +38,21 @@ interface LinkStatus {
   packetsIn: number;
 }
 
+export interface DeviceScreen extends ScreenDescription {
+  /** ms until a freshly shown security decision takes presses (tests and QA benches wait this long) */
+  armsInMs: number;
+  /** a link request waiting for the owner to finish, if any */
+  waiting: string | null;
+}
+
 export class Device {
   readonly entropy: HealthTestedEntropy;
   readonly vault: Vault;
-  private activity: Activity;
+  private readonly nav: Navigator;
   private fault: Screen | undefined;
   private readonly link: LinkStatus = { connected: false, mtu: 23, packetsIn: 0 };
   private booted = false;
+  private lastInteraction = 0;
   private readonly ctx: AppContext;
   private readonly linkHandler: LinkHandler;
 
@@ -62,20 +72,24 @@ export class Device {
         this.linkHandler.reset();
         ports.link.forgetBonds?.();
       },
+      locked: () => this.linkHandler.deviceLocked(),
     };
-    this.activity = blankHome(this.ctx);
-    const showIfCurrent = (ids: string[]) => () => { if (ids.includes(this.activity.screen().id)) this.ctx.home(); };
+    this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (a) => this.render(a));
     this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, {
-      showBindCode: (code, label) => this.go(bindCode(this.ctx, code, label)),
-      askAllow: (label, answer) => this.go(bindAllow(this.ctx, label, (allow) => { answer(allow); this.publishInfo(); })),
-      bindFailed: (reason, failures, waitMs) => this.go(bindFailed(this.ctx, reason, failures, waitMs)),
-      bound: (label) => this.go(bound(this.ctx, label)),
-      askReset: (label) => this.go(resetConfirm(this.ctx, safeLabel(label))),
-      abandoned: showIfCurrent(['bind-code', 'bind-allow']),
+      showBindCode: (code, label) => this.nav.showIfFree(() => bindCode(this.ctx, code, label)),
+      askAllow: (label, answer) => this.nav.prompt('allow-app', () => bindAllow(this.ctx, label, (allow) => { answer(allow); this.publishInfo(); }), () => answer('expired')),
+      bindFailed: (reason, failures, waitMs) => void this.nav.showIfFree(() => bindFailed(this.ctx, reason, failures, waitMs)),
+      // The Allow screen itself gives way to the result (it is the screen the owner just answered on).
+      bound: (label) => void (this.nav.current.screen().id === 'bind-allow' ? this.go(bound(this.ctx, label)) : this.nav.showIfFree(() => bound(this.ctx, label))),
+      abandoned: () => {
+        this.nav.cancel('allow-app');
+        const id = this.nav.current.screen().id;
+        if (id === 'bind-code' || id === 'bind-allow') this.ctx.home();
+      },
     }, {
       info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform }),
-      askReset: (label) => this.go(resetConfirm(this.ctx, safeLabel(label))),
-    }, () => this.fault !== undefined);
+      askReset: (label) => this.nav.prompt('factory-reset', () => resetConfirm(this.ctx, label)),
+    }, () => this.unavailable(), (err) => this.showError(err));
   }
 
   get state(): DeviceState {
@@ -85,8 +99,9 @@ export class Device {
     return this.vault.isUnlocked ? 'unlocked' : 'locked';
   }
 
-  get screen(): ScreenDescription {
-    return describe(this.fault ?? this.activity.screen());
+  get screen(): DeviceScreen {
+    if (this.fault) return { ...describe(this.fault), armsInMs: 0, waiting: null };
+    return { ...describe(this.nav.current.screen()), armsInMs: this.nav.armsInMs, waiting: this.nav.waiting ?? null };
   }
 
   boot(): void {
@@ -118,7 +133,7 @@ export class Device {
       log.log(`storage failed to open: ${err.message}`);
       return this.showFault(storageFaultScreen(err.message));
     }
-    log.log(`vault: ${report.mount.liveRecords} records, ${report.mount.tornRecords} torn, state ${this.state}`);
+    log.log(`vault: ${report.mount.liveRecords} records, ${report.mount.tornRecords} torn, storage ${report.storage}, state ${this.state}`);
     this.publishInfo();
     if (report.wiped) {
       this.ports.link.forgetBonds?.();
@@ -137,6 +152,22 @@ export class Device {
     this.ctx.home();
   }
 
+  /** A button press from the Buttons port. Buttons without a label on the current screen do nothing. */
+  press(e: ButtonEvent): void {
+    if (this.fault) return;
+    this.lastInteraction = this.ports.clock.now();
+    const id = this.nav.current.screen().id;
+    try {
+      if (this.nav.press(e)) this.ports.log.log(`button ${e.button}${e.long ? ' (long)' : ''} on ${id}`);
+    } catch (err) {
+      if (!(err instanceof LatchError)) throw err;
+      // A storage or health failure in the middle of a flow: say so, lose nothing, go home.
+      this.ports.log.log(`${err.code}: ${err.message}`);
+      this.go(message(this.ctx, 'error', 'Something failed', [line(err.message)], () => this.ctx.home()));
+    }
+    this.publishInfo();
+  }
+
   /** First boot of a board that makes its own chip key: 32 bytes from the health-tested RNG, nothing else. */
   private provisionChipKey(): void {
     const chip = this.ports.chipKey;
@@ -152,37 +183,29 @@ export class Device {
     this.ports.log.log('chip key provisioned (first boot)');
   }
 
-  /** A button press from the Buttons port. Buttons without a label on the current screen do nothing. */
-  press(e: ButtonEvent): void {
-    if (this.fault) return;
-    if (!this.activity.screen().buttons[e.button]) return;
-    this.ports.log.log(`button ${e.button}${e.long ? ' (long)' : ''} on ${this.activity.screen().id}`);
-    try {
-      this.activity.press(e);
-    } catch (err) {
-      if (!(err instanceof LatchError)) throw err;
-      // A storage or health failure in the middle of a flow: say so, lose nothing, go home.
-      this.ports.log.log(`${err.code}: ${err.message}`);
-      this.go(message(this.ctx, 'error', 'Something failed', [line(err.message)], () => this.ctx.home()));
-    }
-    this.publishInfo();
+  private unavailable(): string | undefined {
+    if (this.fault) return 'the device has a hardware fault and cannot bind or open sessions';
+    if (this.vault.storage === 'foreign') return 'the device\'s storage belongs to another device: reset it on the device';
+    if (this.vault.storage === 'old-format') return 'the device\'s storage is from older firmware: reset it on the device';
+    return undefined;
   }
 
   private onPacket(packet: Uint8Array): void {
     this.link.packetsIn++;
-    try {
-      this.linkHandler.onPacket(packet);
-    } catch (err) {
-      if (!(err instanceof LatchError)) throw err;
-      // Storage or RNG trouble while answering: report it on the screen; the link handler already reset itself.
-      this.ports.log.log(`link: ${err.code}: ${err.message}`);
-      this.go(message(this.ctx, 'error', 'Something failed', [line(err.message)], () => this.ctx.home()));
-    }
+    this.linkHandler.onPacket(packet); // answers every error itself, peer's or ours (link-handler.ts)
     this.publishInfo();
     this.refreshAbout();
   }
 
+  /** Storage or RNG trouble while answering the app: the app heard "device fault"; the owner sees it too. */
+  private showError(err: LatchError): void {
+    this.ports.log.log(`link: ${err.code}: ${err.message}`);
+    if (!this.nav.current.interruptible) return; // never over the owner's PIN pad or setup
+    this.go(message(this.ctx, 'error', 'Something failed', [line(err.message)], () => this.ctx.home(), 'OK', true));
+  }
+
   private tick(): void {
+    const now = this.ports.clock.now();
     if (!this.fault && this.booted) {
       try {
         this.vault.clock.persistIfDue();
@@ -190,25 +213,38 @@ export class Device {
         if (!(err instanceof LatchError)) throw err;
         this.ports.log.log(`device clock not saved: ${err.message}`);
       }
+      this.autoLock(now);
     }
     this.linkHandler.tick();
-    if (this.activity.tick?.()) this.draw();
+    if (this.nav.tick()) this.draw();
+  }
+
+  /** An unlocked device nobody touched for the owner's auto-lock time locks itself. */
+  private autoLock(now: number): void {
+    if (!this.vault.isUnlocked) return;
+    if (now - this.lastInteraction < this.vault.preferences.autoLockMinutes * 60_000) return;
+    this.ports.log.log('auto-lock: idle');
+    this.vault.lock();
+    this.ctx.locked();
+    this.ctx.home();
   }
 
   private go(next: Activity): void {
-    if (next !== this.activity) this.activity.leave?.();
-    this.activity = next;
-    this.draw();
+    this.nav.go(next);
   }
 
   private draw(): void {
-    render(this.ports.canvas, this.fault ?? this.activity.screen());
+    this.nav.redraw();
+  }
+
+  private render(activity: Activity): void {
+    render(this.ports.canvas, this.fault ?? activity.screen());
   }
 
   private showFault(screen: Screen): void {
     this.fault = screen;
     this.publishInfo();
-    this.draw();
+    render(this.ports.canvas, screen);
   }
 
   private homeActivity(): Activity {
@@ -219,13 +255,14 @@ export class Device {
 
   private aboutActivity(back: () => void): Activity {
     return {
+      interruptible: true,
       screen: () => aboutScreen(this.aboutFacts()),
       press: (e) => { if (e.button === 'b') back(); },
     };
   }
 
   private refreshAbout(): void {
-    if (this.activity.screen().id === 'about') this.draw();
+    if (this.nav.current.screen().id === 'about') this.draw();
   }
 
   private aboutFacts() {

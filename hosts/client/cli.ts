@@ -121,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
         if (values.code) return values.code;
         if (process.stdin.isTTY) process.stdout.write('The device shows a binding code on its screen.\n');
         return readCode();
-      }, 120_000, () => process.stderr.write(`Code accepted. Press Allow on the device to bind "${app.label}".\n`));
+      }, 120_000, () => process.stderr.write(`Code accepted. Hold C (Allow) on the device to bind "${app.label}".\n`));
       if (result.outcome === 'refused') {
         out('The binding was refused on the device.', { outcome: 'refused' });
         return 1;

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ButtonId } from '../../modules/ports.js';
-import type { ScreenDescription } from '../../modules/ui/screen.js';
+import type { DeviceScreen } from '../../modules/device.js';
 import { Peripherals, type PeripheralOptions } from './peripherals.js';
 import { NodeRuntime } from './runtime-node.js';
 import type { Engine, FirmwareRuntime } from './runtime.js';
@@ -35,7 +35,7 @@ export interface BoardOptions extends PeripheralOptions {
   autoTick?: boolean;
 }
 
-export interface ScreenSnapshot extends ScreenDescription {
+export interface ScreenSnapshot extends DeviceScreen {
   state: string;
   /** increases at every frame drawn */
   frame: number;
@@ -46,7 +46,7 @@ export interface LinkSession {
   close(code: number, reason: string): void;
 }
 
-export const OFF_SCREEN: ScreenDescription = { id: 'off', title: '', lines: [], buttons: { a: null, b: null, c: null } };
+export const OFF_SCREEN: DeviceScreen = { id: 'off', title: '', lines: [], buttons: { a: null, b: null, c: null }, armsInMs: 0, waiting: null };
 
 export class Board extends EventEmitter {
   readonly hw: Peripherals;
@@ -110,10 +110,11 @@ export class Board extends EventEmitter {
     }
   }
 
-  async press(button: ButtonId, long = false): Promise<void> {
+  /** A press reported on release, as the board's driver does; `heldMs` is how long it was held (default 0). */
+  async press(button: ButtonId, long = false, heldMs = 0): Promise<void> {
     if (!this.isOn) throw new BoardOffError();
     this.record(`press ${button}${long ? ' (long)' : ''}`);
-    await this.runtime!.press({ button, long });
+    await this.runtime!.press({ button, long, heldMs });
   }
 
   async screen(): Promise<ScreenSnapshot> {

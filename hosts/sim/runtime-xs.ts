@@ -39,7 +39,7 @@ export class XsRuntime implements FirmwareRuntime {
     await this.send(withOp(HostOp.boot, Buffer.from(JSON.stringify(config))));
   }
 
-  async press(e: ButtonEvent): Promise<void> { await this.send(Uint8Array.of(HostOp.press, e.button.charCodeAt(0), e.long ? 1 : 0)); }
+  async press(e: ButtonEvent): Promise<void> { await this.send(withOp(HostOp.press, Uint8Array.of(e.button.charCodeAt(0), e.long ? 1 : 0), u32(e.heldMs ?? 0))); }
   async tick(): Promise<void> { await this.send(Uint8Array.of(HostOp.tick)); }
   async connect(mtu: number): Promise<void> { await this.send(Uint8Array.of(HostOp.connect, mtu >> 8, mtu & 0xff)); }
   async disconnect(): Promise<void> { await this.send(Uint8Array.of(HostOp.disconnect)); }

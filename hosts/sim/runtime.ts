@@ -1,13 +1,13 @@
 /** What the board needs from the firmware, whichever engine runs it. */
 import type { ButtonEvent } from '../../modules/ports.js';
 import type { DeviceState } from '../../modules/device.js';
-import type { ScreenDescription } from '../../modules/ui/screen.js';
+import type { DeviceScreen } from '../../modules/device.js';
 
 export type Engine = 'xs' | 'node';
 
 export interface FirmwareStatus {
   state: DeviceState;
-  screen: ScreenDescription;
+  screen: DeviceScreen;
 }
 
 export interface FirmwareRuntime {

@@ -130,7 +130,9 @@ async function route(board: Board, req: http.IncomingMessage, res: http.ServerRe
     if (id !== 'a' && id !== 'b' && id !== 'c') throw new HttpError(404, `no button "${id}": the board has a, b and c`);
     const body = await readJson(req);
     if (body.long !== undefined && typeof body.long !== 'boolean') throw new HttpError(400, '"long" must be true or false');
-    await board.press(id, body.long === true);
+    const held = body.heldMs ?? 0;
+    if (typeof held !== 'number' || !Number.isInteger(held) || held < 0 || held > 600_000) throw new HttpError(400, '"heldMs" must be a whole number of milliseconds, 0 to 600000');
+    await board.press(id, body.long === true, held);
     return sendJson(res, 200, await board.screen());
   }
   if (is('POST', '/api/power-cut')) {

@@ -14,6 +14,10 @@ export interface Activity {
   tick?(): boolean;
   /** called when the activity is left: wipe whatever secret it holds */
   leave?(): void;
+  /** a screen the link may replace with its own requests (home screens, menu, About, the link's own screens) */
+  interruptible?: boolean;
+  /** a security decision: presses that began within the first ~0.7 s of the screen are ignored (navigator.ts) */
+  decision?: boolean;
 }
 
 export interface AppContext {
@@ -31,11 +35,14 @@ export interface AppContext {
   about(back: () => void): void;
   /** forget every BLE bond (factory reset) */
   forgetBonds(): void;
+  /** the vault was locked or wiped from a screen: forget what depends on it (sessions' requests, keys) */
+  locked(): void;
 }
 
 /** A screen with a message and one button that continues. */
-export function message(ctx: AppContext, id: string, title: string, lines: Screen['lines'], then: () => void, label = 'OK'): Activity {
+export function message(ctx: AppContext, id: string, title: string, lines: Screen['lines'], then: () => void, label = 'OK', interruptible = false): Activity {
   return {
+    interruptible,
     screen: () => ({ id, title, lines, buttons: { b: label } }),
     press: (e) => { if (e.button === 'b') then(); },
   };

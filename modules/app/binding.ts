@@ -1,23 +1,32 @@
-/** The LCD side of binding: the code (two groups of four), "Allow <app>?", failures, and the result. */
+/**
+ * The LCD side of binding: the code (two groups of four), "Allow app named ...?", failures, and the result.
+ * The label is the app's own claim, so the screen says so (`app named "..."`) and shows printable ASCII only.
+ */
 import { displayCode } from '../binding/code.js';
 import { line } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
 import { BIND_FREE_ATTEMPTS } from '../vault/vault.js';
 import { message, type Activity, type AppContext } from './activity.js';
 
-/** Labels come from the app: show only printable ASCII (the font has nothing else), at most 24 characters. */
+/** Labels come from the app: only printable ASCII (the font has nothing else), at most 24 characters. */
 export function safeLabel(label: string): string {
   const clean = label.replace(/[^\x20-\x7e]/g, '?').trim().slice(0, 24);
   return clean || '(unnamed app)';
 }
 
+/** How every screen names an app: as what it claims to be. */
+export function appNamed(label: string): string {
+  return `app named "${safeLabel(label)}"`;
+}
+
 export function bindCode(ctx: AppContext, code: string, label: string): Activity {
   return {
+    interruptible: true,
     screen: () => ({
       id: 'bind-code',
       title: 'Bind an app',
       lines: [
-        line(`"${safeLabel(label)}" asks to bind. Enter this code in the app:`),
+        line(`An ${appNamed(label)} asks to bind. Enter this code in the app:`),
         line(''),
         line(displayCode(code), { size: 'huge', align: 'center' }),
         line(''),
@@ -29,24 +38,35 @@ export function bindCode(ctx: AppContext, code: string, label: string): Activity
   };
 }
 
+/** A security decision: hold C to allow (the code screen before it uses only B), A refuses. */
 export function bindAllow(ctx: AppContext, label: string, answer: (allow: boolean) => void): Activity {
+  let answered = false;
+  const decide = (allow: boolean) => {
+    if (answered) return;
+    answered = true;
+    answer(allow);
+  };
   return {
+    decision: true,
     screen: () => ({
       id: 'bind-allow',
       title: 'Allow this app?',
       lines: [
-        line(`Allow "${safeLabel(label)}"?`, { size: 'large' }),
+        line(`Allow the ${appNamed(label)}?`, { size: 'large' }),
         line(''),
         line('It will be able to use this device. Any app bound before loses access.'),
+        line('The name is what the app calls itself: allow it only if you started this binding.', { color: THEME.warning }),
       ],
-      buttons: { a: 'Refuse', c: 'Allow' },
+      buttons: { a: 'Refuse', c: 'Hold: Allow' },
     }),
     press: (e) => {
-      if (e.button === 'a' || e.button === 'c') {
-        answer(e.button === 'c');
-        if (e.button === 'a') ctx.home();
-      }
+      if (e.button === 'a') {
+        decide(false);
+        ctx.home();
+      } else if (e.button === 'c' && e.long) decide(true);
     },
+    // Leaving without a choice (auto-lock, power of the link) is a refusal.
+    leave: () => decide(false),
   };
 }
 
@@ -57,9 +77,9 @@ export function bindFailed(ctx: AppContext, reason: string, failures: number, wa
     waitMs > 0
       ? line(`Binding is locked for ${Math.ceil(waitMs / 1000)} s (${failures} failed attempts in a row).`, { color: THEME.danger })
       : line(`${Math.max(0, left)} ${left === 1 ? 'try' : 'tries'} left before binding locks for a while.`, { color: THEME.warning }),
-  ], () => ctx.home());
+  ], () => ctx.home(), 'OK', true);
 }
 
 export function bound(ctx: AppContext, label: string): Activity {
-  return message(ctx, 'bound', 'App bound', [line(`This device is now bound to "${safeLabel(label)}".`)], () => ctx.home());
+  return message(ctx, 'bound', 'App bound', [line(`This device is now bound to the ${appNamed(label)}.`)], () => ctx.home(), 'OK', true);
 }

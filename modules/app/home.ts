@@ -2,15 +2,17 @@
 import { line } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
 import { MAX_PIN_ATTEMPTS, WARN_REMAINING } from '../vault/vault.js';
+import { AUTO_LOCK_CHOICES } from '../vault/preferences.js';
 import { message, type Activity, type AppContext } from './activity.js';
 import { pinEntry } from './pin-entry.js';
 import { resetConfirm } from './reset.js';
 import { setupChoice } from './setup.js';
-import { safeLabel } from './binding.js';
+import { appNamed } from './binding.js';
 
 /** The vault is not this chip's (a flash image from another board) or from older firmware: only a reset helps. */
 export function storageHome(ctx: AppContext, status: 'foreign' | 'old-format'): Activity {
   return {
+    interruptible: true,
     screen: () => ({
       id: status === 'foreign' ? 'storage-foreign' : 'storage-old-format',
       title: status === 'foreign' ? 'Not this device\'s storage' : 'Storage format changed',
@@ -36,6 +38,7 @@ export function storageHome(ctx: AppContext, status: 'foreign' | 'old-format'): 
 
 export function blankHome(ctx: AppContext): Activity {
   return {
+    interruptible: true,
     screen: () => {
       const app = ctx.vault.appBinding();
       return {
@@ -45,7 +48,7 @@ export function blankHome(ctx: AppContext): Activity {
           ? [
             line('No wallet yet', { size: 'large', align: 'center' }),
             line(''),
-            line(`Bound to "${safeLabel(app.label)}".`, { align: 'center' }),
+            line(`Bound to the ${appNamed(app.label)}.`, { align: 'center' }),
             line('Press Set up to create or restore a wallet.', { align: 'center' }),
           ]
           : [
@@ -79,6 +82,7 @@ export function lockedHome(ctx: AppContext): Activity {
   let shownWait = -1;
   const waitSeconds = () => Math.ceil(ctx.vault.waitMs / 1000);
   return {
+    interruptible: true,
     screen: () => {
       const wait = waitSeconds();
       shownWait = wait;
@@ -104,20 +108,29 @@ export function lockedHome(ctx: AppContext): Activity {
 }
 
 function unlockPin(ctx: AppContext): Activity {
+  return checkPin(ctx, 'pin-unlock', 'Unlock', 'Enter your PIN.', () => {
+    ctx.log.log('unlocked');
+    ctx.home();
+  });
+}
+
+/**
+ * Ask for the PIN and check it (counted like every attempt: delays, warnings, the wipe at 10); `then` runs
+ * when it is right. Unlocking, changing the PIN and other owner-only steps all go through here.
+ */
+export function checkPin(ctx: AppContext, id: string, title: string, prompt: string, then: () => void): Activity {
   return pinEntry(ctx, {
-    id: 'pin-unlock',
-    title: 'Unlock',
-    prompt: 'Enter your PIN.',
+    id,
+    title,
+    prompt,
     notes: triesNote(ctx),
     cancel: () => ctx.home(),
     done: (pin) => {
       const result = ctx.vault.unlock(pin);
-      if (result.ok) {
-        ctx.log.log('unlocked');
-        return ctx.home();
-      }
+      if (result.ok) return then();
       if (result.reason === 'wiped') {
         ctx.forgetBonds();
+        ctx.locked();
         ctx.log.log('too many wrong PINs: wiped');
         return ctx.go(message(ctx, 'wiped', 'Device erased', [
           line(`${MAX_PIN_ATTEMPTS} wrong PINs in a row.`, { color: THEME.danger }),
@@ -135,10 +148,15 @@ function unlockPin(ctx: AppContext): Activity {
   });
 }
 
-const MENU = ['Lock', 'Change PIN', 'Factory reset', 'About'] as const;
+function lockNow(ctx: AppContext): void {
+  ctx.vault.lock();
+  ctx.locked();
+  ctx.home();
+}
 
 export function unlockedHome(ctx: AppContext): Activity {
   return {
+    interruptible: true,
     screen: () => ({
       id: 'unlocked',
       title: 'Latch',
@@ -150,60 +168,95 @@ export function unlockedHome(ctx: AppContext): Activity {
       buttons: { a: 'Lock', b: 'Menu' },
     }),
     press: (e) => {
-      if (e.button === 'a') {
-        ctx.vault.lock();
-        ctx.home();
-      } else if (e.button === 'b') ctx.go(menu(ctx));
+      if (e.button === 'a') lockNow(ctx);
+      else if (e.button === 'b') ctx.go(menu(ctx));
     },
   };
 }
 
+interface MenuItem {
+  label: () => string;
+  select: () => void;
+}
+
+function menuItems(ctx: AppContext): MenuItem[] {
+  const items: MenuItem[] = [
+    { label: () => 'Lock', select: () => lockNow(ctx) },
+    { label: () => 'Change PIN', select: () => ctx.go(changePin(ctx)) },
+    {
+      label: () => `Auto-lock: ${ctx.vault.preferences.autoLockMinutes} min`,
+      select: () => {
+        const p = ctx.vault.preferences;
+        const at = AUTO_LOCK_CHOICES.indexOf(p.autoLockMinutes);
+        ctx.vault.setPreferences({ ...p, autoLockMinutes: AUTO_LOCK_CHOICES[(at + 1) % AUTO_LOCK_CHOICES.length] });
+        ctx.log.log(`auto-lock set to ${ctx.vault.preferences.autoLockMinutes} min`);
+      },
+    },
+  ];
+  if (ctx.vault.bindFailures > 0) {
+    items.push({
+      label: () => 'Clear binding lock-out',
+      select: () => {
+        ctx.vault.clearBindFailures();
+        ctx.log.log('binding lock-out cleared by the owner');
+        ctx.go(message(ctx, 'bind-lock-cleared', 'Binding unlocked', [line('Failed binding attempts were forgotten: apps can bind again with the code.')], () => ctx.go(menu(ctx))));
+      },
+    });
+  }
+  items.push({ label: () => 'Factory reset', select: () => ctx.go(resetConfirm(ctx)) });
+  items.push({ label: () => 'About', select: () => ctx.about(() => ctx.go(menu(ctx))) });
+  return items;
+}
+
 function menu(ctx: AppContext): Activity {
   let at = 0;
+  let items = menuItems(ctx);
   return {
+    interruptible: true,
     screen: () => ({
       id: 'menu',
       title: 'Menu',
-      lines: MENU.map((item, i) => line(`${i === at ? '>' : ' '} ${item}`, { size: 'large' })),
+      lines: items.map((item, i) => line(`${i === at ? '>' : ' '} ${item.label()}`, { size: 'large' })),
       buttons: { a: 'Up', b: 'Select', c: 'Down' },
     }),
     press: (e) => {
-      if (e.long && e.button === 'b') return ctx.home();
-      if (e.button === 'a') at = (at + MENU.length - 1) % MENU.length;
-      else if (e.button === 'c') at = (at + 1) % MENU.length;
+      if (e.long) {
+        if (e.button === 'b') ctx.home(); // hold B: back; other long presses do nothing here
+        return;
+      }
+      if (e.button === 'a') at = (at + items.length - 1) % items.length;
+      else if (e.button === 'c') at = (at + 1) % items.length;
       else {
-        const item = MENU[at];
-        if (item === 'Lock') {
-          ctx.vault.lock();
-          return ctx.home();
-        }
-        if (item === 'Change PIN') return ctx.go(changePin(ctx));
-        if (item === 'Factory reset') return ctx.go(resetConfirm(ctx));
-        return ctx.about(() => ctx.go(menu(ctx)));
+        const before = items[at];
+        before.select();
+        items = menuItems(ctx);
+        at = Math.min(at, items.length - 1);
       }
       ctx.refresh();
     },
   };
 }
 
+/** The current PIN first (an unlocked device left on a table must not let anyone change it), then the new one twice. */
 function changePin(ctx: AppContext): Activity {
-  return pinEntry(ctx, {
-    id: 'pin-change',
-    title: 'New PIN',
-    prompt: 'Choose a new PIN of 6 to 8 digits.',
-    cancel: () => ctx.home(),
-    done: (first) =>
-      ctx.go(pinEntry(ctx, {
-        id: 'pin-change-confirm',
-        title: 'Confirm new PIN',
-        prompt: 'Enter the new PIN again.',
-        cancel: () => ctx.home(),
-        done: (second) => {
-          if (first !== second) return ctx.go(message(ctx, 'pin-mismatch', 'PINs differ', [line('The two PINs were not the same; the PIN is unchanged.')], () => ctx.home()));
-          ctx.vault.changePin(first);
-          ctx.log.log('PIN changed');
-          ctx.go(message(ctx, 'pin-changed', 'PIN changed', [line('Use the new PIN from now on.')], () => ctx.home()));
-        },
-      })),
-  });
+  return checkPin(ctx, 'pin-current', 'Current PIN', 'Enter your current PIN.', () =>
+    ctx.go(pinEntry(ctx, {
+      id: 'pin-change',
+      title: 'New PIN',
+      prompt: 'Choose a new PIN of 6 to 8 digits.',
+      cancel: () => ctx.home(),
+      done: (first) =>
+        ctx.go(pinEntry(ctx, {
+          id: 'pin-change-confirm',
+          title: 'Confirm new PIN',
+          prompt: 'Enter the new PIN again.',
+          cancel: () => ctx.home(),
+          done: (second) => {
+            if (first !== second) return ctx.go(message(ctx, 'pin-mismatch', 'PINs differ', [line('The two PINs were not the same; the PIN is unchanged.')], () => ctx.home()));
+            ctx.vault.changePin(first);
+            ctx.log.log('PIN changed');
+            ctx.go(message(ctx, 'pin-changed', 'PIN changed', [line('Use the new PIN from now on.')], () => ctx.home()));
+          },
+        })),
+    })));
 }

@@ -1,64 +1,53 @@
 /**
- * The device end of the link: reassembles messages from packets, runs the binding responder (CPace with the
- * binding code shown on the LCD) and the session responder (Noise KK, then CBOR RPC). Every bad input gets an
- * ERROR message and leaves the device ready for the next message; nothing here ever sends the code.
+ * The device end of the link: reassembles messages from packets and hands them to the binding responder
+ * (bind-responder.ts) or the session responder (session-responder.ts). Nothing a peer sends may escape: every
+ * exception becomes an ERROR message and a log line, and the device keeps serving. A connection that completes
+ * no message for 30 s is dropped, so an idle central cannot hold the only link.
  */
-import { constantTimeEqual, fromHex, utf8Encode, wipe } from '../bytes.js';
 import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
 import type { ClockPort, LinkPort, LogPort } from '../ports.js';
-import { cpace, type CPaceKeys, type CPaceParty } from '../binding/cpace.js';
-import { makeBindingCode } from '../binding/code.js';
-import { NoiseKK, keyPair, type Transport } from '../session/noise-kk.js';
 import { Reassembler, fragment } from '../transport/framing.js';
-import { BIND_FREE_ATTEMPTS, type Vault } from '../vault/vault.js';
-import {
-  ErrorCode, KEY_SIZE, Kind, NONCE_SIZE, TAG_SIZE, bindContext, errorMessage, message, parseBindRequest, sessionPrologue,
-} from './messages.js';
-import { handleRpc, type RpcContext } from './rpc.js';
-import { decodeCbor, encodeCbor } from './cbor.js';
+import type { Vault } from '../vault/vault.js';
+import { BindResponder, type BindUi } from './bind-responder.js';
+import { ErrorCode, Kind, errorMessage } from './messages.js';
+import { registerCoreMethods, type CoreContext } from './methods/core.js';
+import type { RpcServer } from './rpc.js';
+import { SessionResponder } from './session-responder.js';
 
-const EMPTY = new Uint8Array(0);
+export const LINK_IDLE_MS = 30_000;
 
-/** What the link needs from the device's screen: every security decision is taken there. */
-export interface LinkUi {
-  showBindCode(code: string, label: string): void;
-  askAllow(label: string, answer: (allow: boolean) => void): void;
-  bindFailed(reason: string, failures: number, waitMs: number): void;
-  bound(label: string): void;
-  askReset(label: string): void;
+export interface LinkUi extends BindUi {
   /** the link went away in the middle of something the screen shows */
   abandoned(): void;
-}
-
-interface BindState {
-  phase: 'challenged' | 'confirming' | 'asking';
-  nonceA: Uint8Array;
-  appPub: Uint8Array;
-  label: string;
-  party?: CPaceParty;
-  keys?: CPaceKeys;
-  code: string;
-  ctx: ReturnType<typeof bindContext>;
 }
 
 export class LinkHandler {
   private mtu = 23;
   private connected = false;
+  private lastMessageAt = 0;
   private readonly reassembler: Reassembler;
-  private bind: BindState | undefined;
-  private session: (Transport & { appLabel: string }) | undefined;
+  private readonly binder: BindResponder;
+  private readonly session: SessionResponder;
 
   constructor(
-    private readonly vault: Vault,
-    private readonly entropy: HealthTestedEntropy,
+    vault: Vault,
+    entropy: HealthTestedEntropy,
     private readonly link: LinkPort,
     private readonly clock: Pick<ClockPort, 'now'>,
     private readonly log: LogPort,
     private readonly ui: LinkUi,
-    private readonly rpc: Omit<RpcContext, 'appLabel'>,
-    private readonly faulted: () => boolean,
+    core: CoreContext,
+    /** why the device cannot serve the link at all (hardware fault, another device's storage), if it cannot */
+    private readonly unavailable: () => string | undefined,
+    /** storage or RNG trouble while answering: the device shows it on its screen */
+    private readonly deviceFault: (err: LatchError) => void = () => {},
   ) {
+    const fail = (code: number, text: string) => this.fail(code, text);
+    const send = (m: Uint8Array) => this.send(m);
+    this.session = new SessionResponder(vault, entropy, log, () => clock.now(), send, fail, (err) => this.deviceFault(err));
+    this.binder = new BindResponder(vault, entropy, log, ui, send, fail, () => this.session.end());
+    registerCoreMethods(this.session.rpc, core);
     this.reassembler = new Reassembler(
       {
         message: (m) => this.onMessage(m),
@@ -71,13 +60,24 @@ export class LinkHandler {
     );
   }
 
+  /** The RPC methods of sessions: signing and guards register theirs here. */
+  get rpc(): RpcServer {
+    return this.session.rpc;
+  }
+
   get inSession(): boolean {
-    return this.session !== undefined;
+    return this.session.active;
+  }
+
+  /** Push an unasked notice to the bound app, if a session is open. */
+  notify(name: string, data: unknown): void {
+    this.session.notify(name, data);
   }
 
   onConnected(mtu: number): void {
     this.connected = true;
     this.mtu = mtu;
+    this.lastMessageAt = this.clock.now();
   }
 
   onMtu(mtu: number): void {
@@ -87,9 +87,9 @@ export class LinkHandler {
   onDisconnected(): void {
     this.connected = false;
     this.reassembler.reset();
-    const wasBinding = this.bind !== undefined;
-    this.endBind();
-    this.endSession();
+    const wasBinding = this.binder.inProgress;
+    this.binder.end();
+    this.session.end();
     if (wasBinding) this.ui.abandoned();
   }
 
@@ -99,13 +99,26 @@ export class LinkHandler {
 
   tick(): void {
     this.reassembler.tick();
+    this.session.tick();
+    if (this.connected && this.clock.now() - this.lastMessageAt >= LINK_IDLE_MS && !this.binder.inProgress && !this.session.rpc.busyWith) {
+      this.log.log(`link: no complete message for ${LINK_IDLE_MS / 1000} s: dropping the connection`);
+      this.send(errorMessage(ErrorCode.timeout, `no complete message for ${LINK_IDLE_MS / 1000} s: the device drops the connection`));
+      this.lastMessageAt = this.clock.now();
+      if (this.link.disconnect) this.link.disconnect();
+      else this.onDisconnected();
+    }
   }
 
   /** Forget the binding and session in progress (factory reset). */
   reset(): void {
     this.reassembler.reset();
-    this.endBind();
-    this.endSession();
+    this.binder.end();
+    this.session.end();
+  }
+
+  /** The device locked (owner, auto-lock, or wipe): requests that need it unlocked are withdrawn. */
+  deviceLocked(): void {
+    this.session.rpc.close();
   }
 
   private send(m: Uint8Array): void {
@@ -119,171 +132,35 @@ export class LinkHandler {
   }
 
   private onMessage(m: Uint8Array): void {
+    this.lastMessageAt = this.clock.now();
     const kind = m[0];
     const body = m.subarray(1);
     try {
-      if (this.faulted()) return this.fail(ErrorCode.deviceFault, 'the device has a hardware fault and cannot bind or open sessions');
+      const why = this.unavailable();
+      if (why) return this.fail(ErrorCode.deviceFault, why);
       switch (kind) {
-        case Kind.bindRequest: return this.onBindRequest(body);
-        case Kind.bindShareA: return this.onShareA(body);
-        case Kind.bindConfirmA: return this.onConfirmA(body);
-        case Kind.sessionInit: return this.onSessionInit(body);
-        case Kind.sessionData: return this.onSessionData(body);
+        case Kind.bindRequest: return this.binder.onRequest(body);
+        case Kind.bindShareA: return this.binder.onShareA(body);
+        case Kind.bindConfirmA: return this.binder.onConfirmA(body);
+        case Kind.sessionInit: return this.session.onInit(body);
+        case Kind.sessionData: return this.session.onData(body);
         case Kind.bindChallenge: case Kind.bindShareB: case Kind.bindResult: case Kind.sessionAccept: case Kind.error:
           return this.fail(ErrorCode.unexpected, `message kind 0x${kind.toString(16)} is sent by the device, not to it`);
         default:
           return this.fail(ErrorCode.unknownKind, `unknown message kind 0x${kind.toString(16)}`);
       }
     } catch (err) {
-      if (!(err instanceof LatchError)) throw err;
-      this.endBind();
-      // The peer's fault (malformed input, bad points or keys) or ours (storage, RNG): say which.
-      const peersFault = err.code === 'bad-message' || err.code.startsWith('cpace-') || err.code.startsWith('noise-');
-      if (peersFault) return this.fail(ErrorCode.badMessage, err.message);
-      this.fail(ErrorCode.deviceFault, `the device could not complete the request: ${err.message}`);
-      throw err; // the device shows it on its screen too
-    }
-  }
-
-  // --- binding (CPace responder) ---
-
-  private onBindRequest(body: Uint8Array): void {
-    const req = parseBindRequest(body);
-    if (this.bind?.phase === 'asking') return this.fail(ErrorCode.busy, 'the device is asking its user about another binding');
-    this.endBind();
-    const wait = this.vault.bindWaitMs;
-    if (wait > 0) {
-      this.ui.bindFailed('Binding is locked after too many wrong codes.', this.vault.bindFailures, wait);
-      return this.fail(ErrorCode.bindLocked, `binding is locked for ${Math.ceil(wait / 1000)} s after ${this.vault.bindFailures} failed attempts`);
-    }
-    this.vault.ensureIdentity();
-    let code = this.vault.bindingCode();
-    if (!code) {
-      code = makeBindingCode(this.entropy);
-      this.vault.setBindingCode(code);
-      this.log.log('binding code created (shown on the LCD only)');
-    }
-    const deviceId = fromHex(this.vault.deviceId!);
-    const priv = this.vault.staticPrivateKey();
-    const devicePub = keyPair(priv).pub;
-    wipe(priv);
-    const nonceB = this.entropy.bytes(NONCE_SIZE);
-    const ctx = bindContext(deviceId, req.nonceA, nonceB, req.appPub, req.label, devicePub);
-    this.bind = { phase: 'challenged', nonceA: req.nonceA, appPub: req.appPub, label: req.label, code, ctx };
-    this.ui.showBindCode(code, req.label);
-    this.log.log(`bind request from "${req.label}"`);
-    this.send(message(Kind.bindChallenge, nonceB, devicePub, deviceId));
-  }
-
-  private onShareA(body: Uint8Array): void {
-    const b = this.bind;
-    if (!b || b.phase !== 'challenged') return this.fail(ErrorCode.unexpected, 'a CPace share arrived with no bind request in progress');
-    if (body.length !== KEY_SIZE) throw new LatchError('bad-message', `a CPace share is ${KEY_SIZE} bytes, not ${body.length}`);
-    // Count the attempt in flash before answering: the answer lets the app test its guess of the code.
-    const failures = this.vault.countBindAttempt();
-    const prs = utf8Encode(b.code);
-    b.party = cpace('responder', prs, b.ctx.ci, b.ctx.sid, b.ctx.adDevice, b.ctx.adApp, this.entropy.bytes(32));
-    wipe(prs);
-    try {
-      b.keys = b.party.finish(body);
-    } catch (err) {
-      this.endBind();
-      this.ui.bindFailed('The app sent an invalid key share.', failures, this.vault.bindWaitMs);
-      throw err;
-    }
-    b.phase = 'confirming';
-    this.send(message(Kind.bindShareB, b.party.share, b.keys.ourTag));
-  }
-
-  private onConfirmA(body: Uint8Array): void {
-    const b = this.bind;
-    if (!b || b.phase !== 'confirming' || !b.keys) return this.fail(ErrorCode.unexpected, 'a key confirmation arrived with no key exchange in progress');
-    if (body.length !== TAG_SIZE || !b.keys.checkPeerTag(body)) {
-      const failures = this.vault.bindFailures;
-      const wait = this.vault.bindWaitMs;
-      this.endBind();
-      const left = Math.max(0, BIND_FREE_ATTEMPTS - failures);
-      this.ui.bindFailed('The code entered in the app was wrong.', failures, wait);
-      return this.fail(ErrorCode.bindFailed, wait > 0
-        ? `wrong binding code; binding is now locked for ${Math.ceil(wait / 1000)} s`
-        : `wrong binding code; ${left} ${left === 1 ? 'try' : 'tries'} left before a lock-out`);
-    }
-    this.vault.clearBindFailures();
-    b.phase = 'asking';
-    this.ui.askAllow(b.label, (allow) => {
-      if (this.bind !== b) return;
-      if (allow) {
-        this.vault.setAppBinding({ publicKey: b.appPub, label: b.label });
-        this.endSession();
-        this.log.log(`bound to "${b.label}"`);
-        this.send(message(Kind.bindResult, Uint8Array.of(0)));
-        this.ui.bound(b.label);
-      } else {
-        this.log.log(`binding of "${b.label}" refused on the device`);
-        this.send(message(Kind.bindResult, Uint8Array.of(1)));
+      this.binder.end();
+      if (err instanceof LatchError) {
+        // The peer's fault (malformed input, bad points or keys) or ours (storage, RNG): say which.
+        const peersFault = err.code === 'bad-message' || err.code === 'bad-cbor' || err.code.startsWith('cpace-') || err.code.startsWith('noise-');
+        if (peersFault) return this.fail(ErrorCode.badMessage, err.message);
+        this.fail(ErrorCode.deviceFault, `the device could not complete the request: ${err.message}`);
+        return this.deviceFault(err);
       }
-      this.endBind();
-    });
-  }
-
-  private endBind(): void {
-    const b = this.bind;
-    if (!b) return;
-    b.party?.wipe();
-    b.keys?.wipe();
-    b.code = '';
-    this.bind = undefined;
-  }
-
-  // --- sessions (Noise KK responder) ---
-
-  private onSessionInit(body: Uint8Array): void {
-    this.endSession();
-    if (body.length < KEY_SIZE + 48) throw new LatchError('bad-message', 'a session request is the app key and a Noise message (80 bytes at least)');
-    const appPub = body.subarray(0, KEY_SIZE);
-    const binding = this.vault.appBinding();
-    if (!binding) return this.fail(ErrorCode.notBound, 'this device is not bound to any app: bind it with the code on its screen');
-    if (!constantTimeEqual(appPub, binding.publicKey)) {
-      return this.fail(ErrorCode.boundToOtherApp, 'this device is bound to another app: enter your binding code to re-bind');
+      // Anything else is a firmware bug a peer found: answer, log it, keep serving.
+      this.log.log(`link: internal error on message 0x${kind?.toString(16)}: ${(err as Error)?.stack ?? err}`);
+      this.fail(ErrorCode.deviceFault, `internal error while handling message 0x${kind?.toString(16)}: the device is still serving`);
     }
-    const deviceId = fromHex(this.vault.deviceId!);
-    const priv = this.vault.staticPrivateKey();
-    const noise = new NoiseKK('responder', keyPair(priv), binding.publicKey, keyPair(this.entropy.bytes(32)), sessionPrologue(deviceId));
-    wipe(priv);
-    try {
-      noise.readMessage(body.subarray(KEY_SIZE));
-    } catch (err) {
-      return this.fail(ErrorCode.sessionFailed, `the session handshake failed: ${(err as Error).message}`);
-    }
-    const reply = noise.writeMessage(EMPTY);
-    this.session = { ...noise.split(), appLabel: binding.label };
-    this.log.log(`session opened with "${binding.label}"`);
-    this.send(message(Kind.sessionAccept, reply));
-  }
-
-  private onSessionData(body: Uint8Array): void {
-    const s = this.session;
-    if (!s) return this.fail(ErrorCode.noSession, 'no session: open one first (requests before a session are refused)');
-    let plain: Uint8Array;
-    try {
-      plain = s.receive.decrypt(EMPTY, body);
-    } catch {
-      this.endSession();
-      return this.fail(ErrorCode.sessionFailed, 'a session message failed to decrypt: the session is closed');
-    }
-    let request: unknown;
-    try {
-      request = decodeCbor(plain);
-    } catch {
-      request = undefined;
-    }
-    const response = handleRpc(request, { ...this.rpc, appLabel: s.appLabel });
-    this.send(message(Kind.sessionData, s.send.encrypt(EMPTY, encodeCbor(response))));
-  }
-
-  private endSession(): void {
-    this.session?.send.wipe();
-    this.session?.receive.wipe();
-    this.session = undefined;
   }
 }

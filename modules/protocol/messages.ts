@@ -45,6 +45,10 @@ export const ErrorCode = {
   deviceFault: 11,
   unknownKind: 12,
   busy: 13,
+  /** a device holding a wallet binds a new app only while it is unlocked with its PIN */
+  locked: 14,
+  /** the link or the session was idle too long and was closed */
+  timeout: 15,
 } as const;
 
 export const ERROR_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ErrorCode).map(([k, v]) => [v, k]));
@@ -84,7 +88,9 @@ export function parseBindRequest(body: Uint8Array): { nonceA: Uint8Array; appPub
   } catch {
     throw bad('the app label is not valid UTF-8');
   }
-  if (/[\u0000-\u001f\u007f]/.test(label)) throw bad('the app label contains control characters');
+  // The label is the app's claim, shown on the LCD: printable ASCII only, so nothing can hide or mimic device text.
+  if (!/^[\x20-\x7e]+$/.test(label)) throw bad('the app label must be printable ASCII (letters, digits, spaces, punctuation)');
+  if (!label.trim()) throw bad('the app label must not be blank');
   return { nonceA: body.slice(0, NONCE_SIZE), appPub: body.slice(NONCE_SIZE, NONCE_SIZE + KEY_SIZE), label };
 }
 

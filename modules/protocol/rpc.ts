@@ -1,50 +1,131 @@
 /**
- * CBOR RPC inside a session: `{id, method, params}` -> `{id, result}` or `{id, error: {code, message}}`.
- * Methods: ping, get_info, get_binding_state, request_factory_reset (the device asks its user on the screen).
+ * CBOR RPC inside a session.
+ *   app -> device   {id, method, params?}
+ *   device -> app   {id, result} | {id, error: {code, message}}     one answer per request
+ *   device -> app   {notify, data}                                  unasked notices (no id)
+ *
+ * Methods are registered by name. A method answers at once, or takes the request's `later()` answer function
+ * and answers when the owner has decided on the device: then it is the request in flight, and until it is
+ * answered every other request gets `busy`, except the methods marked `anytime` (ping, cancel, and later the
+ * emergency stop). `cancel` withdraws the request in flight.
  */
-export interface RpcContext {
-  appLabel: string;
-  info(): { firmware: string; protocol: number; deviceId: string; state: string; platform: string };
-  /** show the reset confirmation on the device's screen */
-  askReset(appLabel: string): void;
+export interface RpcErrorBody {
+  code: string;
+  message: string;
 }
 
-type RpcResponse = { id: unknown; result: unknown } | { id: unknown; error: { code: string; message: string } };
+export type RpcReply = { result: unknown } | { error: RpcErrorBody };
+export type RpcResponse = { id: unknown; result: unknown } | { id: unknown; error: RpcErrorBody };
 
-const METHODS = ['ping', 'get_info', 'get_binding_state', 'request_factory_reset'];
+export interface MethodContext {
+  readonly appLabel: string;
+  /** Take over answering this request; returns the function that answers it (once). */
+  later(onCancel?: () => void): (reply: RpcReply) => void;
+}
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export interface MethodSpec {
+  run(params: Record<string, unknown>, m: MethodContext): RpcReply | undefined;
+  /** may run while another request waits for the owner */
+  anytime?: boolean;
+}
+
+export function fail(code: string, message: string): { error: RpcErrorBody } {
+  return { error: { code, message } };
+}
+
+export function ok(result: unknown): { result: unknown } {
+  return { result };
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Map);
 }
 
-export function handleRpc(request: unknown, ctx: RpcContext): RpcResponse {
-  const fail = (id: unknown, code: string, message: string): RpcResponse => ({ id, error: { code, message } });
-  if (!isPlainObject(request)) return fail(null, 'bad-request', 'a request is a CBOR map {id, method, params}');
-  const id = request.id;
-  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffffffff) return fail(null, 'bad-request', '"id" must be a whole number from 0 to 2^32-1');
-  const method = request.method;
-  if (typeof method !== 'string') return fail(id, 'bad-request', '"method" must be a string');
-  const params = request.params ?? {};
-  if (!isPlainObject(params)) return fail(id, 'bad-params', '"params" must be a map when present');
-  switch (method) {
-    case 'ping': {
-      const echo = params.echo;
-      if (echo !== undefined && !(echo instanceof Uint8Array && echo.length <= 1024) && !(typeof echo === 'string' && echo.length <= 1024)) {
-        return fail(id, 'bad-params', '"echo" must be bytes or a string of at most 1024');
-      }
-      return { id, result: { pong: true, ...(echo !== undefined ? { echo } : {}) } };
+/** Params a method does not know are refused, so typos and newer clients get a clear answer. */
+export function onlyParams(params: Record<string, unknown>, allowed: string[]): { error: RpcErrorBody } | undefined {
+  for (const k of Object.keys(params)) {
+    if (!allowed.includes(k)) return fail('bad-params', allowed.length ? `unknown param "${k.slice(0, 40)}"; this method takes ${allowed.join(', ')}` : 'this method takes no params');
+  }
+  return undefined;
+}
+
+interface InFlight {
+  id: number;
+  method: string;
+  onCancel?: () => void;
+}
+
+export class RpcServer {
+  private readonly methods = new Map<string, MethodSpec>();
+  private inFlight: InFlight | undefined;
+
+  constructor(private readonly send: (response: RpcResponse) => void) {
+    this.register('cancel', {
+      anytime: true,
+      run: (params) => {
+        const bad = onlyParams(params, []);
+        if (bad) return bad;
+        if (!this.inFlight) return fail('nothing-to-cancel', 'no request is waiting for the owner');
+        const f = this.inFlight;
+        this.inFlight = undefined;
+        f.onCancel?.();
+        this.send({ id: f.id, error: { code: 'cancelled', message: `${f.method} was cancelled by the app` } });
+        return ok({ cancelled: f.method });
+      },
+    });
+  }
+
+  register(name: string, spec: MethodSpec): void {
+    this.methods.set(name, spec);
+  }
+
+  get names(): string[] {
+    return [...this.methods.keys()].sort();
+  }
+
+  get busyWith(): string | undefined {
+    return this.inFlight?.method;
+  }
+
+  /** Handle one decoded request; the answer goes out through `send` (now, or later for waiting methods). */
+  handle(request: unknown, appLabel: string): void {
+    if (!isPlainObject(request)) return this.send({ id: null, error: { code: 'bad-request', message: 'a request is a CBOR map {id, method, params}' } });
+    const id = request.id;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffffffff) return this.send({ id: null, error: { code: 'bad-request', message: '"id" must be a whole number from 0 to 2^32-1' } });
+    const method = request.method;
+    if (typeof method !== 'string') return this.send({ id, error: { code: 'bad-request', message: '"method" must be a string' } });
+    const params = request.params ?? {};
+    if (!isPlainObject(params)) return this.send({ id, error: { code: 'bad-params', message: '"params" must be a map when present' } });
+    const spec = this.methods.get(method);
+    if (!spec) return this.send({ id, error: { code: 'unknown-method', message: `no method "${method.slice(0, 40)}"; the device offers ${this.names.join(', ')}` } });
+    if (this.inFlight && !spec.anytime) {
+      return this.send({ id, error: { code: 'busy', message: `the device is waiting for its owner on ${this.inFlight.method}: one request at a time (cancel it, or wait)` } });
     }
-    case 'get_info':
-      if (Object.keys(params).length) return fail(id, 'bad-params', 'get_info takes no params');
-      return { id, result: ctx.info() };
-    case 'get_binding_state':
-      if (Object.keys(params).length) return fail(id, 'bad-params', 'get_binding_state takes no params');
-      return { id, result: { state: 'bound-to-this-app', label: ctx.appLabel } };
-    case 'request_factory_reset':
-      if (Object.keys(params).length) return fail(id, 'bad-params', 'request_factory_reset takes no params');
-      ctx.askReset(ctx.appLabel);
-      return { id, result: { status: 'confirm-on-device' } };
-    default:
-      return fail(id, 'unknown-method', `no method "${method.slice(0, 40)}"; the device offers ${METHODS.join(', ')}`);
+    let deferred = false;
+    const m: MethodContext = {
+      appLabel,
+      later: (onCancel) => {
+        deferred = true;
+        const flight: InFlight = { id, method, onCancel };
+        this.inFlight = flight;
+        return (reply) => {
+          if (this.inFlight !== flight) return; // cancelled, or the session ended
+          this.inFlight = undefined;
+          this.send({ id, ...reply });
+        };
+      },
+    };
+    const reply = spec.run(params, m);
+    if (reply) {
+      if (deferred) this.inFlight = undefined;
+      this.send({ id, ...reply });
+    }
+  }
+
+  /** The session ended: the request in flight (if any) is withdrawn. */
+  close(): void {
+    const f = this.inFlight;
+    this.inFlight = undefined;
+    f?.onCancel?.();
   }
 }

@@ -96,14 +96,19 @@ export class NoiseKK {
   private cipher = new CipherState(undefined);
   private re: Uint8Array | undefined;
   private step = 0;
+  /** our own copies of the key pairs: wiped at split() and by wipe(), whatever the caller keeps */
+  private readonly s: KeyPair;
+  private readonly e: KeyPair;
 
   constructor(
     readonly role: 'initiator' | 'responder',
-    private readonly s: KeyPair,
+    s: KeyPair,
     private readonly rs: Uint8Array,
-    private readonly e: KeyPair,
+    e: KeyPair,
     prologue: Uint8Array = new Uint8Array(0),
   ) {
+    this.s = { priv: s.priv.slice(), pub: s.pub.slice() };
+    this.e = { priv: e.priv.slice(), pub: e.pub.slice() };
     const name = utf8Encode(PROTOCOL_NAME); // exactly 32 bytes = HASHLEN: used as is
     this.h = name.slice();
     this.ck = name.slice();
@@ -160,9 +165,19 @@ export class NoiseKK {
     const [k1, k2] = hkdf(this.ck, new Uint8Array(0));
     const [mine, theirs] = this.role === 'initiator' ? [k1, k2] : [k2, k1];
     const t = { send: new CipherState(mine), receive: new CipherState(theirs), handshakeHash: this.h.slice() };
-    this.cipher.wipe();
-    wipe(this.ck, this.e.priv);
+    this.wipe();
     return t;
+  }
+
+  /** Forget every secret of the handshake (after split, or when it fails): our static and ephemeral keys too. */
+  wipe(): void {
+    this.cipher.wipe();
+    wipe(this.ck, this.s.priv, this.e.priv);
+  }
+
+  /** For tests: whether any private key material is still held. */
+  get holdsSecrets(): boolean {
+    return this.s.priv.some((b) => b !== 0) || this.e.priv.some((b) => b !== 0) || this.cipher.hasKey;
   }
 
   private mixHash(data: Uint8Array): void {

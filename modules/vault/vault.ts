@@ -29,6 +29,7 @@ import { eraseVault } from './factory-reset.js';
 import { commitBatch, replay } from './journal.js';
 import { calibratePinIterations, MIN_PIN_ITERATIONS } from './calibrate.js';
 import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, unwrapWithPin } from './pin-kdf.js';
+import { decodePreferences, encodePreferences, type Preferences } from './preferences.js';
 import { IDENTITY_VERSION, KNOWN_KEYS, RecordKey, SETTINGS_VERSION } from './records.js';
 import { NONCE_SIZE, open, seal } from './seal.js';
 
@@ -259,6 +260,16 @@ export class Vault {
   /** A binding attempt proved the code, or the owner cleared the lock-out on the device: the count starts over. */
   clearBindFailures(): void {
     if (this.log.has(RecordKey.bindFailures)) this.writeVerified(RecordKey.bindFailures, Uint8Array.of(0, ...encodeMs(0)), 'binding failure counter');
+  }
+
+  /** The owner's settings (defaults until changed on the device). */
+  get preferences(): Preferences {
+    return decodePreferences(this.status === 'ok' ? this.log.get(RecordKey.preferences) : undefined);
+  }
+
+  setPreferences(p: Preferences): void {
+    this.requireOwnStorage();
+    this.log.set(RecordKey.preferences, encodePreferences(p));
   }
 
   /** Create the wallet: seal `seedEntropy` under a new DEK, then commit with the PIN record. Leaves it unlocked. */

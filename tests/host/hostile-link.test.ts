@@ -164,7 +164,7 @@ test.serial('a bind request while another binding waits for the user is refused 
   const busy = await pending.then(() => undefined, (e) => e);
   t.true(busy instanceof DeviceError && busy.code === ErrorCode.busy, String(busy));
   t.is((await d.screen()).id, 'bind-allow', 'the first binding still waits for the user');
-  await d.press('a'); // refuse the first
+  await d.decide('a', false); // refuse the first (once the screen takes presses)
   const after = await a.drain(300);
   t.deepEqual(after.map((m) => Array.from(m)), [[Kind.bindResult, 1]]);
   await a.close();

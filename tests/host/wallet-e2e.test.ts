@@ -72,7 +72,7 @@ test.serial('set a PIN, create a wallet, pass the word check, reboot, unlock, fa
   await d.expect('reset-confirm-1');
   await d.press('c');
   await d.expect('reset-confirm-2');
-  t.is((await d.press('c', true)).id, 'reset-done');
+  t.is((await d.decide('c')).id, 'reset-done');
   t.is((await d.press('b')).id, 'blank');
   t.is((await d.screen()).state, 'blank');
 

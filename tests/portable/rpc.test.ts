@@ -1,11 +1,17 @@
 import test from 'ava';
 import { decodeCbor, encodeCbor } from '../../modules/protocol/cbor.js';
-import { handleRpc, type RpcContext } from '../../modules/protocol/rpc.js';
+import { RpcServer, fail, ok, type RpcResponse } from '../../modules/protocol/rpc.js';
+import { registerCoreMethods } from '../../modules/protocol/methods/core.js';
 
-const info = { firmware: '0.2.0', protocol: 1, deviceId: 'ab', state: 'bound', platform: 'test' };
-function ctx(): RpcContext & { resets: string[] } {
+const info = { firmware: '0.3.0', protocol: 1, deviceId: 'ab', state: 'bound', platform: 'test' };
+
+function server(askReset: () => 'shown' | 'waiting' | 'busy' = () => 'shown') {
+  const out: RpcResponse[] = [];
   const resets: string[] = [];
-  return { appLabel: 'Phone', info: () => info, askReset: (l) => void resets.push(l), resets };
+  const rpc = new RpcServer((r) => void out.push(r));
+  registerCoreMethods(rpc, { info: () => info, askReset: (l) => { resets.push(l); return askReset(); } });
+  const call = (request: unknown) => { rpc.handle(request, 'Phone'); return out.pop() as any; };
+  return { rpc, out, resets, call };
 }
 
 test('maps with many same-length keys round-trip on every engine (cborg + XS sort)', (t) => {
@@ -14,21 +20,49 @@ test('maps with many same-length keys round-trip on every engine (cborg + XS sor
 });
 
 test('methods answer, and bad requests get clear errors', (t) => {
-  const c = ctx();
-  t.deepEqual(handleRpc({ id: 1, method: 'ping' }, c), { id: 1, result: { pong: true } });
-  t.deepEqual(handleRpc({ id: 2, method: 'get_info' }, c), { id: 2, result: info });
-  t.deepEqual(handleRpc({ id: 3, method: 'get_binding_state' }, c), { id: 3, result: { state: 'bound-to-this-app', label: 'Phone' } });
-  t.deepEqual(handleRpc({ id: 4, method: 'request_factory_reset' }, c), { id: 4, result: { status: 'confirm-on-device' } });
-  t.deepEqual(c.resets, ['Phone']);
+  const { call, resets } = server();
+  t.deepEqual(call({ id: 1, method: 'ping' }), { id: 1, result: { pong: true } });
+  t.deepEqual(call({ id: 2, method: 'get_info' }), { id: 2, result: info });
+  t.deepEqual(call({ id: 3, method: 'get_binding_state' }), { id: 3, result: { state: 'bound-to-this-app', label: 'Phone' } });
+  t.deepEqual(call({ id: 4, method: 'request_factory_reset' }), { id: 4, result: { status: 'confirm-on-device' } });
+  t.deepEqual(resets, ['Phone']);
   const err = (r: any) => r.error.code;
-  t.is(err(handleRpc({ id: 5, method: 'sign_everything' }, c)), 'unknown-method');
-  t.is(err(handleRpc({ id: 6, method: 'get_info', params: { x: 1 } }, c)), 'bad-params');
-  t.is(err(handleRpc({ id: 7, method: 'ping', params: [1] }, c)), 'bad-params');
-  t.is(err(handleRpc({ id: 8, method: 'ping', params: { echo: 'x'.repeat(2000) } }, c)), 'bad-params');
-  t.is(err(handleRpc({ id: -1, method: 'ping' }, c)), 'bad-request');
-  t.is(err(handleRpc({ method: 'ping' }, c)), 'bad-request');
-  t.is(err(handleRpc({ id: 9, method: 3 }, c)), 'bad-request');
-  t.is(err(handleRpc([1, 2], c)), 'bad-request');
-  t.is(err(handleRpc(undefined, c)), 'bad-request');
-  t.deepEqual(handleRpc({ id: 10, method: 'ping', params: { echo: 'hi' } }, c), { id: 10, result: { pong: true, echo: 'hi' } });
+  t.is(err(call({ id: 5, method: 'sign_everything' })), 'unknown-method');
+  t.is(err(call({ id: 6, method: 'get_info', params: { x: 1 } })), 'bad-params');
+  t.is(err(call({ id: 7, method: 'ping', params: [1] })), 'bad-params');
+  t.is(err(call({ id: 8, method: 'ping', params: { echo: 'x'.repeat(2000) } })), 'bad-params');
+  t.is(err(call({ id: -1, method: 'ping' })), 'bad-request');
+  t.is(err(call({ method: 'ping' })), 'bad-request');
+  t.is(err(call({ id: 9, method: 3 })), 'bad-request');
+  t.is(err(call([1, 2])), 'bad-request');
+  t.is(err(call(undefined)), 'bad-request');
+  t.deepEqual(call({ id: 10, method: 'ping', params: { echo: 'hi' } }), { id: 10, result: { pong: true, echo: 'hi' } });
+});
+
+test('a reset request waits while the owner is busy, and a second one is refused busy', (t) => {
+  let outcome: 'shown' | 'waiting' | 'busy' = 'waiting';
+  const { call } = server(() => outcome);
+  t.deepEqual(call({ id: 1, method: 'request_factory_reset' }), { id: 1, result: { status: 'waiting-for-owner' } });
+  outcome = 'busy';
+  t.like(call({ id: 2, method: 'request_factory_reset' }), { id: 2, error: { code: 'busy' } });
+});
+
+test('a request waiting for the owner: one at a time, ping still answers, cancel withdraws it', (t) => {
+  const { rpc, out, call } = server();
+  let answer: ((r: any) => void) | undefined;
+  let cancelled = 0;
+  rpc.register('slow', { run: (_p, m) => { answer = m.later(() => cancelled++); return undefined; } });
+  rpc.handle({ id: 1, method: 'slow' }, 'Phone');
+  t.is(out.length, 0, 'no answer yet: the owner is reading');
+  t.like(call({ id: 2, method: 'get_binding_state' }), { id: 2, error: { code: 'busy' } });
+  t.like(call({ id: 3, method: 'ping' }), { id: 3, result: { pong: true } });
+  rpc.handle({ id: 4, method: 'cancel' }, 'Phone');
+  t.deepEqual(out.splice(0), [{ id: 1, error: { code: 'cancelled', message: 'slow was cancelled by the app' } }, { id: 4, result: { cancelled: 'slow' } }]);
+  t.is(cancelled, 1);
+  answer!(ok('late')); // the owner answers after the cancel: nothing goes out
+  t.is(out.length, 0);
+  t.like(call({ id: 5, method: 'cancel' }), { error: { code: 'nothing-to-cancel' } });
+  rpc.handle({ id: 6, method: 'slow' }, 'Phone');
+  answer!(fail('refused', 'refused on the device'));
+  t.deepEqual(out.pop(), { id: 6, error: { code: 'refused', message: 'refused on the device' } });
 });

@@ -6,7 +6,7 @@
 import { Device } from '../../../modules/device.js';
 import type { ButtonEvent, LinkHandlers, Ports } from '../../../modules/ports.js';
 import { toHex } from '../../../modules/bytes.js';
-import { GuestOp, HostOp, Status, u32, withOp, type BootConfig, type DrawOp } from './protocol.js';
+import { GuestOp, HostOp, Status, readU32, u32, withOp, type BootConfig, type DrawOp } from './protocol.js';
 
 declare const issueCommand: (message: ArrayBuffer) => ArrayBuffer;
 declare const TextEncoder: { new (): { encode(s: string): Uint8Array } };
@@ -100,7 +100,7 @@ function handle(msg: Uint8Array): unknown {
   }
   if (!device) throw new Error('firmware not booted');
   switch (op) {
-    case HostOp.press: onPress?.({ button: String.fromCharCode(msg[1]) as ButtonEvent['button'], long: msg[2] === 1 }); break;
+    case HostOp.press: onPress?.({ button: String.fromCharCode(msg[1]) as ButtonEvent['button'], long: msg[2] === 1, heldMs: readU32(msg, 3) }); break;
     case HostOp.tick: onTick?.(); break;
     case HostOp.connect: link?.connected(u16(msg, 1)); break;
     case HostOp.disconnect: link?.disconnected(); break;

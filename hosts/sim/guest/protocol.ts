@@ -6,7 +6,7 @@
 /** Node -> XS, answered by the guest's `handleCommand` with a JSON reply. */
 export const HostOp = {
   boot: 0x42, // 'B' + JSON BootConfig
-  press: 0x50, // 'P' + button char + long (0/1)
+  press: 0x50, // 'P' + button char + long (0/1) + u32 held ms
   tick: 0x54, // 'T'
   connect: 0x43, // 'C' + u16 mtu
   disconnect: 0x44, // 'D'

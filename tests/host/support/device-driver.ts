@@ -8,6 +8,9 @@ export interface ScreenJson {
   lines: string[];
   buttons: { a: string | null; b: string | null; c: string | null };
   state: string;
+  /** ms before a freshly shown security decision takes presses */
+  armsInMs: number;
+  waiting: string | null;
 }
 
 export class DeviceDriver {
@@ -30,6 +33,37 @@ export class DeviceDriver {
 
   press(button: 'a' | 'b' | 'c', long = false): Promise<ScreenJson> {
     return this.call('POST', `/api/buttons/${button}`, { long });
+  }
+
+  /**
+   * Wait until a security decision takes presses (it ignores those that begin in its first ~0.7 s): a manual
+   * clock is moved on, a real one waited for.
+   */
+  async waitArmed(): Promise<ScreenJson> {
+    let s = await this.screen();
+    if (s.armsInMs <= 0) return s;
+    const res = await fetch(`${this.url}/api/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: s.armsInMs }) });
+    await res.arrayBuffer();
+    if (res.status === 409) await new Promise((r) => setTimeout(r, s.armsInMs + 20));
+    s = await this.screen();
+    return s;
+  }
+
+  /** Take a security decision: wait for the screen to arm, then press (hold C by default). */
+  async decide(button: 'a' | 'b' | 'c' = 'c', long = true): Promise<ScreenJson> {
+    await this.waitArmed();
+    return this.press(button, long);
+  }
+
+  /** Wait (polling) for a screen with this id. */
+  async waitFor(id: string, timeoutMs = 5000): Promise<ScreenJson> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const s = await this.screen();
+      if (s.id === id) return s;
+      if (Date.now() > until) throw new Error(`the device never showed "${id}"; it shows "${s.id}": ${JSON.stringify(s)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
 
   async expect(id: string): Promise<ScreenJson> {

@@ -26,8 +26,8 @@ export async function screenCode(d: DeviceDriver): Promise<string> {
 export async function bindHonestly(client: LatchClient, d: DeviceDriver, app = newApp(), label = 'Honest app') {
   const result = client.bind(app, label, () => screenCode(d), 20_000, () => {
     void (async () => {
-      for (let i = 0; i < 200 && (await d.screen()).id !== 'bind-allow'; i++) await new Promise((r) => setTimeout(r, 25));
-      await d.press('c');
+      await d.waitFor('bind-allow');
+      await d.decide('c');
     })();
   });
   const r = await result;

@@ -1,0 +1,162 @@
+/**
+ * The device's side of binding: CPace with the binding code shown on the LCD, the attempt counted in flash
+ * before the device answers, then "Allow app named ...?" on the screen. Who may bind (design section 6):
+ *  - a device with no wallet binds on the first request (first use), unless the owner is busy on it;
+ *  - a device holding a wallet shows its code and asks to allow only while it is unlocked with the PIN: a bind
+ *    request to a locked device shows nothing and the app hears "unlock the device with its PIN";
+ *  - the code and Allow screens never interrupt the owner (they are refused "busy", or wait: app/navigator.ts).
+ */
+import { fromHex, utf8Encode, wipe } from '../bytes.js';
+import type { HealthTestedEntropy } from '../entropy/health.js';
+import { LatchError } from '../errors.js';
+import type { LogPort } from '../ports.js';
+import { cpace, type CPaceKeys, type CPaceParty } from '../binding/cpace.js';
+import { makeBindingCode } from '../binding/code.js';
+import { keyPair } from '../session/noise-kk.js';
+import { BIND_FREE_ATTEMPTS, type Vault } from '../vault/vault.js';
+import { ErrorCode, KEY_SIZE, Kind, NONCE_SIZE, TAG_SIZE, bindContext, message, parseBindRequest } from './messages.js';
+
+/** What binding needs from the device's screen: every decision is taken there. */
+export interface BindUi {
+  /** show the code unless the owner is busy on the device; false = busy */
+  showBindCode(code: string, label: string): boolean;
+  /** ask to allow the app (now, or once the owner is free); `answer` gets the choice, or 'expired' */
+  askAllow(label: string, answer: (allow: boolean | 'expired') => void): 'shown' | 'waiting' | 'busy';
+  bindFailed(reason: string, failures: number, waitMs: number): void;
+  bound(label: string): void;
+}
+
+interface BindState {
+  phase: 'challenged' | 'confirming' | 'asking';
+  appPub: Uint8Array;
+  label: string;
+  party?: CPaceParty;
+  keys?: CPaceKeys;
+  code: string;
+  ctx: ReturnType<typeof bindContext>;
+}
+
+export class BindResponder {
+  private bind: BindState | undefined;
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly entropy: HealthTestedEntropy,
+    private readonly log: LogPort,
+    private readonly ui: BindUi,
+    private readonly send: (m: Uint8Array) => void,
+    private readonly fail: (code: number, text: string) => void,
+    /** a new app was bound: the old app's session must end */
+    private readonly onBound: () => void,
+  ) {}
+
+  get inProgress(): boolean {
+    return this.bind !== undefined;
+  }
+
+  onRequest(body: Uint8Array): void {
+    const req = parseBindRequest(body);
+    if (this.bind?.phase === 'asking') return this.fail(ErrorCode.busy, 'the device is asking its owner about another binding');
+    this.end();
+    if (this.vault.hasWallet && !this.vault.isUnlocked) {
+      this.log.log(`bind request from app named "${req.label}" refused: the device is locked`);
+      return this.fail(ErrorCode.locked, 'the device is locked: unlock the device with its PIN to bind a new app');
+    }
+    const wait = this.vault.bindWaitMs;
+    if (wait > 0) {
+      this.ui.bindFailed('Binding is locked after too many wrong codes.', this.vault.bindFailures, wait);
+      return this.fail(ErrorCode.bindLocked, `binding is locked for ${Math.ceil(wait / 1000)} s after ${this.vault.bindFailures} failed attempts (the owner can clear this in the device's menu)`);
+    }
+    this.vault.ensureIdentity();
+    let code = this.vault.bindingCode();
+    if (!code) {
+      code = makeBindingCode(this.entropy);
+      this.vault.setBindingCode(code);
+      this.log.log('binding code created (shown on the LCD only)');
+    }
+    if (!this.ui.showBindCode(code, req.label)) {
+      code = '';
+      this.log.log(`bind request from app named "${req.label}": the owner is busy on the device`);
+      return this.fail(ErrorCode.busy, 'busy: the owner is using the device; try again when it shows its home screen');
+    }
+    const deviceId = fromHex(this.vault.deviceId!);
+    const priv = this.vault.staticPrivateKey();
+    const devicePub = keyPair(priv).pub;
+    wipe(priv);
+    const nonceB = this.entropy.bytes(NONCE_SIZE);
+    const ctx = bindContext(deviceId, req.nonceA, nonceB, req.appPub, req.label, devicePub);
+    this.bind = { phase: 'challenged', appPub: req.appPub, label: req.label, code, ctx };
+    this.log.log(`bind request from app named "${req.label}"`);
+    this.send(message(Kind.bindChallenge, nonceB, devicePub, deviceId));
+  }
+
+  onShareA(body: Uint8Array): void {
+    const b = this.bind;
+    if (!b || b.phase !== 'challenged') return this.fail(ErrorCode.unexpected, 'a CPace share arrived with no bind request in progress');
+    if (body.length !== KEY_SIZE) throw new LatchError('bad-message', `a CPace share is ${KEY_SIZE} bytes, not ${body.length}`);
+    // Count the attempt in flash before answering: the answer lets the app test its guess of the code.
+    const failures = this.vault.countBindAttempt();
+    const prs = utf8Encode(b.code);
+    b.party = cpace('responder', prs, b.ctx.ci, b.ctx.sid, b.ctx.adDevice, b.ctx.adApp, this.entropy.bytes(32));
+    wipe(prs);
+    try {
+      b.keys = b.party.finish(body);
+    } catch (err) {
+      this.end();
+      this.ui.bindFailed('The app sent an invalid key share.', failures, this.vault.bindWaitMs);
+      throw err;
+    }
+    b.phase = 'confirming';
+    this.send(message(Kind.bindShareB, b.party.share, b.keys.ourTag));
+  }
+
+  onConfirmA(body: Uint8Array): void {
+    const b = this.bind;
+    if (!b || b.phase !== 'confirming' || !b.keys) return this.fail(ErrorCode.unexpected, 'a key confirmation arrived with no key exchange in progress');
+    if (body.length !== TAG_SIZE || !b.keys.checkPeerTag(body)) {
+      const failures = this.vault.bindFailures;
+      const wait = this.vault.bindWaitMs;
+      this.end();
+      const left = Math.max(0, BIND_FREE_ATTEMPTS - failures);
+      this.ui.bindFailed('The code entered in the app was wrong.', failures, wait);
+      return this.fail(ErrorCode.bindFailed, wait > 0
+        ? `wrong binding code; binding is now locked for ${Math.ceil(wait / 1000)} s`
+        : `wrong binding code; ${left} ${left === 1 ? 'try' : 'tries'} left before a lock-out`);
+    }
+    this.vault.clearBindFailures();
+    b.phase = 'asking';
+    b.party?.wipe();
+    b.keys.wipe();
+    b.code = '';
+    const outcome = this.ui.askAllow(b.label, (allow) => {
+      if (this.bind !== b) return;
+      if (allow === true) {
+        this.vault.setAppBinding({ publicKey: b.appPub, label: b.label });
+        this.onBound();
+        this.log.log(`bound to app named "${b.label}"`);
+        this.send(message(Kind.bindResult, Uint8Array.of(0)));
+        this.ui.bound(b.label);
+      } else if (allow === false) {
+        this.log.log(`binding of app named "${b.label}" refused on the device`);
+        this.send(message(Kind.bindResult, Uint8Array.of(1)));
+      } else {
+        this.log.log(`binding of app named "${b.label}" expired: the owner did not answer`);
+        this.fail(ErrorCode.timeout, 'the owner did not answer on the device in time: bind again');
+      }
+      this.end();
+    });
+    if (outcome === 'busy') {
+      this.end();
+      this.fail(ErrorCode.busy, 'busy: the device is waiting for its owner on another request');
+    }
+  }
+
+  end(): void {
+    const b = this.bind;
+    if (!b) return;
+    b.party?.wipe();
+    b.keys?.wipe();
+    b.code = '';
+    this.bind = undefined;
+  }
+}
