@@ -10,8 +10,15 @@ import { LatchError } from '../errors.js';
 export const START = 0x80;
 export const END = 0x40;
 export const SEQ_MASK = 0x3f;
-export const MAX_MESSAGE = 4096;
-/** a message must be complete within this long of its first packet */
+/**
+ * 16 KiB: room for a PSBT or typed data of a few inputs and fields, while the reassembly buffers, the decrypted
+ * copy and the decoded request stay well inside the signing memory budget. Bigger data is refused clearly.
+ */
+export const MAX_MESSAGE = 16384;
+/**
+ * a message in progress is dropped when no packet of it arrives for this long (a slow link at MTU 23 may take
+ * longer than this for a whole 16 KiB message; a peer that never finishes is dropped by the link's idle timer)
+ */
 export const REASSEMBLY_TIMEOUT_MS = 5000;
 
 /** Split `message` into packets for a link with this ATT MTU. */
@@ -48,6 +55,7 @@ export class Reassembler {
   private size = 0;
   private nextSeq = 0;
   private startedAt = -1;
+  private lastPacketAt = -1;
   /** after a failure mid-message: skip continuation packets without further errors */
   private skipping = false;
 
@@ -72,6 +80,7 @@ export class Reassembler {
     }
     if (seq !== this.nextSeq) return this.fail('frame-sequence', `packet ${seq} arrived where ${this.nextSeq} was expected: a packet was lost or reordered`);
     this.nextSeq = (this.nextSeq + 1) & SEQ_MASK;
+    this.lastPacketAt = this.now();
     this.size += packet.length - 1;
     if (this.size > this.maxMessage) return this.fail('frame-too-large', `the message exceeds ${this.maxMessage} bytes`);
     this.parts.push(packet.slice(1));
@@ -87,8 +96,8 @@ export class Reassembler {
 
   /** Call periodically: a message still incomplete after the timeout is dropped. */
   tick(): void {
-    if (this.busy && this.now() - this.startedAt > REASSEMBLY_TIMEOUT_MS) {
-      this.fail('frame-timeout', `a message was not completed within ${REASSEMBLY_TIMEOUT_MS / 1000} s`);
+    if (this.busy && this.now() - this.lastPacketAt > REASSEMBLY_TIMEOUT_MS) {
+      this.fail('frame-timeout', `no packet of the message in progress for ${REASSEMBLY_TIMEOUT_MS / 1000} s: it was dropped`);
     }
   }
 
@@ -98,6 +107,7 @@ export class Reassembler {
     this.size = 0;
     this.nextSeq = 0;
     this.startedAt = -1;
+    this.lastPacketAt = -1;
   }
 
   private fail(code: FrameErrorCode, message: string): void {

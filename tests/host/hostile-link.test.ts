@@ -63,7 +63,7 @@ test.serial('split, concatenated, out-of-order and oversized input', async (t) =
   for (let at = 0, seq = 0; at < big.length; at += room, seq++) {
     await client.transport.send(Uint8Array.of((at === 0 ? START : 0) | (seq & 63), ...big.subarray(at, at + room)));
   }
-  await expectError(client, ErrorCode.badFrame, /exceeds 4096 bytes/);
+  await expectError(client, ErrorCode.badFrame, /exceeds 16384 bytes/);
   t.deepEqual(await client.drain(), []);
   // a well-formed but short bind request
   await client.send(message(Kind.bindRequest, new Uint8Array(10)));

@@ -69,15 +69,22 @@ test('oversized messages are refused on both sides', (t) => {
   const { r, messages, errors } = collector();
   const chunk = new Uint8Array(200);
   r.push(Uint8Array.of(START, ...chunk));
-  for (let i = 1; i < 30; i++) r.push(Uint8Array.of(i & 63, ...chunk));
+  for (let i = 1; i < 100; i++) r.push(Uint8Array.of(i & 63, ...chunk));
   t.is(messages.length, 0);
   t.is(errors[0], 'frame-too-large');
 });
 
-test('an incomplete message times out', (t) => {
+test('an incomplete message times out when its packets stop coming', (t) => {
   let now = 0;
   const { r, messages, errors } = collector(() => now);
-  r.push(fragment(new Uint8Array(40), 23)[0]);
+  const packets = fragment(new Uint8Array(100), 23);
+  r.push(packets[0]);
+  for (let i = 1; i < 4; i++) {
+    now += REASSEMBLY_TIMEOUT_MS; // slow, but never silent for longer than the timeout
+    r.tick();
+    r.push(packets[i]);
+  }
+  t.deepEqual(errors, []);
   now += REASSEMBLY_TIMEOUT_MS;
   r.tick();
   t.deepEqual(errors, []);

@@ -1,0 +1,203 @@
+// The hardening review's findings on binding and the screen, replayed against the whole device: each test runs
+// the attack that worked before and shows it no longer does.
+import test from 'ava';
+import { ErrorCode, Kind } from '../../modules/protocol/messages.js';
+import { GUARD_MS, PROMPT_WAIT_MS } from '../../modules/app/navigator.js';
+import { MAX_BIND_DELAY_MS } from '../../modules/vault/vault.js';
+import { AppPeer, screenCode } from './support/app-peer.js';
+import { PIN, deviceRig } from './support/device-rig.js';
+
+test('a thief with a locked device cannot bind: no code on the screen, "unlock the device" for the app', (t) => {
+  const rig = deviceRig({ wallet: true });
+  t.is(rig.d.screen.id, 'locked');
+  const thief = new AppPeer(rig.b, 247, 'thief');
+  thief.connect();
+  const { replies } = thief.bindUntilAllow(rig.d, 'Owner phone', 'AAAAAAAA');
+  t.is(replies.length, 1);
+  t.is(replies[0].error?.code, ErrorCode.locked);
+  t.regex(replies[0].error!.message, /unlock the device with its PIN to bind a new app/);
+  t.is(rig.d.screen.id, 'locked', 'the screen did not change');
+  t.false(/[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}/.test(rig.text()), 'no code shown');
+  t.is(rig.d.vault.bindFailures, 0, 'nothing was even attempted');
+  t.is(rig.d.vault.appBinding(), undefined);
+});
+
+test('a bind request never interrupts the PIN pad: the app hears busy, the half-typed PIN stays', (t) => {
+  const rig = deviceRig({ wallet: true });
+  rig.press('b'); // Unlock -> PIN pad
+  rig.enterDigits('123'); // half the PIN
+  const before = rig.d.screen;
+  t.is(before.id, 'pin-unlock');
+  const stranger = new AppPeer(rig.b, 247, 'stranger');
+  stranger.connect();
+  const { replies } = stranger.bindUntilAllow(rig.d, 'Latch Firmware Update', 'AAAAAAAA');
+  t.is(replies[0].error?.code, ErrorCode.locked);
+  t.deepEqual(rig.d.screen, before, 'the PIN pad is untouched');
+  rig.enterPin('456');
+  t.is(rig.d.screen.id, 'unlocked', 'the owner finishes typing the PIN as if nothing happened');
+});
+
+test('a stranger who knows the code cannot turn the owner\'s presses into Allow', (t) => {
+  const rig = deviceRig({ wallet: true, unlocked: true });
+  rig.press('b'); // Menu
+  t.is(rig.d.screen.id, 'menu');
+  const stranger = new AppPeer(rig.b, 247, 'stranger');
+  stranger.connect();
+  const code = rig.d.vault.bindingCode() ?? undefined;
+  const { replies } = stranger.bindUntilAllow(rig.d, 'Latch Firmware Update', code);
+  t.deepEqual(replies, [], 'CPace done, the device now asks its owner');
+  t.is(rig.d.screen.id, 'bind-allow');
+  t.regex(rig.text(), /app named "Latch Firmware Update"/, 'the label is shown as the app\'s claim');
+  rig.press('c'); // the owner meant "Down" in the menu
+  rig.press('c', true); // and even a hold, within the first 0.7 s
+  rig.b.advance(GUARD_MS - 1);
+  rig.press('c', true);
+  t.is(rig.d.screen.id, 'bind-allow', 'presses in the first 0.7 s are ignored');
+  rig.b.advance(1);
+  rig.press('c', true, 500); // a hold that began before the screen was armed
+  t.is(rig.d.screen.id, 'bind-allow');
+  rig.press('c'); // a short C is not the Allow gesture
+  t.is(rig.d.screen.id, 'bind-allow');
+  t.is(rig.d.vault.appBinding(), undefined);
+  rig.press('a'); // the owner refuses
+  t.deepEqual(stranger.collect().map((r) => [r.kind, ...r.body]), [[Kind.bindResult, 1]]);
+  t.is(rig.d.vault.appBinding(), undefined);
+});
+
+test('the Allow prompt waits while the owner types a PIN, then shows when they are back home', (t) => {
+  const rig = deviceRig({ wallet: true, unlocked: true });
+  const app = new AppPeer(rig.b, 247, 'owner-app');
+  app.connect();
+  rig.press('b'); // Menu
+  t.is(app.requestBind('Owner app')[0].kind, Kind.bindChallenge);
+  const code = screenCode(rig.d)!;
+  t.is(rig.d.screen.id, 'bind-code', 'the code shows over the menu');
+  rig.press('b'); // Hide
+  rig.press('b'); // Menu
+  rig.press('c'); // Change PIN
+  rig.press('b');
+  t.is(rig.d.screen.id, 'pin-current');
+  rig.enterDigits('12');
+  const pad = rig.d.screen;
+  t.deepEqual(app.finishBind(code), [], 'CPace done: the device waits for its owner');
+  t.deepEqual(rig.d.screen, { ...pad, waiting: 'allow-app' }, 'the PIN pad is untouched; the request waits');
+  const other = new AppPeer(rig.b, 247, 'other');
+  t.is(other.requestBind('Other')[0].error?.code, ErrorCode.busy, 'meanwhile another bind request hears busy');
+  rig.press('a', true); // the owner leaves the PIN pad
+  t.is(rig.d.screen.id, 'bind-allow', 'back home, the waiting request shows');
+  rig.decide('c');
+  t.is(rig.d.screen.id, 'bound');
+  // (one link: the busy answer to the other request comes first)
+  t.deepEqual(app.collect().filter((r) => r.kind === Kind.bindResult).map((r) => [r.kind, ...r.body]), [[Kind.bindResult, 0]]);
+});
+
+test('an Allow prompt waiting behind the owner\'s setup expires, and the app hears so', (t) => {
+  const rig = deviceRig(); // blank: binding needs no PIN
+  const app = new AppPeer(rig.b, 247, 'slow');
+  app.connect();
+  t.is(app.requestBind('Slow app')[0].kind, Kind.bindChallenge);
+  const code = screenCode(rig.d)!;
+  rig.press('b'); // Hide
+  rig.press('a'); // Set up
+  rig.press('a'); // Create
+  rig.press('a'); // 12 words
+  t.is(rig.d.screen.id, 'show-words');
+  const words = rig.d.screen;
+  t.deepEqual(app.finishBind(code), []);
+  t.is(rig.d.screen.id, 'show-words', 'the recovery words stay on the screen');
+  rig.b.advance(PROMPT_WAIT_MS);
+  rig.b.tick();
+  const replies = app.collect();
+  t.is(replies[0].error?.code, ErrorCode.timeout);
+  t.regex(replies[0].error!.message, /did not answer on the device in time/);
+  t.deepEqual(rig.d.screen, words);
+  t.is(rig.d.vault.appBinding(), undefined);
+});
+
+test('an app\'s reset request never interrupts the PIN pad, and its erase needs the PIN', (t) => {
+  const rig = deviceRig({ wallet: true });
+  // bind an app while unlocked, then lock
+  rig.unlock();
+  const app = new AppPeer(rig.b, 247, 'resetter');
+  app.connect();
+  app.bindUntilAllow(rig.d, 'Resetter', rig.d.vault.bindingCode() ?? undefined);
+  rig.decide('c');
+  t.truthy(rig.d.vault.appBinding());
+  rig.press('b'); // OK on "App bound"
+  rig.press('a'); // Lock
+  app.openSession();
+  rig.press('b'); // the owner starts unlocking
+  rig.press('c');
+  const reply = app.call('request_factory_reset');
+  t.deepEqual(reply.result, { status: 'waiting-for-owner' });
+  t.is(rig.d.screen.id, 'pin-unlock', 'the PIN pad stays');
+  rig.press('c'); // the PIN pad's own gestures do not confirm anything
+  rig.press('c', true);
+  t.true(rig.d.vault.hasWallet);
+  rig.press('a', true); // the owner cancels the PIN pad: home, and the waiting request shows
+  t.is(rig.d.screen.id, 'reset-confirm-1');
+  t.regex(rig.text(), /The app named "Resetter" asks to erase this device/);
+  rig.press('c');
+  t.is(rig.d.screen.id, 'reset-confirm-2');
+  rig.press('c', true); // unarmed: ignored
+  t.is(rig.d.screen.id, 'reset-confirm-2');
+  rig.decide('c');
+  t.is(rig.d.screen.id, 'pin-reset', 'an app\'s reset asks for the PIN');
+  rig.enterPin('000000');
+  t.is(rig.d.screen.id, 'reset-pin-wrong');
+  t.true(rig.d.vault.hasWallet, 'a wrong PIN erases nothing');
+  t.is(rig.d.vault.pinFailures, 1, 'and it counts like any wrong PIN');
+});
+
+test('a waiting reset request expires if the owner never comes back to a home screen', (t) => {
+  const rig = deviceRig({ wallet: true, unlocked: true });
+  const app = new AppPeer(rig.b, 247, 'expiry');
+  app.connect();
+  app.bindUntilAllow(rig.d, 'Expiry', rig.d.vault.bindingCode() ?? undefined);
+  rig.decide('c');
+  rig.press('b');
+  app.openSession();
+  rig.press('b'); // Menu
+  rig.press('c'); // Change PIN
+  rig.press('b'); // -> current PIN pad
+  t.deepEqual(app.call('request_factory_reset').result, { status: 'waiting-for-owner' });
+  t.is(rig.d.screen.waiting, 'factory-reset');
+  t.like(app.call('request_factory_reset'), { error: { code: 'busy' } });
+  rig.b.advance(PROMPT_WAIT_MS);
+  rig.b.tick();
+  t.is(rig.d.screen.waiting, null);
+  rig.press('a', true); // back home: nothing pops up
+  t.is(rig.d.screen.id, 'unlocked');
+});
+
+test('labels that are not printable ASCII are refused before anything is shown', (t) => {
+  const rig = deviceRig();
+  const app = new AppPeer(rig.b, 247, 'label');
+  app.connect();
+  for (const label of ['Wallet\u202eetadpU', 'Ph\u00f6ne', 'Tab\there', '   ']) {
+    const r = app.send(new Uint8Array([Kind.bindRequest, ...new Uint8Array(16), ...app.key.pub, ...new TextEncoder().encode(label)]));
+    t.is(r[0].error?.code, ErrorCode.badMessage, label);
+    t.regex(r[0].error!.message, /printable ASCII|blank/);
+  }
+  t.is(rig.d.screen.id, 'blank');
+});
+
+test('binding lock-out: capped at an hour, and the owner clears it from the menu', (t) => {
+  const rig = deviceRig({ wallet: true, unlocked: true });
+  for (let i = 0; i < 18; i++) rig.d.vault.countBindAttempt();
+  const app = new AppPeer(rig.b, 247, 'locked-out');
+  app.connect();
+  const r = app.bindUntilAllow(rig.d, 'Me', 'AAAAAAAA').replies[0];
+  t.is(r.error?.code, ErrorCode.bindLocked);
+  t.regex(r.error!.message, new RegExp(`locked for ${MAX_BIND_DELAY_MS / 1000} s`));
+  rig.press('b'); // OK on bind-failed
+  rig.press('b'); // Menu
+  for (let i = 0; i < 10 && !rig.d.screen.lines.some((l) => l.startsWith('> Clear binding lock-out')); i++) rig.press('c');
+  rig.press('b');
+  t.is(rig.d.screen.id, 'bind-lock-cleared');
+  t.is(rig.d.vault.bindWaitMs, 0);
+  rig.press('b'); // OK: back to the menu
+  t.is(app.bindUntilAllow(rig.d, 'Me').replies.length, 0, 'binding works again: the device asks its owner');
+  t.is(rig.d.screen.id, 'bind-allow');
+  void PIN;
+});

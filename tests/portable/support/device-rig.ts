@@ -1,0 +1,66 @@
+/** A whole Device on the fake board, with helpers to work its screen like an owner (both engines). */
+import { Device } from '../../../modules/device.js';
+import type { ButtonId } from '../../../modules/ports.js';
+import { GUARD_MS } from '../../../modules/app/navigator.js';
+import { fakeBoard, type FakeBoard } from './fake-ports.js';
+
+export const PIN = '123456';
+export const ENTROPY = Uint8Array.from({ length: 16 }, (_, i) => 0x11 * (i % 15));
+
+export interface DeviceRig {
+  b: FakeBoard;
+  d: Device;
+  press(button: ButtonId, long?: boolean, heldMs?: number): void;
+  /** let a security decision arm, then press */
+  decide(button?: ButtonId, long?: boolean): void;
+  enterPin(pin: string): void;
+  /** turn the wheel and enter digits, without confirming */
+  enterDigits(digits: string): void;
+  unlock(pin?: string): void;
+  reboot(): Device;
+  text(): string;
+}
+
+export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}): DeviceRig {
+  const b = fakeBoard();
+  const make = () => {
+    const d = new Device(b.ports, { platform: 'test', vault: { pinIterations: 2 } });
+    d.boot();
+    return d;
+  };
+  const rig: DeviceRig = {
+    b,
+    d: make(),
+    press: (button, long = false, heldMs) => b.press({ button, long, heldMs }),
+    decide: (button = 'c', long = true) => {
+      b.advance(GUARD_MS);
+      b.press({ button, long });
+    },
+    enterPin(pin) {
+      rig.enterDigits(pin);
+      b.press({ button: 'c', long: true });
+    },
+    enterDigits(pin) {
+      for (const digit of pin) {
+        const m = /\[(\d)\]/.exec(rig.d.screen.lines.join(' '));
+        if (!m) throw new Error(`no PIN wheel on ${rig.d.screen.id}`);
+        const forward = (Number(digit) - Number(m[1]) + 10) % 10;
+        for (let i = 0; i < forward; i++) b.press({ button: 'c', long: false });
+        b.press({ button: 'b', long: false });
+      }
+    },
+    unlock(pin = PIN) {
+      if (rig.d.screen.id !== 'locked') throw new Error(`not on the locked screen: ${rig.d.screen.id}`);
+      b.press({ button: 'b', long: false });
+      rig.enterPin(pin);
+    },
+    reboot: () => (rig.d = make()),
+    text: () => `${rig.d.screen.title} ${rig.d.screen.lines.join(' ')}`,
+  };
+  if (options.wallet) {
+    rig.d.vault.createWallet(PIN, ENTROPY);
+    rig.reboot();
+    if (options.unlocked) rig.unlock();
+  }
+  return rig;
+}
