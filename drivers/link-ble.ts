@@ -33,6 +33,11 @@ export class BleLink extends (BLEServer as any) implements LinkPort {
     this.info = info.slice();
   }
 
+  /** Drop the central (idle for 30 s without a complete message); onDisconnected follows. */
+  disconnect(): void {
+    super.disconnect();
+  }
+
   /** Factory reset: drop every bond. ESP32 deletes one bond per call (moddable-notes), so call it for each. */
   forgetBonds(): void {
     for (let i = 0; i < 16; i++) (SM as any).deleteAllBondings();

@@ -62,4 +62,13 @@ export class WebSocketLink implements LinkPort {
   setInfo(info: Uint8Array): void {
     this.info = info.slice();
   }
+
+  /** Drop the app (idle for 30 s without a complete message). */
+  disconnect(): void {
+    const client = this.client;
+    if (!client) return;
+    this.client = undefined;
+    client.close();
+    this.handlers?.disconnected();
+  }
 }

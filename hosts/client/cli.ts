@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import { toHex } from '../../modules/bytes.js';
 import { DeviceError, LatchClient, RpcError } from './client.js';
-import { defaultHome, loadOrCreate, save } from './keystore.js';
+import { PassphraseError, defaultHome, envPassphrase, loadOrCreate, save } from './keystore.js';
 import { BleTransport, WebSocketTransport, type PacketTransport } from './transport.js';
 
 const USAGE = `usage: latch <command> [options]
@@ -23,6 +23,8 @@ options:
   --home DIR     where this app's key file lives (default ~/.latch)
   --label NAME   the name the device shows for this app (bind; default latch-cli@<host>)
   --code CODE    the binding code (bind), instead of asking
+  --protect      (bind) encrypt this app's key file with a passphrase (asked on the terminal, or LATCH_PASSPHRASE);
+                 a protected key file asks for it each time, or reads LATCH_PASSPHRASE
   --mtu N        the link MTU to ask for (default 247)
   --json         print results as JSON
   -h, --help`;
@@ -43,6 +45,29 @@ async function readCode(): Promise<string> {
   }
 }
 
+/** Read a line from the terminal without echoing it (passphrases). */
+async function askHidden(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new PassphraseError('a passphrase is needed: set LATCH_PASSPHRASE (standard input is not a terminal)');
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
+  out._writeToOutput = (s: string) => { if (s.includes(prompt)) out.output.write(s); };
+  try {
+    return await new Promise<string>((resolve) => rl.question(prompt, resolve));
+  } finally {
+    rl.close();
+    process.stdout.write('\n');
+  }
+}
+
+async function newPassphrase(): Promise<string> {
+  const fromEnv = envPassphrase();
+  if (fromEnv !== undefined) return fromEnv;
+  const first = await askHidden('New passphrase for this app\'s key file: ');
+  if (first.length < 8) throw new PassphraseError('a passphrase has at least 8 characters');
+  if ((await askHidden('The same passphrase again: ')) !== first) throw new PassphraseError('the two passphrases differ');
+  return first;
+}
+
 async function openTransport(device: string, mtu: number): Promise<PacketTransport> {
   if (device === 'ble' || device.startsWith('ble:')) return BleTransport.open(device.slice(4));
   if (!/^wss?:\/\//.test(device)) throw new UsageError(`--device must be ws://HOST:PORT/link or ble, not "${device}"`);
@@ -60,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
         home: { type: 'string' },
         label: { type: 'string' },
         code: { type: 'string' },
+        protect: { type: 'boolean', default: false },
         mtu: { type: 'string', default: '247' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
@@ -88,7 +114,12 @@ export async function main(argv: string[]): Promise<number> {
   const out = (text: string, json: unknown) => process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
   let client: LatchClient | undefined;
   try {
-    const app = loadOrCreate(home, values.label);
+    if (values.protect && command !== 'bind') throw new UsageError('--protect goes with "latch bind"');
+    const app = await loadOrCreate(home, values.label, process.stdin.isTTY ? () => askHidden('Passphrase of this app\'s key file: ') : undefined);
+    if (values.protect && app.passphrase === undefined) {
+      app.passphrase = await newPassphrase();
+      save(home, app);
+    }
     if (values.label && values.label !== app.label) app.label = values.label;
     client = new LatchClient(await openTransport(values.device, mtu));
     if (command === 'status') {
@@ -150,6 +181,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`latch: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof PassphraseError) {
+      process.stderr.write(`latch: ${err.message}\n`);
+      return 1;
     }
     const e = err as Error;
     const prefix = err instanceof DeviceError ? `the device says (${err.codeName})` : err instanceof RpcError ? `the device answered ${err.code}` : 'error';

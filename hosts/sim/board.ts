@@ -53,6 +53,7 @@ export class Board extends EventEmitter {
   readonly engine: Engine;
   runtime: FirmwareRuntime | undefined;
   private powered = false;
+  private booting = false;
   private ticking: ReturnType<typeof setInterval> | undefined;
   private tickBusy = false;
   private readonly started = performance.now();
@@ -71,6 +72,7 @@ export class Board extends EventEmitter {
     this.hw = new Peripherals(options);
     this.hw.onLog = (m) => this.record(m);
     this.hw.onNotify = (p) => this.notify(p);
+    this.hw.onDisconnect = () => this.firmwareDisconnect();
     this.hw.canvas.onFrame = () => this.emit('frame', this.hw.canvas.frame);
   }
 
@@ -86,7 +88,13 @@ export class Board extends EventEmitter {
     this.runtime = this.engine === 'xs' ? new XsRuntime(this.hw, onPowerLost) : new NodeRuntime(this.hw, onPowerLost);
     this.powered = true;
     this.record(`power on (${this.engine})`);
-    await this.runtime.boot(`node-sim (${this.engine})`, this.pinIterations);
+    // While it boots, link events only change what the board knows; the connection (if any) is announced after.
+    this.booting = true;
+    try {
+      await this.runtime.boot(`node-sim (${this.engine})`, this.pinIterations);
+    } finally {
+      this.booting = false;
+    }
     if (this.session && this.isOn) await this.runtime.connect(this.session.mtu);
     if (this.autoTick && !this.ticking) this.ticking = setInterval(() => void this.tick(), TICK_MS);
   }
@@ -156,14 +164,23 @@ export class Board extends EventEmitter {
     if (this.session) throw new Error('another app is already connected');
     this.session = { link, mtu };
     this.linkEvent(`connected, mtu ${mtu}`);
-    if (this.isOn) await this.runtime!.connect(mtu);
+    if (this.isOn && !this.booting) await this.runtime!.connect(mtu);
   }
 
-  async linkClose(): Promise<void> {
-    if (!this.session) return;
+  /** The app went away (or `link` is given and is no longer the connected one: then nothing happens). */
+  async linkClose(link?: LinkSession): Promise<void> {
+    if (!this.session || (link && this.session.link !== link)) return;
     this.session = undefined;
     this.linkEvent('disconnected');
-    if (this.isOn) await this.runtime!.disconnect();
+    if (this.isOn && !this.booting) await this.runtime!.disconnect();
+  }
+
+  /** The firmware dropped the connection (an idle or misbehaving app), as a BLE peripheral can. */
+  private firmwareDisconnect(): void {
+    const s = this.session;
+    if (!s) return;
+    this.linkEvent('the device dropped the connection');
+    s.link.close(4000, 'the device dropped the connection (idle)');
   }
 
   /** One ATT write from the app to RX. */
@@ -177,7 +194,7 @@ export class Board extends EventEmitter {
       await this.linkClose();
       return;
     }
-    if (this.isOn) await this.runtime!.receive(packet);
+    if (this.isOn && !this.booting) await this.runtime!.receive(packet);
   }
 
   get linkInfo(): Uint8Array {

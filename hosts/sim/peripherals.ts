@@ -52,6 +52,8 @@ export class Peripherals {
   info = new Uint8Array(0);
   onLog: (message: string) => void = () => {};
   onNotify: (packet: Uint8Array) => void = () => {};
+  /** the firmware drops the connection */
+  onDisconnect: () => void = () => {};
 
   constructor(options: PeripheralOptions = {}) {
     this.flash = new FlashImage(options.flash);

@@ -24,7 +24,7 @@ export class NodeRuntime implements FirmwareRuntime {
         canvas: hw.canvas,
         buttons: { listen: (fn) => { this.onPress = fn; } },
         clock: { now: () => hw.clock.now(), tick: (_ms, fn) => { this.onTick = fn; } },
-        link: { listen: (h) => { this.link = h; }, notify: (p) => hw.onNotify(p.slice()), setInfo: (i) => { hw.info = i.slice(); } },
+        link: { listen: (h) => { this.link = h; }, notify: (p) => hw.onNotify(p.slice()), setInfo: (i) => { hw.info = i.slice(); }, disconnect: () => hw.onDisconnect() },
         log: { log: (m) => hw.onLog(m) },
         chipKey: hw.chipKey,
       },

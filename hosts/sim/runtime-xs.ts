@@ -98,6 +98,7 @@ export class XsRuntime implements FirmwareRuntime {
         case GuestOp.info: hw.info = body.slice(); return new Uint8Array(0);
         case GuestOp.log: hw.onLog(Buffer.from(body).toString('utf8')); return new Uint8Array(0);
         case GuestOp.chipKey: return hw.chipKey.hmac(body);
+        case GuestOp.disconnect: setImmediate(() => hw.onDisconnect()); return new Uint8Array(0);
         case GuestOp.clock: { const b = Buffer.alloc(8); b.writeDoubleLE(hw.clock.now()); return b; }
         default: throw new Error(`unknown firmware query 0x${q[0].toString(16)}`);
       }

@@ -69,21 +69,36 @@ export async function serve(board: Board, port = 8080, host = '127.0.0.1'): Prom
 
 /** The link's serial queue: connects, packets and disconnects reach the firmware in order, across sockets. */
 let linkQueue: Promise<void> = Promise.resolve();
+/**
+ * Packets a socket may have waiting for the firmware. A BLE central cannot outrun the device by more than a few
+ * writes; a client that floods the link is cut off instead of growing the queue without bound.
+ */
+export const LINK_QUEUE_LIMIT = 1024;
 
 function attachLink(board: Board, ws: WebSocket, mtu: number): void {
   // Listen before anything is awaited: an app may write the moment the socket opens, and every packet must
   // reach the firmware after the connect and in the order it was written. A socket that just closed finishes
   // its disconnect first, so an app can reconnect at once.
   let open = true;
+  let queued = 0;
+  const logFailure = (what: string) => (err: unknown): void => void board.emit('log', { t: 0, message: `link: ${what} failed: ${(err as Error)?.message ?? err}` });
+  const session = { send: (p: Uint8Array) => ws.send(p), close: (code: number, reason: string) => ws.close(code, reason) };
   let queue: Promise<void> = linkQueue.then(() => board
-    .linkOpen({ send: (p) => ws.send(p), close: (code, reason) => ws.close(code, reason) }, mtu)
+    .linkOpen(session, mtu)
     .catch((err) => {
       open = false;
       ws.close(1013, (err as Error).message);
     }));
   linkQueue = queue;
   ws.on('message', (data, isBinary) => {
+    if (!open) return;
+    if (++queued > LINK_QUEUE_LIMIT) {
+      open = false;
+      ws.close(1008, `more than ${LINK_QUEUE_LIMIT} packets waiting for the device: slow down`);
+      return;
+    }
     queue = queue.then(async () => {
+      queued--;
       if (!open) return;
       if (!isBinary) {
         // A GATT read of the INFO characteristic, modelled as the text message "read:info".
@@ -96,7 +111,10 @@ function attachLink(board: Board, ws: WebSocket, mtu: number): void {
     linkQueue = queue;
   });
   ws.on('close', () => {
-    queue = queue.then(() => (open ? board.linkClose() : undefined));
+    // Always tell the board the app went away (even if this socket was cut off), and never let a failure here
+    // (the board rebooting, or off) become an unhandled rejection that ends the simulator.
+    queue = queue.then(() => board.linkClose(session)).catch(logFailure('disconnect'));
+    open = false;
     linkQueue = queue;
   });
 }

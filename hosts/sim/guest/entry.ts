@@ -66,6 +66,7 @@ function makePorts(config: BootConfig): Ports {
       listen: (handlers) => { link = handlers; },
       notify: (packet) => void ask(withOp(GuestOp.notify, packet)),
       setInfo: (info) => void ask(withOp(GuestOp.info, info)),
+      disconnect: () => void ask(Uint8Array.of(GuestOp.disconnect)),
     },
     log: { log: (message) => void ask(withOp(GuestOp.log, encoder.encode(message))) },
     chipKey: {

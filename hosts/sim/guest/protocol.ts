@@ -28,6 +28,7 @@ export const GuestOp = {
   log: 0x6c, // 'l' + UTF-8 text
   clock: 0x63, // 'c' -> f64 little-endian milliseconds
   chipKey: 0x6b, // 'k' + message -> HMAC-SHA256 under the board's chip key (32 bytes)
+  disconnect: 0x71, // 'q': the firmware drops the link's connection
 } as const;
 
 export const Status = { ok: 0, error: 1 } as const;

@@ -24,12 +24,14 @@ export async function screenCode(d: DeviceDriver): Promise<string> {
 
 /** A full, honest bind: the code from the screen, Allow pressed on the device. */
 export async function bindHonestly(client: LatchClient, d: DeviceDriver, app = newApp(), label = 'Honest app') {
+  let pressing: Promise<unknown> = Promise.resolve();
   const result = client.bind(app, label, () => screenCode(d), 20_000, () => {
-    void (async () => {
+    pressing = (async () => {
       await d.waitFor('bind-allow');
       await d.decide('c');
     })();
   });
   const r = await result;
+  await pressing; // the press's own answer comes after the device's: wait for it before the test moves on
   return { ...r, app };
 }
