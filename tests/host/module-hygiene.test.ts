@@ -64,3 +64,10 @@ test('the hygiene checks catch what they are meant to catch', (t) => {
   t.regex(codeOnly(bad), /Math\.random/);
   t.notRegex(codeOnly("// crypto in a comment\nconst s = 'setTimeout';"), /crypto|setTimeout/);
 });
+
+test('manifest.json maps every folder of modules/ (mcconfig maps "x/*" one folder deep, not recursively)', (t) => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'));
+  const mapped = new Set(Object.keys(manifest.modules).filter((k) => k.endsWith('/*')).map((k) => k.slice(0, -2)));
+  const folders = new Set(moduleFiles.map((f) => path.relative(ROOT, path.dirname(f))));
+  for (const folder of folders) t.true(mapped.has(folder), `manifest.json does not map "${folder}/*": the firmware would fail to link on Moddable`);
+});

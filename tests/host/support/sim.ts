@@ -35,6 +35,7 @@ export async function startSim(options: BoardOptions = {}): Promise<RunningSim> 
     async stop() {
       await server.close();
       await board.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
