@@ -12,7 +12,7 @@ import { XsWorker } from '../../hosts/xs/xsnap-worker.js';
  * Test libraries (fast-check) look for timers that xsnap's XS does not have. Tests never wait on real time,
  * so a timer here runs its callback on the next turn of the job queue. Firmware bundles get no such prelude.
  */
-const TEST_PRELUDE = `if (typeof globalThis.setTimeout !== 'function') {
+export const TEST_PRELUDE = `if (typeof globalThis.setTimeout !== 'function') {
   let nextTimer = 1; const cancelled = new Set();
   globalThis.setTimeout = (fn, _ms, ...args) => { const id = nextTimer++; Promise.resolve().then(() => { if (!cancelled.delete(id)) fn(...args); }); return id; };
   globalThis.clearTimeout = (id) => { cancelled.add(id); };
