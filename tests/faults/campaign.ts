@@ -5,7 +5,8 @@
  * seeded campaign on Node and XS; `npm run faults` runs >= 10,000 cuts on Node.
  *
  * Two nuances are by design, each a step that commits on its own before the operation's main write:
- *  - an unlock counts the attempt, then clears the count on success: a cut between leaves the attempt intermediate;
+ *  - an unlock counts the attempt, then clears the count on success: a cut between leaves the attempt intermediate
+ *    (and a count that reaches the limit wipes the vault at the next boot, as the PIN policy says);
  *  - setup and binding make the device identity on first use: a cut after it leaves the identity made.
  * Those states are listed as allowed for those operations. The identity is compared by presence (its value is
  * random per run).
@@ -104,7 +105,9 @@ function apply(v: Vault, op: Op, m: Model): { after: Model; intermediate?: Model
       return { after: { ...m, pin: op.pin, seed: toHex(op.seed), identity: true, failures: 0 }, intermediate: identified };
     case 'unlock': {
       const r = v.unlock(op.pin);
-      const intermediate = { ...m, failures: m.failures + 1 };
+      // Counted before the check: a cut after the count leaves it counted, and a count at the limit wipes at boot
+      // (even if the PIN was right: the device never got to check it).
+      const intermediate = m.failures + 1 >= MAX_PIN_ATTEMPTS ? { failures: 0 } : { ...m, failures: m.failures + 1 };
       if (r.ok) return { after: { ...m, failures: 0 }, intermediate };
       if (r.reason === 'wiped') return { after: { failures: 0 }, intermediate };
       if (r.reason === 'wrong-pin') return { after: intermediate };
@@ -113,7 +116,7 @@ function apply(v: Vault, op: Op, m: Model): { after: Model; intermediate?: Model
     case 'change-pin': {
       if (!v.unlock(m.pin!).ok) throw new Error('campaign: the right PIN did not unlock');
       v.changePin(op.pin);
-      return { after: { ...m, pin: op.pin, failures: 0 }, intermediate: { ...m, failures: m.failures + 1 } };
+      return { after: { ...m, pin: op.pin, failures: 0 }, intermediate: m.failures + 1 >= MAX_PIN_ATTEMPTS ? { failures: 0 } : { ...m, failures: m.failures + 1 } };
     }
     case 'binding':
       v.setBindingCode(op.code);
