@@ -18,6 +18,10 @@ import { blankHome, lockedHome, storageHome, unlockedHome } from './app/home.js'
 import { bindAllow, bindCode, bindFailed, bound } from './app/binding.js';
 import { resetConfirm } from './app/reset.js';
 import { LinkHandler } from './protocol/link-handler.js';
+import { registerEthMethods } from './protocol/methods/eth.js';
+import { Approvals } from './signing/approval.js';
+import { showAddressActivity } from './signing/show-address.js';
+import { Keyring } from './wallet/keyring.js';
 
 export const FIRMWARE_VERSION = '0.3.0';
 /** Version of the link protocol, readable from the INFO characteristic. */
@@ -48,7 +52,10 @@ export interface DeviceScreen extends ScreenDescription {
 export class Device {
   readonly entropy: HealthTestedEntropy;
   readonly vault: Vault;
+  /** the HD keys, only while unlocked */
+  readonly keyring: Keyring;
   private readonly nav: Navigator;
+  private readonly approvals: Approvals;
   private fault: Screen | undefined;
   private readonly link: LinkStatus = { connected: false, mtu: 23, packetsIn: 0 };
   private booted = false;
@@ -72,8 +79,14 @@ export class Device {
         this.linkHandler.reset();
         ports.link.forgetBonds?.();
       },
-      locked: () => this.linkHandler.deviceLocked(),
+      locked: () => {
+        this.approvals.cancel('locked');
+        this.linkHandler.deviceLocked();
+      },
     };
+    this.keyring = new Keyring(() => this.vault.seedEntropy(), ports.hash);
+    // Keys exist only while unlocked: made just after an unlock, wiped by every lock, auto-lock and wipe.
+    this.vault.onLockChange((unlocked) => (unlocked ? this.keyring.schedule() : this.keyring.wipe()));
     this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (a) => this.render(a));
     this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, {
       showBindCode: (code, label) => this.nav.showIfFree(() => bindCode(this.ctx, code, label)),
@@ -90,6 +103,20 @@ export class Device {
       info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform }),
       askReset: (label) => this.nav.prompt('factory-reset', () => resetConfirm(this.ctx, label)),
     }, () => this.unavailable(), (err) => this.showError(err));
+    this.approvals = new Approvals(this.ctx, this.nav, ports.log, (name, data) => this.linkHandler.notify(name, data));
+    registerEthMethods(this.linkHandler.rpc, {
+      vault: this.vault,
+      keyring: this.keyring,
+      approvals: this.approvals,
+      showAddress: (a, answer) => this.nav.prompt('show-address', () => showAddressActivity(this.ctx, a, answer)),
+      cancelShown: () => {
+        this.nav.cancel('show-address');
+        if (/address$/.test(this.nav.current.screen().id)) this.ctx.home();
+      },
+      refusedBlind: (what) => void this.nav.showIfFree(() => message(this.ctx, 'blind-refused', 'Not signed', [
+        line(what), line('Blind signing is off. Turn it on in Menu > Blind signing only if you trust the app and the contract.'),
+      ], () => this.ctx.home(), 'OK', true)),
+    });
   }
 
   get state(): DeviceState {
@@ -216,6 +243,15 @@ export class Device {
       this.autoLock(now);
     }
     this.linkHandler.tick();
+    this.approvals.tick();
+    if (!this.fault) {
+      try {
+        this.keyring.loadIfScheduled();
+      } catch (err) {
+        if (!(err instanceof LatchError)) throw err;
+        this.ports.log.log(`keys not made: ${err.message}`);
+      }
+    }
     if (this.nav.tick()) this.draw();
   }
 

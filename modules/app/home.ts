@@ -193,6 +193,16 @@ function menuItems(ctx: AppContext): MenuItem[] {
       },
     },
   ];
+  items.push({
+    label: () => `Blind signing: ${ctx.vault.preferences.blindSigning ? 'on' : 'off'}`,
+    select: () => {
+      const p = ctx.vault.preferences;
+      if (p.blindSigning) {
+        ctx.vault.setPreferences({ ...p, blindSigning: false });
+        ctx.log.log('blind signing turned off');
+      } else ctx.go(blindSigningOn(ctx));
+    },
+  });
   if (ctx.vault.bindFailures > 0) {
     items.push({
       label: () => 'Clear binding lock-out',
@@ -233,6 +243,31 @@ function menu(ctx: AppContext): Activity {
         at = Math.min(at, items.length - 1);
       }
       ctx.refresh();
+    },
+  };
+}
+
+/** Turning blind signing on is a security decision (hold C), as on Ledger where it is a setting, not a prompt. */
+function blindSigningOn(ctx: AppContext): Activity {
+  return {
+    decision: true,
+    screen: () => ({
+      id: 'blind-signing-on',
+      title: 'Blind signing',
+      lines: [
+        line('Allow signing data the device cannot decode?', { size: 'large' }),
+        line('Contract calls and typed data it cannot show will then be signed by their hash alone.', { color: THEME.warning }),
+        line('Turn it on only for an app and contracts you trust; turn it off again after.'),
+      ],
+      buttons: { a: 'Cancel', c: 'Hold: Allow' },
+    }),
+    press: (e) => {
+      if (e.button === 'a') ctx.go(menu(ctx));
+      else if (e.button === 'c' && e.long) {
+        ctx.vault.setPreferences({ ...ctx.vault.preferences, blindSigning: true });
+        ctx.log.log('blind signing turned on');
+        ctx.go(menu(ctx));
+      }
     },
   };
 }

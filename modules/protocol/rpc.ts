@@ -9,6 +9,8 @@
  * answered every other request gets `busy`, except the methods marked `anytime` (ping, cancel, and later the
  * emergency stop). `cancel` withdraws the request in flight.
  */
+import { isPlainObject } from '../plain.js';
+
 export interface RpcErrorBody {
   code: string;
   message: string;
@@ -37,9 +39,7 @@ export function ok(result: unknown): { result: unknown } {
   return { result };
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Map);
-}
+export { isPlainObject };
 
 /** Params a method does not know are refused, so typos and newer clients get a clear answer. */
 export function onlyParams(params: Record<string, unknown>, allowed: string[]): { error: RpcErrorBody } | undefined {

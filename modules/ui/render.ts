@@ -5,6 +5,7 @@
 import type { CanvasPort, ButtonId } from '../ports.js';
 import { lineHeight, textWidth, wrapText, FONT_WIDTH } from './font.js';
 import type { Screen, TextSize } from './screen.js';
+import { qrBitmap } from './qr.js';
 
 export const THEME = {
   background: 0x000000,
@@ -35,12 +36,29 @@ export function render(canvas: CanvasPort, screen: Screen): void {
 
   let y = TITLE_HEIGHT + 8;
   const bodyBottom = height - BUTTON_BAR_HEIGHT - 4;
+  if (screen.qr !== undefined) {
+    // The QR code takes the right side of the body, as large as fits; the text wraps on the left.
+    const qr = qrBitmap(screen.qr);
+    const room = bodyBottom - y;
+    const scale = Math.max(1, Math.floor(room / qr.size));
+    const side = qr.size * scale;
+    const qx = width - MARGIN - side;
+    canvas.fillRect(qx, y, side, side, 0xffffff);
+    canvas.drawBitmap(qr.bits, qx, y, qr.size, qr.size, 0x000000, scale);
+    return finish(canvas, screen, y, bodyBottom, qx - MARGIN);
+  }
+  return finish(canvas, screen, y, bodyBottom, width);
+}
+
+function finish(canvas: CanvasPort, screen: Screen, top: number, bodyBottom: number, textRight: number): void {
+  const { height } = canvas;
+  let y = top;
   for (const l of screen.lines) {
     const scale = SCALE[l.size ?? 'normal'];
-    const maxChars = Math.floor((width - 2 * MARGIN) / (FONT_WIDTH * scale));
-    for (const piece of wrapText(l.text, maxChars)) {
+    const maxChars = Math.floor((textRight - 2 * MARGIN) / (FONT_WIDTH * scale));
+    for (const piece of l.text.split('\n').flatMap((part) => wrapText(part, maxChars))) {
       if (y + lineHeight(scale) > bodyBottom) break; // never draw over the button labels
-      const x = l.align === 'center' ? (width - textWidth(piece, scale)) >> 1 : MARGIN;
+      const x = l.align === 'center' ? (textRight - textWidth(piece, scale)) >> 1 : MARGIN;
       canvas.drawText(piece, x, y, l.color ?? THEME.text, scale);
       y += lineHeight(scale);
     }

@@ -21,6 +21,8 @@ export interface Screen {
   lines: ScreenLine[];
   /** label under each physical button; a missing label means the button does nothing here */
   buttons: Partial<Record<ButtonId, string>>;
+  /** text to show as a QR code under the lines (an address, so the owner compares it with the app's) */
+  qr?: string;
 }
 
 /** The machine-readable description served at GET /api/screen. */
@@ -29,6 +31,8 @@ export interface ScreenDescription {
   title: string;
   lines: string[];
   buttons: { a: string | null; b: string | null; c: string | null };
+  /** the text the screen shows as a QR code, if any */
+  qr?: string;
 }
 
 export function describe(screen: Screen): ScreenDescription {
@@ -37,6 +41,7 @@ export function describe(screen: Screen): ScreenDescription {
     title: screen.title,
     lines: screen.lines.map((l) => l.text),
     buttons: { a: screen.buttons.a ?? null, b: screen.buttons.b ?? null, c: screen.buttons.c ?? null },
+    ...(screen.qr !== undefined ? { qr: screen.qr } : {}),
   };
 }
 

@@ -101,6 +101,7 @@ export class Vault {
   private deviceIdBytes: Uint8Array | undefined;
   private lockedUntil = 0;
   private status: StorageStatus = 'ok';
+  private readonly lockListeners: ((unlocked: boolean) => void)[] = [];
 
   constructor(
     readonly log: RecordLog,
@@ -110,6 +111,15 @@ export class Vault {
     private readonly options: VaultOptions = {},
   ) {
     this.clock = new DeviceClock(log, RecordKey.deviceClock, uptime);
+  }
+
+  /** Called with true when the wallet is unlocked (or created), false whenever it locks or is wiped. */
+  onLockChange(listener: (unlocked: boolean) => void): void {
+    this.lockListeners.push(listener);
+  }
+
+  private announce(unlocked: boolean): void {
+    for (const l of this.lockListeners) l(unlocked);
   }
 
   /** Mount the log and bring the vault to a consistent state (finish a reset or a batch, enforce the PIN limit). */
@@ -284,6 +294,7 @@ export class Vault {
     this.log.set(RecordKey.pin, this.pinRecord(pin, dek));
     if (this.pinFailures !== 0) this.writeFailures(0);
     this.dek = dek;
+    this.announce(true);
   }
 
   /** Check `pin` (counted like every PIN attempt); on success the vault is unlocked. */
@@ -302,9 +313,11 @@ export class Vault {
     const dek = unwrapWithPin(this.chip, decodePinRecord(this.log.get(RecordKey.pin)!), pin, RecordKey.pin, this.options.hash);
     if (dek) {
       this.writeFailures(0);
+      const was = this.dek !== undefined;
       wipe(this.dek);
       this.dek = dek;
       this.lockedUntil = 0;
+      if (!was) this.announce(true);
       return { ok: true };
     }
     if (failures >= MAX_PIN_ATTEMPTS) {
@@ -317,8 +330,10 @@ export class Vault {
   }
 
   lock(): void {
+    const was = this.dek !== undefined;
     wipe(this.dek);
     this.dek = undefined;
+    if (was) this.announce(false);
   }
 
   /**

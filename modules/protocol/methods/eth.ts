@@ -1,0 +1,163 @@
+/**
+ * Ethereum methods of the session (names: eth_*). Each needs the bound app's session (given) and an unlocked
+ * device; signing goes through the approval flow (signing/approval.ts) and answers once the owner decided.
+ *   eth_get_address   {path? | index?, show?}   -> {address, path[, confirmed]}
+ *   eth_get_xpub      {path?}                   -> {xpub, path, fingerprint}
+ *   eth_sign_tx       {tx: bytes, path?}        -> {v (decimal string), r, s (32 bytes each), signedTx}
+ *   eth_sign_message  {message: bytes|text, path?} -> {signature (65: r||s||v), address}
+ *   eth_sign_typed_data {data: {types, primaryType, domain, message}, path?} -> {signature, address, domainHash, messageHash?}
+ */
+import { LatchError } from '../../errors.js';
+import { utf8Encode, wipe } from '../../bytes.js';
+import { addressOf, grouped } from '../../ethereum/address.js';
+import { decodeCall } from '../../ethereum/calldata.js';
+import { displayMessage, personalMessageHash } from '../../ethereum/message.js';
+import { messageReview, txReview, typedReview } from '../../ethereum/review.js';
+import { bigIntBytes, rsv, signDigest } from '../../ethereum/sign.js';
+import { parseTx, serializeSigned, signatureV, signingHash } from '../../ethereum/tx.js';
+import { checkTypedData, summarizeTypedData } from '../../ethereum/typed-data.js';
+import { formatPath, hardened, parsePath, startsWith } from '../../wallet/path.js';
+import { fail, ok, onlyParams, type RpcReply, type RpcServer } from '../rpc.js';
+import type { SigningDeps } from './signing-deps.js';
+
+const ETH_PREFIX = [hardened(44), hardened(60)];
+const DEFAULT_ACCOUNT = [hardened(44), hardened(60), hardened(0)];
+
+function accountPath(params: Record<string, unknown>): number[] {
+  if (params.path !== undefined && params.index !== undefined) throw new LatchError('bad-path', 'give "path" or "index", not both');
+  if (params.path !== undefined) return parsePath(params.path);
+  const index = params.index ?? 0;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= 0x80000000) throw new LatchError('bad-path', '"index" must be a whole number below 2^31');
+  return [...DEFAULT_ACCOUNT, 0, index];
+}
+
+/** Errors a request can cause, as RPC errors (anything else is the device's own fault). */
+function guarded(run: () => RpcReply | undefined): RpcReply | undefined {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof LatchError && ['bad-path', 'bad-tx', 'bad-typed-data'].includes(err.code)) return fail('bad-params', err.message);
+    if (err instanceof LatchError && err.code === 'locked') return fail('locked', 'the device is locked: unlock it with its PIN on the device');
+    throw err;
+  }
+}
+
+export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
+  const { vault, keyring, approvals } = deps;
+  const unlocked = (): RpcReply | undefined => (vault.isUnlocked ? undefined : fail('locked', 'the device is locked: unlock it with its PIN on the device'));
+  const account = (path: number[]) => {
+    const node = keyring.derive(path);
+    return { address: addressOf(node.publicKey!), standard: startsWith(path, ETH_PREFIX) };
+  };
+
+  rpc.register('eth_get_address', {
+    run: (params, m) => guarded(() => {
+      const bad = onlyParams(params, ['path', 'index', 'show']) ?? unlocked();
+      if (bad) return bad;
+      if (params.show !== undefined && typeof params.show !== 'boolean') return fail('bad-params', '"show" must be true or false');
+      const path = accountPath(params);
+      const { address, standard } = account(path);
+      const result = { address, path: formatPath(path) };
+      if (!params.show) return ok(result);
+      const answer = m.later(() => deps.cancelShown());
+      const outcome = deps.showAddress({
+        id: 'eth-address', title: 'Ethereum address', address,
+        display: grouped(address),
+        facts: [`Account ${formatPath(path)}`, ...(standard ? [] : ['Unusual path: outside m/44\'/60\''])],
+      }, (confirmed) => answer(ok({ ...result, confirmed })));
+      if (outcome === 'busy') return fail('busy', 'the owner is using the device and another request is waiting: try again later');
+      return undefined;
+    }),
+  });
+
+  rpc.register('eth_get_xpub', {
+    run: (params) => guarded(() => {
+      const bad = onlyParams(params, ['path']) ?? unlocked();
+      if (bad) return bad;
+      const path = params.path === undefined ? DEFAULT_ACCOUNT : parsePath(params.path);
+      const node = keyring.derive(path);
+      return ok({ xpub: node.publicExtendedKey, path: formatPath(path), fingerprint: keyring.fingerprint });
+    }),
+  });
+
+  rpc.register('eth_sign_tx', {
+    run: (params, m) => guarded(() => {
+      const bad = onlyParams(params, ['tx', 'path', 'index']) ?? unlocked();
+      if (bad) return bad;
+      if (!(params.tx instanceof Uint8Array)) return fail('bad-params', '"tx" must be the unsigned transaction as bytes');
+      const raw = params.tx.slice();
+      const tx = parseTx(raw);
+      const call = decodeCall(tx.data);
+      if (call.kind === 'blind' && !vault.preferences.blindSigning) {
+        deps.refusedBlind('This transaction calls a contract with data the device cannot decode.');
+        return fail('blind-signing-off', 'the transaction carries contract data the device cannot decode; blind signing is off: turn it on in the device\'s menu (Settings) to sign it');
+      }
+      const path = accountPath(params);
+      const { address, standard } = account(path);
+      return approvals.start({
+        review: txReview(tx, call, address, path, standard),
+        sign: () => {
+          const key = keyring.privateKey(path);
+          try {
+            const sig = signDigest(signingHash(raw), key);
+            const v = signatureV(tx, sig.recovery);
+            return ok({ v: v.toString(), r: bigIntBytes(sig.r), s: bigIntBytes(sig.s), signedTx: serializeSigned(tx, { v, r: sig.r, s: sig.s }) });
+          } finally {
+            wipe(key);
+          }
+        },
+      }, m.later(() => approvals.cancel()));
+    }),
+  });
+
+  rpc.register('eth_sign_message', {
+    run: (params, m) => guarded(() => {
+      const bad = onlyParams(params, ['message', 'path', 'index']) ?? unlocked();
+      if (bad) return bad;
+      const message = typeof params.message === 'string' ? utf8Encode(params.message) : params.message;
+      if (!(message instanceof Uint8Array)) return fail('bad-params', '"message" must be text or bytes');
+      const path = accountPath(params);
+      const { address, standard } = account(path);
+      return approvals.start({
+        review: messageReview(displayMessage(message), address, path, standard),
+        sign: () => {
+          const key = keyring.privateKey(path);
+          try {
+            return ok({ signature: rsv(signDigest(personalMessageHash(message), key)), address });
+          } finally {
+            wipe(key);
+          }
+        },
+      }, m.later(() => approvals.cancel()));
+    }),
+  });
+
+  rpc.register('eth_sign_typed_data', {
+    run: (params, m) => guarded(() => {
+      const bad = onlyParams(params, ['data', 'path', 'index']) ?? unlocked();
+      if (bad) return bad;
+      const typed = checkTypedData(params.data);
+      const summary = summarizeTypedData(typed);
+      if (summary.blind && !vault.preferences.blindSigning) {
+        deps.refusedBlind('This typed data is too large for the device to show.');
+        return fail('blind-signing-off', `the typed data has more fields than the device can show; blind signing is off: turn it on in the device's menu (Settings) to sign it by its hashes`);
+      }
+      const path = accountPath(params);
+      const { address, standard } = account(path);
+      return approvals.start({
+        review: typedReview(summary, typed.primaryType, address, path, standard),
+        sign: () => {
+          const key = keyring.privateKey(path);
+          try {
+            return ok({
+              signature: rsv(signDigest(summary.digest, key)), address,
+              domainHash: summary.domainHash, ...(summary.messageHash ? { messageHash: summary.messageHash } : {}),
+            });
+          } finally {
+            wipe(key);
+          }
+        },
+      }, m.later(() => approvals.cancel()));
+    }),
+  });
+}

@@ -1,0 +1,17 @@
+/** What the asset methods (eth_*, btc_*) need from the device. */
+import type { Approvals } from '../../signing/approval.js';
+import type { ShownAddress } from '../../signing/show-address.js';
+import type { Keyring } from '../../wallet/keyring.js';
+import type { Vault } from '../../vault/vault.js';
+
+export interface SigningDeps {
+  vault: Vault;
+  keyring: Keyring;
+  approvals: Approvals;
+  /** put an address on the screen (now or once the owner is free); `answer` hears Match or Mismatch */
+  showAddress(a: ShownAddress, answer: (matches: boolean) => void): 'shown' | 'waiting' | 'busy';
+  /** the app cancelled an address display */
+  cancelShown(): void;
+  /** tell the owner (when free) that a blind request was refused because the setting is off */
+  refusedBlind(what: string): void;
+}

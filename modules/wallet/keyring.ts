@@ -1,0 +1,93 @@
+/**
+ * The HD keys of the unlocked wallet (BIP32 with @scure/bip32, from the BIP39 seed): made just after unlock
+ * (the device schedules it on the next tick, so unlocking stays quick; a key request before then makes them at
+ * once) and held only while unlocked. Locking, auto-lock and a factory reset wipe the master key and every
+ * derived private key. No BIP39 passphrase: the seed is the 12 or 24 words alone.
+ */
+import { HDKey } from '@scure/bip32';
+import { wipe } from '../bytes.js';
+import { LatchError } from '../errors.js';
+import type { HashPort } from '../ports.js';
+import { seedFromEntropy } from './mnemonic.js';
+import { formatPath } from './path.js';
+
+export class Keyring {
+  private master: HDKey | undefined;
+  private readonly nodes = new Map<string, HDKey>();
+  private scheduled = false;
+
+  constructor(private readonly seedEntropy: () => Uint8Array, private readonly hash?: HashPort) {}
+
+  get loaded(): boolean {
+    return this.master !== undefined;
+  }
+
+  /** The wallet was unlocked: make the keys at the next tick. */
+  schedule(): void {
+    this.scheduled = true;
+  }
+
+  /** Called from the device's tick. */
+  loadIfScheduled(): boolean {
+    if (!this.scheduled) return false;
+    this.scheduled = false;
+    this.ensure();
+    return true;
+  }
+
+  /** The master node (made now if it was not yet); throws `locked` if the vault cannot give the seed. */
+  ensure(): HDKey {
+    if (this.master) return this.master;
+    this.scheduled = false;
+    const entropy = this.seedEntropy(); // throws LatchError('locked') when locked
+    const seed = seedFromEntropy(entropy, '', this.hash);
+    wipe(entropy);
+    try {
+      this.master = HDKey.fromMasterSeed(seed);
+    } finally {
+      wipe(seed);
+    }
+    return this.master;
+  }
+
+  /** The node at `path` (derived once, kept until the wallet locks). */
+  derive(path: number[]): HDKey {
+    const key = formatPath(path);
+    const cached = this.nodes.get(key);
+    if (cached) return cached;
+    const master = this.ensure();
+    // Derive from the longest cached ancestor: accounts are reused, addresses differ in the last level.
+    let node = master;
+    let start = 0;
+    for (let depth = path.length - 1; depth > 0; depth--) {
+      const ancestor = this.nodes.get(formatPath(path.slice(0, depth)));
+      if (ancestor) { node = ancestor; start = depth; break; }
+    }
+    for (let i = start; i < path.length; i++) {
+      node = node.deriveChild(path[i]);
+      if (i < path.length - 1 && this.nodes.size < 64) this.nodes.set(formatPath(path.slice(0, i + 1)), node);
+    }
+    if (this.nodes.size < 64) this.nodes.set(key, node);
+    return node;
+  }
+
+  /** The private key at `path` (a copy the caller must wipe). */
+  privateKey(path: number[]): Uint8Array {
+    const k = this.derive(path).privateKey;
+    if (!k) throw new LatchError('locked', 'the device is locked');
+    return k.slice();
+  }
+
+  get fingerprint(): number {
+    return this.ensure().fingerprint;
+  }
+
+  /** Forget every key (lock, auto-lock, reset). */
+  wipe(): void {
+    this.scheduled = false;
+    for (const node of this.nodes.values()) node.wipePrivateData();
+    this.nodes.clear();
+    this.master?.wipePrivateData();
+    this.master = undefined;
+  }
+}
