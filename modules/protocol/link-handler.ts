@@ -1,8 +1,8 @@
 /**
  * The device end of the link: reassembles messages from packets and hands them to the binding responder
  * (bind-responder.ts) or the session responder (session-responder.ts). Nothing a peer sends may escape: every
- * exception becomes an ERROR message and a log line, and the device keeps serving. A connection that completes
- * no message for 30 s is dropped, so an idle central cannot hold the only link.
+ * exception becomes an ERROR message and a log line, and the device keeps serving. A connection without a session
+ * that completes no message for 30 s is dropped, so an idle central cannot hold the only link.
  */
 import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
@@ -45,7 +45,7 @@ export class LinkHandler {
   ) {
     const fail = (code: number, text: string) => this.fail(code, text);
     const send = (m: Uint8Array) => this.send(m);
-    this.session = new SessionResponder(vault, entropy, log, () => clock.now(), send, fail, (err) => this.deviceFault(err));
+    this.session = new SessionResponder(vault, entropy, log, () => clock.now(), send, fail, (err) => this.deviceFault(err), () => { this.lastMessageAt = clock.now(); });
     this.binder = new BindResponder(vault, entropy, log, ui, send, fail, () => this.session.end());
     registerCoreMethods(this.session.rpc, core);
     this.reassembler = new Reassembler(
@@ -100,7 +100,9 @@ export class LinkHandler {
   tick(): void {
     this.reassembler.tick();
     this.session.tick();
-    if (this.connected && this.clock.now() - this.lastMessageAt >= LINK_IDLE_MS && !this.binder.inProgress && !this.session.rpc.busyWith) {
+    // Without a session, a connection must complete a message every 30 s; an open session has its own 5-minute
+    // idle limit (session-responder.ts), after which this one applies again.
+    if (this.connected && !this.session.active && this.clock.now() - this.lastMessageAt >= LINK_IDLE_MS && !this.binder.inProgress) {
       this.log.log(`link: no complete message for ${LINK_IDLE_MS / 1000} s: dropping the connection`);
       this.send(errorMessage(ErrorCode.timeout, `no complete message for ${LINK_IDLE_MS / 1000} s: the device drops the connection`));
       this.lastMessageAt = this.clock.now();

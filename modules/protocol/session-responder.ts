@@ -35,6 +35,8 @@ export class SessionResponder {
     private readonly fail: (code: number, text: string) => void,
     /** storage or RNG trouble while answering: the device says so on its screen too */
     private readonly deviceFault: (err: LatchError) => void,
+    /** the session closed itself (idle): the link's own idle timer starts again */
+    private readonly onClosed: () => void = () => {},
   ) {
     this.rpc = new RpcServer((response) => this.reply(response));
   }
@@ -115,6 +117,7 @@ export class SessionResponder {
   tick(): void {
     const s = this.session;
     if (s && this.now() - s.lastActive >= SESSION_IDLE_MS && !this.rpc.busyWith) {
+      this.onClosed();
       this.end();
       this.log.log('session closed: idle for 5 minutes');
       this.fail(ErrorCode.timeout, 'the session was idle for 5 minutes and is closed: open a new one');

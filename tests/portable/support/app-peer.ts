@@ -26,6 +26,8 @@ export interface DeviceReply {
   kind: number;
   body: Uint8Array;
   error?: { code: number; name: string; message: string };
+  /** a session message, decrypted as it arrived (so the Noise counters stay in step) */
+  value?: unknown;
 }
 
 /** The binding code as the screen shows it ("ABCD EFGH"), without the space; undefined when none is shown. */
@@ -65,8 +67,12 @@ export class AppPeer {
   /** Messages the device sent since the last look. */
   collect(): DeviceReply[] {
     for (; this.seen < this.board.notified.length; this.seen++) this.reassembler.push(this.board.notified[this.seen]);
-    const out = this.inbox.splice(0).map((m) => ({ kind: m[0], body: m.subarray(1), ...(m[0] === Kind.error ? { error: parseError(m.subarray(1)) } : {}) }));
-    return out;
+    return this.inbox.splice(0).map((m) => {
+      const r: DeviceReply = { kind: m[0], body: m.subarray(1) };
+      if (m[0] === Kind.error) r.error = parseError(m.subarray(1));
+      if (m[0] === Kind.sessionData && this.session) r.value = decodeCbor(this.session.receive.decrypt(EMPTY, r.body));
+      return r;
+    });
   }
 
   private pendingBind: { nonceA: Uint8Array; nonceB: Uint8Array; label: string; device: { id: Uint8Array; publicKey: Uint8Array } } | undefined;
@@ -136,8 +142,8 @@ export class AppPeer {
   decode(replies: DeviceReply[]): unknown[] {
     return replies.map((r) => {
       if (r.kind === Kind.error) return { linkError: r.error };
-      if (r.kind !== Kind.sessionData || !this.session) return { kind: r.kind };
-      return decodeCbor(this.session.receive.decrypt(EMPTY, r.body));
+      if (r.kind !== Kind.sessionData) return { kind: r.kind };
+      return r.value;
     });
   }
 }
