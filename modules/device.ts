@@ -108,7 +108,10 @@ export class Device {
       vault: this.vault,
       keyring: this.keyring,
       approvals: this.approvals,
-      showAddress: (a, answer) => this.nav.prompt('show-address', () => showAddressActivity(this.ctx, a, answer)),
+      showAddress: (a, answer) => this.nav.prompt('show-address', () => {
+        this.linkHandler.notify('confirm-on-device', { request: a.id });
+        return showAddressActivity(this.ctx, a, answer);
+      }),
       cancelShown: () => {
         this.nav.cancel('show-address');
         if (/address$/.test(this.nav.current.screen().id)) this.ctx.home();
@@ -177,6 +180,12 @@ export class Device {
       ], () => this.ctx.home()));
     }
     this.ctx.home();
+  }
+
+  /** Show the home screen for the current state (after a host changed the vault: the simulator's debug link). */
+  returnHome(): void {
+    this.ctx.home();
+    this.publishInfo();
   }
 
   /** A button press from the Buttons port. Buttons without a label on the current screen do nothing. */

@@ -8,6 +8,8 @@ import { toHex } from '../../modules/bytes.js';
 import { DeviceError, LatchClient, RpcError } from './client.js';
 import { PassphraseError, defaultHome, envPassphrase, loadOrCreate, save } from './keystore.js';
 import { BleTransport, WebSocketTransport, type PacketTransport } from './transport.js';
+import type { CommandContext } from './commands/context.js';
+import { ETH_USAGE, ethCommand } from './commands/eth.js';
 
 const USAGE = `usage: latch <command> [options]
 
@@ -16,7 +18,8 @@ commands:
   bind     bind this app: the device shows a code on its screen; type it here (or --code, or one line on stdin)
   info     firmware, protocol, device id and state, over an encrypted session
   ping     a round trip over an encrypted session
-  reset    ask the device for a factory reset (you confirm it on the device)
+  reset    ask the device for a factory reset (you confirm it on the device, with its PIN)
+${ETH_USAGE}
 
 options:
   --device URL   ws://HOST:PORT/link (default ws://127.0.0.1:8080/link, the board simulator), or ble / ble:NAME
@@ -26,10 +29,27 @@ options:
   --protect      (bind) encrypt this app's key file with a passphrase (asked on the terminal, or LATCH_PASSPHRASE);
                  a protected key file asks for it each time, or reads LATCH_PASSPHRASE
   --mtu N        the link MTU to ask for (default 247)
+  --index N      (eth) the account index: m/44'/60'/0'/0/N (default 0)
+  --path PATH    (eth) any BIP32 path instead, e.g. "m/44'/60'/1'/0/0" (the device warns outside m/44'/60')
+  --show         (eth address) show the address on the device as text and QR, and ask the owner to compare
   --json         print results as JSON
   -h, --help`;
 
 class UsageError extends Error {}
+
+/** Session command families: `latch eth ...` (and later btc, policy, events). */
+const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand };
+
+/** What each RPC error means for the person at the terminal. */
+const RPC_WORDS: Record<string, string> = {
+  'locked': 'the device is locked (unlock it with its PIN on the device, then try again)',
+  'refused': 'refused on the device',
+  'blind-signing-off': 'refused: blind signing is off on the device',
+  'timeout': 'timed out on the device',
+  'busy': 'the device is busy',
+  'cancelled': 'cancelled',
+  'bad-params': 'the device refused the request',
+};
 
 async function readCode(): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stdout : undefined, terminal: process.stdin.isTTY });
@@ -87,6 +107,9 @@ export async function main(argv: string[]): Promise<number> {
         code: { type: 'string' },
         protect: { type: 'boolean', default: false },
         mtu: { type: 'string', default: '247' },
+        index: { type: 'string' },
+        path: { type: 'string' },
+        show: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -101,7 +124,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = positionals[0];
-  if (!command || !['status', 'bind', 'info', 'ping', 'reset'].includes(command) || positionals.length > 1) {
+  const family = FAMILIES[command];
+  if (!command || !(['status', 'bind', 'info', 'ping', 'reset'].includes(command) || family) || (!family && positionals.length > 1)) {
     process.stderr.write(`latch: ${command ? `unknown command "${positionals.join(' ')}"` : 'a command is needed'}\n${USAGE}\n`);
     return 2;
   }
@@ -164,6 +188,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (!app.device) throw new UsageError('this app is not bound to a device yet: run "latch bind" first');
     const session = await client.openSession(app.key, app.device);
+    session.onNotice((n) => {
+      if (n.notify === 'confirm-on-device') process.stderr.write('Check the request on the device, then hold C there to approve (B rejects).\n');
+      if (n.notify === 'waiting-for-owner') process.stderr.write('The owner is busy on the device: the request waits until they are back on its home screen.\n');
+    });
+    if (family) return await family({ session, args: positionals.slice(1), values, out, usage: (m) => new UsageError(m) });
     if (command === 'info') {
       const info = await session.call('get_info');
       out(Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n'), info);
@@ -187,7 +216,7 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     const e = err as Error;
-    const prefix = err instanceof DeviceError ? `the device says (${err.codeName})` : err instanceof RpcError ? `the device answered ${err.code}` : 'error';
+    const prefix = err instanceof DeviceError ? `the device says (${err.codeName})` : err instanceof RpcError ? RPC_WORDS[err.code] ?? `the device answered ${err.code}` : 'error';
     if (values.json) process.stdout.write(`${JSON.stringify({ error: e.message, code: (err as any).codeName ?? (err as any).code ?? null })}\n`);
     process.stderr.write(`latch: ${prefix}: ${e.message}\n`);
     return 1;

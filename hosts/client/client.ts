@@ -185,12 +185,36 @@ export class RpcError extends Error {
   }
 }
 
+/** An unasked notice from the device inside a session, e.g. {notify: 'confirm-on-device', data: {request}}. */
+export interface DeviceNotice {
+  notify: string;
+  data: unknown;
+}
+
+interface Waiter {
+  resolve(result: any): void;
+  reject(err: Error): void;
+  deadline: number;
+  timeoutMs: number;
+}
+
 export class Session {
   private nextId = 1;
+  private readonly waiters = new Map<number, Waiter>();
+  private pumping = false;
+  private readonly noticeListeners: ((n: DeviceNotice) => void)[] = [];
+  /** notices that arrived, newest last (tests and the CLI read them) */
+  readonly notices: DeviceNotice[] = [];
+
   constructor(private readonly client: LatchClient, private readonly transport: Transport) {}
 
   get handshakeHash(): string {
     return toHex(this.transport.handshakeHash);
+  }
+
+  /** Hear the device's notices ("confirm-on-device", "waiting-for-owner", and later events). */
+  onNotice(listener: (n: DeviceNotice) => void): void {
+    this.noticeListeners.push(listener);
   }
 
   /** Call `method`; resolves with its result, throws RpcError for an error reply. */
@@ -201,10 +225,64 @@ export class Session {
 
   /** Send any CBOR value as a request (tests use this for malformed requests). */
   async request(value: unknown, timeoutMs = 10_000): Promise<any> {
-    await this.client.send(message(Kind.sessionData, this.transport.send.encrypt(EMPTY, encodeCbor(value))));
-    const reply = decodeCbor(this.transport.receive.decrypt(EMPTY, await this.client.expect(Kind.sessionData, timeoutMs))) as any;
-    if (reply.error) throw new RpcError(reply.error.code, reply.error.message);
-    return reply.result;
+    const id = (value as { id?: unknown })?.id;
+    const key = typeof id === 'number' ? id : -1;
+    const done = new Promise<any>((resolve, reject) => this.waiters.set(key, { resolve, reject, deadline: performance.now() + timeoutMs, timeoutMs }));
+    try {
+      await this.client.send(message(Kind.sessionData, this.transport.send.encrypt(EMPTY, encodeCbor(value))));
+    } catch (err) {
+      this.waiters.delete(key);
+      throw err;
+    }
+    void this.pump();
+    return done;
+  }
+
+  /** Withdraw the request waiting for the owner (the device answers it `cancelled`). */
+  async cancel(): Promise<void> {
+    await this.call('cancel');
+  }
+
+  /** Read session messages while requests wait: replies go to their request, notices to the listeners. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.waiters.size) {
+        let m: Uint8Array;
+        try {
+          m = await this.client.expect(Kind.sessionData, 500);
+        } catch (err) {
+          if (/did not answer within/.test((err as Error).message)) {
+            const now = performance.now();
+            for (const [k, w] of this.waiters) {
+              if (now < w.deadline) continue;
+              this.waiters.delete(k);
+              w.reject(new Error(`the device did not answer within ${w.timeoutMs / 1000} s`));
+            }
+            continue;
+          }
+          for (const w of this.waiters.values()) w.reject(err as Error);
+          this.waiters.clear();
+          return;
+        }
+        const reply = decodeCbor(this.transport.receive.decrypt(EMPTY, m)) as any;
+        if (reply && typeof reply.notify === 'string') {
+          const n = { notify: reply.notify, data: reply.data };
+          this.notices.push(n);
+          for (const l of this.noticeListeners) l(n);
+          continue;
+        }
+        const key = typeof reply?.id === 'number' ? reply.id : -1;
+        const w = this.waiters.get(key) ?? (key === -1 ? [...this.waiters.values()].pop() : undefined);
+        if (!w) continue; // an answer nobody waits for any more
+        for (const [k, v] of this.waiters) if (v === w) this.waiters.delete(k);
+        if (reply.error) w.reject(new RpcError(reply.error.code, reply.error.message));
+        else w.resolve(reply.result);
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 
   /** Send raw bytes as a session message (tests: tampering). */

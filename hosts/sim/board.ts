@@ -131,6 +131,14 @@ export class Board extends EventEmitter {
     return { ...screen, state, frame: this.hw.canvas.frame };
   }
 
+  /** The debug link: load a published test mnemonic with a PIN (QA benches; simulator only). */
+  async debugLoad(load: { mnemonic: string; pin: string; replace?: boolean }): Promise<{ loaded: boolean; reason?: string; bad?: string }> {
+    if (!this.isOn) throw new BoardOffError();
+    const r = await this.runtime!.debugLoad(load);
+    this.record(r.loaded ? 'debug link: test wallet loaded' : `debug link: not loaded: ${r.bad ?? r.reason}`);
+    return r;
+  }
+
   /** Advance a manual clock (boards made with `manualClock`), then let the firmware tick. */
   async advanceClock(ms: number): Promise<void> {
     this.hw.clock.advance(ms);

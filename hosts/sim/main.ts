@@ -17,6 +17,9 @@ const USAGE = `usage: npm start -- [options]
                      the flash image; made on first use). A flash image with another board's key opens nothing.
   --clock real|manual  manual: time stands still unless POST /api/clock {"advanceMs": N} moves it
   --pin-iterations N PBKDF2 iterations for new PINs (default: calibrated to ~1 s, as on a device)
+  --mnemonic "WORDS" --pin NNNNNN
+                     debug link: load this test mnemonic with this PIN into a device without a wallet
+                     (QA benches; POST /api/debug/load does the same at any time, with "replace": true)
   -h, --help         this text`;
 
 function fail(message: string): never {
@@ -35,6 +38,8 @@ try {
       'chip-key': { type: 'string' },
       clock: { type: 'string', default: 'real' },
       'pin-iterations': { type: 'string' },
+      mnemonic: { type: 'string' },
+      pin: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -70,6 +75,12 @@ try {
 }
 board.on('log', (e: { t: number; message: string }) => process.stdout.write(`${(e.t / 1000).toFixed(3).padStart(9)}  ${e.message}\n`));
 await board.start();
+if ((args.mnemonic === undefined) !== (args.pin === undefined)) fail('--mnemonic and --pin go together');
+if (args.mnemonic !== undefined) {
+  const r = await board.debugLoad({ mnemonic: args.mnemonic, pin: args.pin! });
+  if (r.bad) fail(`--mnemonic / --pin: ${r.bad}`);
+  process.stdout.write(r.loaded ? 'debug link: the test wallet is loaded (unlocked)\n' : `debug link: ${r.reason}\n`);
+}
 const server = await serve(board, port).catch((err: NodeJS.ErrnoException) =>
   fail(err.code === 'EADDRINUSE' ? `port ${port} is in use: is another simulator running? Try --port 0` : err.message),
 );

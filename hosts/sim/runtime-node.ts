@@ -2,6 +2,7 @@
 import { Device } from '../../modules/device.js';
 import type { ButtonEvent, LinkHandlers } from '../../modules/ports.js';
 import { PowerCutError } from './flash-image.js';
+import { debugLoadWallet } from './guest/debug-link.js';
 import type { Peripherals } from './peripherals.js';
 import type { FirmwareRuntime, FirmwareStatus } from './runtime.js';
 
@@ -43,6 +44,11 @@ export class NodeRuntime implements FirmwareRuntime {
   async status(): Promise<FirmwareStatus> {
     if (!this.device) throw new Error('firmware not booted');
     return { state: this.device.state, screen: this.device.screen };
+  }
+
+  async debugLoad(load: { mnemonic: string; pin: string; replace?: boolean }): Promise<{ loaded: boolean; reason?: string; bad?: string }> {
+    if (!this.device) throw new Error('firmware not booted');
+    return debugLoadWallet(this.device, load);
   }
 
   async close(): Promise<void> {

@@ -52,6 +52,11 @@ export class XsRuntime implements FirmwareRuntime {
     return this.last;
   }
 
+  async debugLoad(load: { mnemonic: string; pin: string; replace?: boolean }): Promise<{ loaded: boolean; reason?: string; bad?: string }> {
+    const reply = await this.send(withOp(HostOp.debugLoad, Buffer.from(JSON.stringify(load))));
+    return (reply as { debug: { loaded: boolean; reason?: string; bad?: string } }).debug;
+  }
+
   /** Run a function body with `device` in scope inside XS and return its JSON result (tests and bench). */
   async evaluate(body: string): Promise<unknown> {
     const reply = await this.send(withOp(HostOp.evaluate, Buffer.from(body)));

@@ -22,5 +22,7 @@ export interface FirmwareRuntime {
   mtuChanged(mtu: number): Promise<void>;
   receive(packet: Uint8Array): Promise<void>;
   status(): Promise<FirmwareStatus>;
+  /** the debug link: load a test mnemonic (simulator only) */
+  debugLoad(load: { mnemonic: string; pin: string; replace?: boolean }): Promise<{ loaded: boolean; reason?: string; bad?: string }>;
   close(): Promise<void>;
 }

@@ -168,13 +168,22 @@ async function route(board: Board, req: http.IncomingMessage, res: http.ServerRe
     await board.advanceClock(ms);
     return sendJson(res, 200, { advancedMs: ms, now: board.hw.clock.now() });
   }
+  if (is('POST', '/api/debug/load')) {
+    const body = await readJson(req);
+    if (typeof body.mnemonic !== 'string' || typeof body.pin !== 'string') throw new HttpError(400, 'the body is {"mnemonic": "twelve or twenty-four words", "pin": "6 to 8 digits", "replace": true|false}');
+    if (body.replace !== undefined && typeof body.replace !== 'boolean') throw new HttpError(400, '"replace" must be true or false');
+    const r = await board.debugLoad({ mnemonic: body.mnemonic, pin: body.pin, replace: body.replace as boolean | undefined });
+    if (r.bad) throw new HttpError(400, r.bad);
+    if (!r.loaded) throw new HttpError(409, r.reason ?? 'not loaded');
+    return sendJson(res, 200, { loaded: true, screen: await board.screen() });
+  }
   if (is('POST', '/api/reboot')) {
     await readJson(req);
     await board.reboot();
     return sendJson(res, 200, await board.screen());
   }
   if (path.startsWith('/api/')) {
-    const known = ['/api/screen', '/api/screen.png', '/api/flash', '/api/link-log', '/api/log', '/api/events', '/api/power-cut', '/api/reboot', '/api/clock'];
+    const known = ['/api/screen', '/api/screen.png', '/api/flash', '/api/link-log', '/api/log', '/api/events', '/api/power-cut', '/api/reboot', '/api/clock', '/api/debug/load'];
     if (known.includes(path) || button) throw new HttpError(405, `${method} is not allowed on ${path}`);
   }
   throw new HttpError(404, `nothing at ${method} ${path}; see the README's control API`);

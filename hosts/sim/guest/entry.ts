@@ -6,6 +6,7 @@
 import { Device } from '../../../modules/device.js';
 import type { ButtonEvent, LinkHandlers, Ports } from '../../../modules/ports.js';
 import { toHex } from '../../../modules/bytes.js';
+import { debugLoadWallet } from './debug-link.js';
 import { GuestOp, HostOp, Status, readU32, u32, withOp, type BootConfig, type DrawOp } from './protocol.js';
 
 declare const issueCommand: (message: ArrayBuffer) => ArrayBuffer;
@@ -100,6 +101,7 @@ function handle(msg: Uint8Array): unknown {
     return { value: new Function('device', decoder.decode(msg.subarray(1)))(device) };
   }
   if (!device) throw new Error('firmware not booted');
+  if (op === HostOp.debugLoad) return { debug: debugLoadWallet(device, JSON.parse(decoder.decode(msg.subarray(1)))), state: device.state, screen: device.screen };
   switch (op) {
     case HostOp.press: onPress?.({ button: String.fromCharCode(msg[1]) as ButtonEvent['button'], long: msg[2] === 1, heldMs: readU32(msg, 3) }); break;
     case HostOp.tick: onTick?.(); break;

@@ -14,6 +14,7 @@ export const HostOp = {
   receive: 0x52, // 'R' + packet
   screen: 0x53, // 'S' -> JSON {screen, state}
   evaluate: 0x45, // 'E' + UTF-8 source of a function body (bench and tests only)
+  debugLoad: 0x4c, // 'L' + JSON {mnemonic, pin, replace?}: the debug link (simulator only)
 } as const;
 
 /** XS -> Node, synchronous `issueCommand` queries answered by the board. */

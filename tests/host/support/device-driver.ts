@@ -11,6 +11,8 @@ export interface ScreenJson {
   /** ms before a freshly shown security decision takes presses */
   armsInMs: number;
   waiting: string | null;
+  /** the text shown as a QR code, if any */
+  qr?: string;
 }
 
 export class DeviceDriver {

@@ -1,0 +1,13 @@
+/** What a `latch <family> ...` command gets from the CLI: an open session, its arguments, and output helpers. */
+import type { Session } from '../client.js';
+
+export interface CommandContext {
+  session: Session;
+  /** positionals after the family name, e.g. ["sign-tx", "tx.json"] */
+  args: string[];
+  values: Record<string, string | boolean | undefined>;
+  /** print `text`, or `json` with --json */
+  out(text: string, json: unknown): void;
+  /** an error the user made on the command line (exit code 2) */
+  usage(message: string): Error;
+}

@@ -1,0 +1,113 @@
+/**
+ * The app side of the device's Ethereum methods: requests built from plain JSON (what wallets and scripts hold),
+ * answers as hex. Used by the `latch eth` commands and the ethers adapter (ethers-signer.ts).
+ */
+import { fromHex, toHex } from '../../modules/bytes.js';
+import { serializeUnsigned, type EthTx, type TxType } from '../../modules/ethereum/tx.js';
+import type { Session } from './client.js';
+
+/** how long the app waits for the owner on signing requests (the device expires them after 3 minutes) */
+export const SIGNING_TIMEOUT_MS = 200_000;
+
+export interface TxJson {
+  type?: number | string;
+  chainId: number | string;
+  nonce?: number | string;
+  to?: string | null;
+  value?: number | string;
+  data?: string;
+  gasLimit: number | string;
+  gasPrice?: number | string;
+  maxFeePerGas?: number | string;
+  maxPriorityFeePerGas?: number | string;
+  accessList?: { address: string; storageKeys: string[] }[];
+}
+
+function int(v: unknown, field: string, fallback?: bigint): bigint {
+  if (v === undefined || v === null) {
+    if (fallback !== undefined) return fallback;
+    throw new Error(`the transaction needs "${field}"`);
+  }
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) return BigInt(v);
+  throw new Error(`"${field}" must be a whole number (a number, a decimal string or 0x hex), not ${JSON.stringify(v)}`);
+}
+
+function txType(j: TxJson): TxType {
+  const t = j.type ?? (j.maxFeePerGas !== undefined ? 2 : j.accessList ? 1 : 0);
+  if (t === 2 || t === '0x2' || t === 'eip1559') return 'eip1559';
+  if (t === 1 || t === '0x1' || t === 'eip2930') return 'eip2930';
+  if (t === 0 || t === '0x0' || t === 'legacy') return 'legacy';
+  throw new Error(`transaction type ${JSON.stringify(t)} is not supported (0 legacy, 1 EIP-2930, 2 EIP-1559)`);
+}
+
+/** The unsigned serialization the device signs, from JSON fields (or a raw "0x..." unsigned transaction). */
+export function unsignedTxFromJson(input: TxJson | string): Uint8Array {
+  if (typeof input === 'string') {
+    if (!/^0x([0-9a-fA-F]{2})+$/.test(input)) throw new Error('a raw transaction is 0x and hex digits');
+    return fromHex(input.slice(2));
+  }
+  const type = txType(input);
+  const tx: EthTx = {
+    type,
+    chainId: int(input.chainId, 'chainId'),
+    nonce: int(input.nonce, 'nonce', 0n),
+    gasLimit: int(input.gasLimit, 'gasLimit'),
+    to: input.to ? input.to.toLowerCase() : undefined,
+    value: int(input.value, 'value', 0n),
+    data: input.data ? fromHex(input.data.replace(/^0x/, '')) : new Uint8Array(0),
+    accessList: (input.accessList ?? []).map((a) => [a.address.toLowerCase(), a.storageKeys]),
+    ...(type === 'eip1559'
+      ? { maxFeePerGas: int(input.maxFeePerGas, 'maxFeePerGas'), maxPriorityFeePerGas: int(input.maxPriorityFeePerGas, 'maxPriorityFeePerGas') }
+      : { gasPrice: int(input.gasPrice, 'gasPrice') }),
+  };
+  return serializeUnsigned(tx);
+}
+
+/** Values as CBOR can carry them to the device: integers beyond 64 bits become decimal strings. */
+export function typedDataForDevice(value: unknown): unknown {
+  if (typeof value === 'bigint') return value < 2n ** 63n && value > -(2n ** 63n) ? value : value.toString();
+  if (Array.isArray(value)) return value.map(typedDataForDevice);
+  if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typedDataForDevice(v)]));
+  }
+  return value;
+}
+
+export interface PathOptions {
+  index?: number;
+  path?: string;
+}
+
+function pathParams(o: PathOptions): Record<string, unknown> {
+  return { ...(o.index !== undefined ? { index: o.index } : {}), ...(o.path !== undefined ? { path: o.path } : {}) };
+}
+
+export class EthApp {
+  constructor(readonly session: Session) {}
+
+  async getAddress(o: PathOptions & { show?: boolean } = {}): Promise<{ address: string; path: string; confirmed?: boolean }> {
+    return this.session.call('eth_get_address', { ...pathParams(o), ...(o.show ? { show: true } : {}) }, o.show ? SIGNING_TIMEOUT_MS : 30_000);
+  }
+
+  async getXpub(path?: string): Promise<{ xpub: string; path: string; fingerprint: number }> {
+    return this.session.call('eth_get_xpub', path ? { path } : {}, 30_000);
+  }
+
+  async signTransaction(tx: TxJson | string | Uint8Array, o: PathOptions = {}): Promise<{ v: bigint; r: string; s: string; signedTx: string }> {
+    const raw = tx instanceof Uint8Array ? tx : unsignedTxFromJson(tx);
+    const r = await this.session.call('eth_sign_tx', { tx: raw, ...pathParams(o) }, SIGNING_TIMEOUT_MS);
+    return { v: BigInt(r.v), r: `0x${toHex(r.r)}`, s: `0x${toHex(r.s)}`, signedTx: `0x${toHex(r.signedTx)}` };
+  }
+
+  async signMessage(message: string | Uint8Array, o: PathOptions = {}): Promise<{ signature: string; address: string }> {
+    const r = await this.session.call('eth_sign_message', { message, ...pathParams(o) }, SIGNING_TIMEOUT_MS);
+    return { signature: `0x${toHex(r.signature)}`, address: r.address };
+  }
+
+  async signTypedData(data: unknown, o: PathOptions = {}): Promise<{ signature: string; address: string; domainHash: string; messageHash?: string }> {
+    const r = await this.session.call('eth_sign_typed_data', { data: typedDataForDevice(data), ...pathParams(o) }, SIGNING_TIMEOUT_MS);
+    return { signature: `0x${toHex(r.signature)}`, address: r.address, domainHash: `0x${toHex(r.domainHash)}`, ...(r.messageHash ? { messageHash: `0x${toHex(r.messageHash)}` } : {}) };
+  }
+}
