@@ -1,17 +1,20 @@
 /**
- * `npm run bench`: each operation on XS (xsnap: compute meter in computrons, and wall time) and on V8 (wall
- * time), printed as a table and written to bench/results.json as [{name, engine, computrons?, ms}].
- * Wall times on XS include a little command-channel overhead; computrons are deterministic.
+ * `npm run bench [filter] [--no-memory]`: each operation on XS (xsnap: compute meter in computrons, wall time,
+ * and the memory it needs, bench/memory.ts) and on V8 (wall time), printed as a table and written to
+ * bench/results.json as [{name, engine, computrons?, ms, xsMemory?}]. Wall times on XS include a little
+ * command-channel overhead; computrons and memory are deterministic.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleForXs, REPO_ROOT } from '../hosts/xs/bundle.js';
 import { XsWorker } from '../hosts/xs/xsnap-worker.js';
 import { OPS } from './ops.js';
+import { measureMemory, type MemoryNeed } from './memory.js';
 
-interface Row { name: string; engine: 'xs' | 'v8'; computrons?: number; ms: number }
+interface Row { name: string; engine: 'xs' | 'v8'; computrons?: number; ms: number; xsMemory?: MemoryNeed }
 
-const only = process.argv[2];
+const withMemory = !process.argv.includes('--no-memory');
+const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const ops = only ? OPS.filter((o) => o.name.toLowerCase().includes(only.toLowerCase())) : OPS;
 if (!ops.length) {
   process.stderr.write(`no benchmark matches "${only}"; there are:\n${OPS.map((o) => `  ${o.name}`).join('\n')}\n`);
@@ -20,7 +23,8 @@ if (!ops.length) {
 
 const rows: Row[] = [];
 const worker = new XsWorker({ name: 'latch-bench' });
-await worker.evaluate(await bundleForXs(path.join(REPO_ROOT, 'bench/xs-entry.ts')));
+const bundle = await bundleForXs(path.join(REPO_ROOT, 'bench/xs-entry.ts'));
+await worker.evaluate(bundle);
 const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
 for (const [i, op] of ops.entries()) {
@@ -44,7 +48,9 @@ for (const [i, op] of ops.entries()) {
     xsWall = performance.now() - t0;
     compute = r.meter.compute;
   }
-  rows.push({ name: op.name, engine: 'xs', computrons: Math.round(compute / op.iterations), ms: round(xsWall / op.iterations) });
+  const xsRow: Row = { name: op.name, engine: 'xs', computrons: Math.round(compute / op.iterations), ms: round(xsWall / op.iterations) };
+  if (withMemory) xsRow.xsMemory = await measureMemory(bundle, op.name, !!op.prepare);
+  rows.push(xsRow);
 
   const v8Iterations = op.iterations * 10;
   let v8Wall = 0;
@@ -63,12 +69,14 @@ function round(ms: number): number {
 }
 
 const width = Math.max(...ops.map((o) => o.name.length));
-const lines = [`${'operation'.padEnd(width)}  ${'XS computrons'.padStart(14)}  ${'XS ms'.padStart(9)}  ${'V8 ms'.padStart(9)}  ${'XS/V8'.padStart(6)}`];
+const kb = (m?: MemoryNeed) => (m ? `${Math.round(m.bytes / 1024)} KB` : '-');
+const lines = [`${'operation'.padEnd(width)}  ${'XS computrons'.padStart(14)}  ${'XS ms'.padStart(9)}  ${'XS memory'.padStart(9)}  ${'V8 ms'.padStart(9)}  ${'XS/V8'.padStart(6)}`];
 for (const op of ops) {
   const xs = rows.find((r) => r.name === op.name && r.engine === 'xs')!;
   const v8 = rows.find((r) => r.name === op.name && r.engine === 'v8')!;
-  lines.push(`${op.name.padEnd(width)}  ${xs.computrons!.toLocaleString('en-US').padStart(14)}  ${String(xs.ms).padStart(9)}  ${String(v8.ms).padStart(9)}  ${(xs.ms / v8.ms).toFixed(0).padStart(5)}x`);
+  lines.push(`${op.name.padEnd(width)}  ${xs.computrons!.toLocaleString('en-US').padStart(14)}  ${String(xs.ms).padStart(9)}  ${kb(xs.xsMemory).padStart(9)}  ${String(v8.ms).padStart(9)}  ${(xs.ms / v8.ms).toFixed(0).padStart(5)}x`);
 }
+if (withMemory) lines.push('XS memory: peak chunk bytes + slots x 16 bytes (ESP32) the operation needs above its prepared inputs (bench/memory.ts).');
 process.stdout.write(`${lines.join('\n')}\n`);
 
 const out = path.join(REPO_ROOT, 'bench/results.json');

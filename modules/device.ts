@@ -22,6 +22,7 @@ import { registerEthMethods } from './protocol/methods/eth.js';
 import { Approvals } from './signing/approval.js';
 import { showAddressActivity } from './signing/show-address.js';
 import { Keyring } from './wallet/keyring.js';
+import { configureCurves } from './crypto/curves.js';
 
 export const FIRMWARE_VERSION = '0.3.0';
 /** Version of the link protocol, readable from the INFO characteristic. */
@@ -64,6 +65,7 @@ export class Device {
   private readonly linkHandler: LinkHandler;
 
   constructor(private readonly ports: Ports, private readonly options: DeviceOptions) {
+    configureCurves();
     this.entropy = new HealthTestedEntropy(ports.entropy);
     this.vault = new Vault(new RecordLog(ports.flash), this.entropy, ports.clock, ports.chipKey, { hash: ports.hash, ...options.vault });
     this.ctx = {
