@@ -54,7 +54,7 @@ test('eth_get_address: the default account, and any path; xpub of the account', 
 test('eth_get_address with show: text and QR on the screen; the owner answers Match or Mismatch', (t) => {
   const { rig, app } = unlockedWithApp();
   const address = app.call('eth_get_address', { index: 2 }).result.address;
-  t.deepEqual(app.sendCbor(encode({ id: 90, method: 'eth_get_address', params: { index: 2, show: true } })), [], 'the answer waits for the owner');
+  t.deepEqual(app.sendCbor(encode({ id: 90, method: 'eth_get_address', params: { index: 2, show: true } })), [{ notify: 'confirm-on-device', data: { request: 'eth-address' } }], 'the answer waits for the owner');
   t.is(rig.d.screen.id, 'eth-address');
   t.is(rig.d.screen.qr, address, 'the QR code holds the address');
   t.true(rig.d.screen.lines.some((l) => l === `0x ${address.slice(2).match(/.{4}/g)!.join(' ')}`), 'the address in groups of four');
