@@ -18,9 +18,8 @@ import { blankHome, lockedHome, storageHome, unlockedHome } from './app/home.js'
 import { bindAllow, bindCode, bindFailed, bound } from './app/binding.js';
 import { resetConfirm } from './app/reset.js';
 import { LinkHandler } from './protocol/link-handler.js';
-import { registerEthMethods } from './protocol/methods/eth.js';
-import { Approvals } from './signing/approval.js';
-import { showAddressActivity } from './signing/show-address.js';
+import type { Approvals } from './signing/approval.js';
+import { installSigning } from './signing/install.js';
 import { Keyring } from './wallet/keyring.js';
 import { configureCurves } from './crypto/curves.js';
 
@@ -35,6 +34,8 @@ export interface DeviceOptions {
   /** shown on the About screen, e.g. "esp32" or "node-sim (xs)" */
   platform: string;
   vault?: VaultOptions;
+  /** tests only: BIP 340 auxiliary randomness of 32 zero bytes, so taproot signatures can be compared byte for byte */
+  deterministicSchnorrForTests?: boolean;
 }
 
 interface LinkStatus {
@@ -105,22 +106,10 @@ export class Device {
       info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform }),
       askReset: (label) => this.nav.prompt('factory-reset', () => resetConfirm(this.ctx, label)),
     }, () => this.unavailable(), (err) => this.showError(err));
-    this.approvals = new Approvals(this.ctx, this.nav, ports.log, (name, data) => this.linkHandler.notify(name, data));
-    registerEthMethods(this.linkHandler.rpc, {
-      vault: this.vault,
-      keyring: this.keyring,
-      approvals: this.approvals,
-      showAddress: (a, answer) => this.nav.prompt('show-address', () => {
-        this.linkHandler.notify('confirm-on-device', { request: a.id });
-        return showAddressActivity(this.ctx, a, answer);
-      }),
-      cancelShown: () => {
-        this.nav.cancel('show-address');
-        if (/address$/.test(this.nav.current.screen().id)) this.ctx.home();
-      },
-      refusedBlind: (what) => void this.nav.showIfFree(() => message(this.ctx, 'blind-refused', 'Not signed', [
-        line(what), line('Blind signing is off. Turn it on in Menu > Blind signing only if you trust the app and the contract.'),
-      ], () => this.ctx.home(), 'OK', true)),
+    this.approvals = installSigning({
+      ctx: this.ctx, nav: this.nav, log: ports.log, vault: this.vault, keyring: this.keyring, entropy: this.entropy,
+      rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
+      deterministicSchnorrForTests: options.deterministicSchnorrForTests,
     });
   }
 

@@ -14,4 +14,6 @@ export interface SigningDeps {
   cancelShown(): void;
   /** tell the owner (when free) that a blind request was refused because the setting is off */
   refusedBlind(what: string): void;
+  /** 32 fresh bytes from the health-tested RNG for BIP 340 signatures (zeros only in the tests' deterministic mode) */
+  auxRand(): Uint8Array;
 }

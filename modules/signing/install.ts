@@ -1,0 +1,53 @@
+/**
+ * Puts the signing apps on the device: the approval flow, the address display, and the asset methods (eth_*,
+ * btc_*) registered on the session's RPC server. The device calls it once, from its constructor.
+ */
+import type { HealthTestedEntropy } from '../entropy/health.js';
+import type { LogPort } from '../ports.js';
+import { message, type AppContext } from '../app/activity.js';
+import type { Navigator } from '../app/navigator.js';
+import { registerBtcMethods } from '../protocol/methods/btc.js';
+import { registerEthMethods } from '../protocol/methods/eth.js';
+import type { SigningDeps } from '../protocol/methods/signing-deps.js';
+import type { RpcServer } from '../protocol/rpc.js';
+import { line } from '../ui/screen.js';
+import type { Vault } from '../vault/vault.js';
+import type { Keyring } from '../wallet/keyring.js';
+import { Approvals } from './approval.js';
+import { showAddressActivity } from './show-address.js';
+
+export interface SigningHost {
+  ctx: AppContext;
+  nav: Navigator;
+  log: LogPort;
+  vault: Vault;
+  keyring: Keyring;
+  entropy: HealthTestedEntropy;
+  rpc: RpcServer;
+  notify(name: string, data: unknown): void;
+  deterministicSchnorrForTests?: boolean;
+}
+
+export function installSigning(h: SigningHost): Approvals {
+  const approvals = new Approvals(h.ctx, h.nav, h.log, h.notify);
+  const deps: SigningDeps = {
+    vault: h.vault,
+    keyring: h.keyring,
+    approvals,
+    showAddress: (a, answer) => h.nav.prompt('show-address', () => {
+      h.notify('confirm-on-device', { request: a.id });
+      return showAddressActivity(h.ctx, a, answer);
+    }),
+    cancelShown: () => {
+      h.nav.cancel('show-address');
+      if (/address$/.test(h.nav.current.screen().id)) h.ctx.home();
+    },
+    refusedBlind: (what) => void h.nav.showIfFree(() => message(h.ctx, 'blind-refused', 'Not signed', [
+      line(what), line('Blind signing is off. Turn it on in Menu > Blind signing only if you trust the app and the contract.'),
+    ], () => h.ctx.home(), 'OK', true)),
+    auxRand: () => (h.deterministicSchnorrForTests ? new Uint8Array(32) : h.entropy.bytes(32)),
+  };
+  registerEthMethods(h.rpc, deps);
+  registerBtcMethods(h.rpc, deps);
+  return approvals;
+}
