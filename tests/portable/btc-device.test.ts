@@ -1,0 +1,160 @@
+// Bitcoin through the whole device on both engines: accounts and addresses for a bound app, PSBTs reviewed on
+// the screen (outputs, hidden change, fee warnings) and signed with hold C, and the PSBTs it must refuse.
+import test from 'ava';
+import { Transaction } from '@scure/btc-signer';
+import { encodeCbor as encode } from '../../modules/protocol/cbor.js';
+import { NETWORKS } from '../../modules/bitcoin/networks.js';
+import { AppPeer } from './support/app-peer.js';
+import { deviceRig } from './support/device-rig.js';
+import { buildPsbt } from './support/psbt-builder.js';
+
+const net = NETWORKS.testnet;
+
+function ready() {
+  const rig = deviceRig({ wallet: true, unlocked: true });
+  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
+  const app = new AppPeer(rig.b, 247, 'btc-app');
+  app.connect();
+  app.bindUntilAllow(rig.d, 'Bitcoin app', rig.d.vault.bindingCode() ?? undefined);
+  rig.decide('c');
+  rig.press('b');
+  app.openSession();
+  return { rig, app, keys: rig.d.keyring };
+}
+
+function pages(rig: ReturnType<typeof deviceRig>): string[] {
+  const seen: string[] = [];
+  for (let i = 0; i < 60 && rig.d.screen.id.endsWith('-review'); i++) {
+    seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
+    rig.press('c');
+  }
+  seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
+  return seen;
+}
+
+test('xpub (with zpub/vpub and a descriptor) and addresses of both account types', (t) => {
+  const { app } = ready();
+  const x = app.call('btc_get_xpub', { network: 'testnet' }).result;
+  t.regex(x.xpub, /^tpub/);
+  t.regex(x.slip132, /^vpub/);
+  t.regex(x.descriptor, /^wpkh\(\[[0-9a-f]{8}\/84h\/1h\/0h\]tpub.*\/<0;1>\/\*\)#[a-z0-9]{8}$/);
+  const tr = app.call('btc_get_xpub', { type: 'tr', account: 1 }).result;
+  t.is(tr.path, "m/86'/0'/1'");
+  t.is(tr.slip132, undefined);
+  t.regex(app.call('btc_get_address', { network: 'regtest' }).result.address, /^bcrt1q/);
+  t.regex(app.call('btc_get_address', { type: 'tr', change: true, index: 4 }).result.address, /^bc1p/);
+  t.is(app.call('btc_get_address', { type: 'tr', change: true, index: 4 }).result.path, "m/86'/0'/0'/1/4");
+  t.like(app.call('btc_get_address', { type: 'p2pkh' }), { error: { code: 'bad-params' } });
+  t.like(app.call('btc_get_address', { network: 'signet' }), { error: { code: 'bad-params' } });
+});
+
+test('address --show: text and QR on the screen, the owner confirms', (t) => {
+  const { rig, app } = ready();
+  const address = app.call('btc_get_address', { index: 3 }).result.address;
+  app.sendCbor(encode({ id: 40, method: 'btc_get_address', params: { index: 3, show: true } }));
+  t.is(rig.d.screen.id, 'btc-address');
+  t.is(rig.d.screen.qr, address);
+  rig.press('c');
+  t.true((app.decode(app.collect()).find((a: any) => a.id === 40) as any).result.confirmed);
+});
+
+test('sign a P2WPKH + P2TR PSBT: outputs shown, change hidden, fee shown; both inputs signed', (t) => {
+  const { rig, app, keys } = ready();
+  const psbt = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 60_000n }, { type: 'tr', index: 1, amount: 40_000n }],
+    [{ amount: 70_000n }, { amount: 28_500n, to: 'change', type: 'wpkh', index: 2 }]);
+  t.deepEqual(app.sendCbor(encode({ id: 1, method: 'btc_sign_psbt', params: { psbt, network: 'testnet' } })), [{ notify: 'confirm-on-device', data: { request: 'btc-psbt' } }]);
+  const seen = pages(rig);
+  t.regex(seen[0], /Signs 2 input\(s\) of this wallet.*1 change output/);
+  t.regex(seen[1], /^Output 1 of 1: To: \| tb1q.* \| 0\.0007 tBTC/);
+  t.regex(seen[2], /^Fee: 0\.000015 tBTC( \||$)/);
+  // BIP84 and BIP86 account 0 are two accounts: the owner is told
+  t.regex(seen[3], /^Warning: The inputs come from more than one account\./);
+  t.regex(seen[4], /^Send\?: Send 0\.0007 tBTC\? \| plus a fee of 0\.000015 tBTC/);
+  rig.decide('c');
+  const [a] = app.decode(app.collect()) as any[];
+  t.is(a.result.signedInputs, 2);
+  const signed = Transaction.fromPSBT(a.result.psbt);
+  t.is(signed.getInput(0).partialSig?.length, 1);
+  t.is(signed.getInput(1).tapKeySig?.length, 64);
+  signed.finalize();
+  t.true(signed.isFinal);
+});
+
+test('fee warnings: 10% or more of the amount sent, and more than the amount sent', (t) => {
+  const { rig, app, keys } = ready();
+  const high = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n }], [{ amount: 90_000n }]);
+  app.sendCbor(encode({ id: 2, method: 'btc_sign_psbt', params: { psbt: high, network: 'testnet' } }));
+  t.true(pages(rig).some((p) => /^Fee: 0\.0001 tBTC \| The fee is 10% or more of the amount sent\./.test(p)));
+  rig.decide('b', false);
+  app.collect();
+  const absurd = buildPsbt(keys, net, [{ type: 'tr', index: 0, amount: 100_000n }], [{ amount: 10_000n }]);
+  app.sendCbor(encode({ id: 3, method: 'btc_sign_psbt', params: { psbt: absurd, network: 'testnet' } }));
+  t.true(pages(rig).some((p) => /The fee is more than the amount sent\./.test(p)));
+  rig.decide('b', false);
+  t.like(app.decode(app.collect())[0], { id: 3, error: { code: 'refused' } });
+});
+
+test('a change output with a foreign key is shown as a payment, with a warning', (t) => {
+  const { rig, app, keys } = ready();
+  const psbt = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n }], [{ amount: 50_000n }, { amount: 49_000n, to: 'foreign-change', index: 0 }]);
+  app.sendCbor(encode({ id: 4, method: 'btc_sign_psbt', params: { psbt, network: 'testnet' } }));
+  const seen = pages(rig);
+  t.true(seen.some((p) => /^Output 2 of 2: .*0\.00049 tBTC \| It claims to be this wallet's change but is not\./.test(p)), seen.join('\n'));
+  t.true(seen.some((p) => /An output claims to be this wallet's but is not/.test(p)));
+  t.true(seen[seen.length - 1].includes('Send 0.00099 tBTC?'));
+});
+
+test('segwit v0 without its previous transaction, odd sighashes and foreign inputs', (t) => {
+  const { app, keys } = ready();
+  const noPrev = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n }], [{ amount: 90_000n }], { dropPrevTx: 0 });
+  t.regex(app.call('btc_sign_psbt', { psbt: noPrev, network: 'testnet' }).error.message, /segwit v0 input without its previous transaction/);
+  const none = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n }], [{ amount: 90_000n }], { sighash: 0x82 });
+  t.regex(app.call('btc_sign_psbt', { psbt: none, network: 'testnet' }).error.message, /sighash 130: only DEFAULT and ALL/);
+  const wrongNet = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n }], [{ amount: 90_000n }]);
+  t.regex(app.call('btc_sign_psbt', { psbt: wrongNet, network: 'mainnet' }).error.message, /coin type 1' is not mainnet's/);
+});
+
+test('hostile PSBTs: truncated, garbage, duplicate keys, a wrong key under our fingerprint, amount overflow, too many inputs', (t) => {
+  const { app, keys } = ready();
+  const good = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n }], [{ amount: 90_000n }]);
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['empty', new Uint8Array(0), /does not parse/],
+    ['truncated', good.subarray(0, good.length - 10), /does not parse/],
+    ['garbage', Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 255), /does not parse/],
+    ['duplicate key', duplicateGlobal(good), /does not parse/],
+    ['wrong key', wrongKey(keys), /a key this wallet does not have at that path|the script it spends is not/],
+    ['overflow', buildPsbt(keys, net, [{ type: 'tr', index: 0, amount: 2_100_000_000_000_000n }], [{ amount: 2_100_000_000_000_001n }]), /out of range|more than 21 million/],
+    // foreign inputs keep it small enough for one message (16 KiB); the count is checked before anything else
+    ['101 inputs', buildPsbt(keys, net, Array.from({ length: 101 }, (_, i) => ({ type: 'tr' as const, index: i, amount: 1000n, foreign: true })), [{ amount: 1000n }]), /101 inputs; the device signs at most 100/],
+    ['no input of ours', buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 5000n, foreign: true }], [{ amount: 4000n }]), /no input of this PSBT belongs to this wallet/],
+  ];
+  for (const [what, psbt, pattern] of cases) {
+    const r = app.call('btc_sign_psbt', { psbt, network: 'testnet' });
+    t.is(r.error?.code, 'bad-psbt', what);
+    t.regex(r.error?.message ?? '', pattern, what);
+  }
+  t.deepEqual(app.call('ping').result, { pong: true });
+});
+
+/** The PSBT with its unsigned-tx global key repeated. */
+function duplicateGlobal(psbt: Uint8Array): Uint8Array {
+  // magic(5) | 0x01 0x00 (key: unsigned tx) | varint len | tx ... : repeat that pair right after itself
+  const keyAt = 5;
+  const len = psbt[keyAt + 2];
+  const pair = psbt.subarray(keyAt, keyAt + 3 + len);
+  const out = new Uint8Array(psbt.length + pair.length);
+  out.set(psbt.subarray(0, keyAt + pair.length));
+  out.set(pair, keyAt + pair.length);
+  out.set(psbt.subarray(keyAt + pair.length), keyAt + 2 * pair.length);
+  return out;
+}
+
+/** An input whose derivation names our fingerprint and a real path, but another key and script. */
+function wrongKey(keys: ReturnType<typeof ready>['keys']): Uint8Array {
+  const psbt = buildPsbt(keys, net, [{ type: 'tr', index: 0, amount: 100_000n }], [{ amount: 90_000n }]);
+  const tx = Transaction.fromPSBT(psbt);
+  const other = keys.derive([0x80000056, 0x80000001, 0x80000000, 0, 9]).publicKey!.subarray(1);
+  const input = tx.getInput(0);
+  tx.updateInput(0, { tapBip32Derivation: [[other, input.tapBip32Derivation![0][1]]] }, true);
+  return tx.toPSBT(0);
+}
