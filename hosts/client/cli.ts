@@ -9,6 +9,7 @@ import { DeviceError, LatchClient, RpcError } from './client.js';
 import { PassphraseError, defaultHome, envPassphrase, loadOrCreate, save } from './keystore.js';
 import { BleTransport, WebSocketTransport, type PacketTransport } from './transport.js';
 import type { CommandContext } from './commands/context.js';
+import { BTC_USAGE, btcCommand } from './commands/btc.js';
 import { ETH_USAGE, ethCommand } from './commands/eth.js';
 
 const USAGE = `usage: latch <command> [options]
@@ -20,6 +21,7 @@ commands:
   ping     a round trip over an encrypted session
   reset    ask the device for a factory reset (you confirm it on the device, with its PIN)
 ${ETH_USAGE}
+${BTC_USAGE}
 
 options:
   --device URL   ws://HOST:PORT/link (default ws://127.0.0.1:8080/link, the board simulator), or ble / ble:NAME
@@ -31,14 +33,19 @@ options:
   --mtu N        the link MTU to ask for (default 247)
   --index N      (eth) the account index: m/44'/60'/0'/0/N (default 0)
   --path PATH    (eth) any BIP32 path instead, e.g. "m/44'/60'/1'/0/0" (the device warns outside m/44'/60')
-  --show         (eth address) show the address on the device as text and QR, and ask the owner to compare
+  --show         (eth/btc address) show the address on the device as text and QR, and ask the owner to compare
+  --type T       (btc) wpkh (BIP84 native segwit, default) or tr (BIP86 taproot)
+  --account N    (btc) the account number (default 0)
+  --network NET  (btc) mainnet (default), testnet or regtest
+  --change       (btc address) an address of the change branch (…/1/N)
+  --out FILE     (btc sign-psbt) write the signed PSBT here
   --json         print results as JSON
   -h, --help`;
 
 class UsageError extends Error {}
 
-/** Session command families: `latch eth ...` (and later btc, policy, events). */
-const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand };
+/** Session command families: `latch eth ...`, `latch btc ...`. */
+const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand };
 
 /** What each RPC error means for the person at the terminal. */
 const RPC_WORDS: Record<string, string> = {
@@ -49,6 +56,7 @@ const RPC_WORDS: Record<string, string> = {
   'busy': 'the device is busy',
   'cancelled': 'cancelled',
   'bad-params': 'the device refused the request',
+  'bad-psbt': 'the device will not sign this PSBT',
 };
 
 async function readCode(): Promise<string> {
@@ -110,6 +118,11 @@ export async function main(argv: string[]): Promise<number> {
         index: { type: 'string' },
         path: { type: 'string' },
         show: { type: 'boolean', default: false },
+        type: { type: 'string' },
+        account: { type: 'string' },
+        network: { type: 'string' },
+        change: { type: 'boolean', default: false },
+        out: { type: 'string', short: 'o' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },

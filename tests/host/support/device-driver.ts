@@ -58,7 +58,8 @@ export class DeviceDriver {
   }
 
   /** Wait (polling) for a screen with this id. */
-  async waitFor(id: string, timeoutMs = 5000): Promise<ScreenJson> {
+  /** The default allows for a cold start of the CLI (tsx compiles it on first use; slow on small CI machines). */
+  async waitFor(id: string, timeoutMs = 20_000): Promise<ScreenJson> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const s = await this.screen();

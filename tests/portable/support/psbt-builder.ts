@@ -8,9 +8,17 @@ import { RawTx, Transaction, p2tr, p2wpkh } from '@scure/btc-signer';
 import { toHex } from '../../../modules/bytes.js';
 import { addressPath, type AccountType } from '../../../modules/bitcoin/accounts.js';
 import type { BtcNetwork } from '../../../modules/bitcoin/networks.js';
-import type { Keyring } from '../../../modules/wallet/keyring.js';
 
 /** `foreign`: someone else's P2WPKH input (witness UTXO only, no derivation), as in a coinjoin or payjoin. */
+/**
+ * Where the builder gets public keys: the device's Keyring in unit tests, or a watch-only view of an account xpub
+ * (as a desktop wallet has) in end-to-end tests.
+ */
+export interface KeySource {
+  fingerprint: number;
+  derive(path: number[]): { publicKey: Uint8Array | null };
+}
+
 export interface InputSpec { type: AccountType; index: number; amount: bigint; change?: boolean; foreign?: boolean }
 export interface OutputSpec { amount: bigint; to?: 'stranger' | 'change' | 'foreign-change' | 'own-receive'; type?: AccountType; index?: number }
 
@@ -36,7 +44,7 @@ export function strangerScript(_network: BtcNetwork, n = 1): Uint8Array {
   return Uint8Array.from([0x00, 0x14, ...sha256(Uint8Array.of(0x5a, n)).subarray(0, 20)]);
 }
 
-export function buildPsbt(keys: Keyring, network: BtcNetwork, inputs: InputSpec[], outputs: OutputSpec[], opts: { dropPrevTx?: number; sighash?: number; lockTime?: number } = {}): Uint8Array {
+export function buildPsbt(keys: KeySource, network: BtcNetwork, inputs: InputSpec[], outputs: OutputSpec[], opts: { dropPrevTx?: number; sighash?: number; lockTime?: number } = {}): Uint8Array {
   const tx = new Transaction({ allowUnknownOutputs: true, lockTime: opts.lockTime ?? 0 });
   const fp = keys.fingerprint;
   inputs.forEach((inp, i) => {

@@ -1,0 +1,77 @@
+/**
+ * The app side of the device's Bitcoin methods: account keys, addresses and PSBT signing. PSBTs go to the device
+ * as bytes and come back with this wallet's signatures added (not finalized: the wallet that built the PSBT
+ * finalizes and broadcasts it, as with any signer in BIP 174).
+ */
+import { base64 } from '@scure/base';
+import type { Session } from './client.js';
+import { SIGNING_TIMEOUT_MS } from './eth.js';
+
+export type BtcAccountType = 'wpkh' | 'tr';
+export type BtcNetworkName = 'mainnet' | 'testnet' | 'regtest';
+
+export interface AccountOptions {
+  type?: BtcAccountType;
+  account?: number;
+  network?: BtcNetworkName;
+}
+
+export interface AddressOptions extends AccountOptions {
+  change?: boolean;
+  index?: number;
+  show?: boolean;
+}
+
+export interface BtcXpub {
+  xpub: string;
+  /** zpub/vpub for BIP84 accounts (SLIP-132), for wallets that want it */
+  slip132?: string;
+  /** the master fingerprint, 8 hex digits */
+  fingerprint: string;
+  path: string;
+  /** an output descriptor (BIP 380 checksum) with receive and change branches, for watch-only wallets */
+  descriptor: string;
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const PSBT_MAGIC = [0x70, 0x73, 0x62, 0x74, 0xff];
+
+/** PSBT bytes from what wallets export: binary, base64 (Core, Sparrow) or hex. */
+export function psbtBytes(input: Uint8Array | string): Uint8Array {
+  if (input instanceof Uint8Array) {
+    if (PSBT_MAGIC.every((b, i) => input[i] === b)) return input;
+    return psbtBytes(new TextDecoder().decode(input));
+  }
+  const text = input.trim();
+  if (/^70736274ff([0-9a-fA-F]{2})*$/i.test(text)) return Uint8Array.from(text.match(/../g)!.map((h) => parseInt(h, 16)));
+  let bytes: Uint8Array;
+  try {
+    bytes = base64.decode(text);
+  } catch {
+    throw new Error('not a PSBT: expected binary, base64 or hex starting with "psbt\\xff"');
+  }
+  if (!PSBT_MAGIC.every((b, i) => bytes[i] === b)) throw new Error('not a PSBT: it does not start with "psbt\\xff"');
+  return bytes;
+}
+
+export class BtcApp {
+  constructor(readonly session: Session) {}
+
+  async getXpub(o: AccountOptions = {}): Promise<BtcXpub> {
+    return this.session.call('btc_get_xpub', defined({ type: o.type, account: o.account, network: o.network }), 30_000);
+  }
+
+  async getAddress(o: AddressOptions = {}): Promise<{ address: string; path: string; confirmed?: boolean }> {
+    const params = defined({ type: o.type, account: o.account, network: o.network, change: o.change, index: o.index, show: o.show || undefined });
+    return this.session.call('btc_get_address', params, o.show ? SIGNING_TIMEOUT_MS : 30_000);
+  }
+
+  /** Sign this wallet's inputs after the owner reviews the PSBT on the device. Returns the PSBT with signatures. */
+  async signPsbt(psbt: Uint8Array | string, network?: BtcNetworkName): Promise<{ psbt: Uint8Array; signedInputs: number }> {
+    const r = await this.session.call('btc_sign_psbt', defined({ psbt: psbtBytes(psbt), network }), SIGNING_TIMEOUT_MS);
+    return { psbt: r.psbt, signedInputs: r.signedInputs };
+  }
+}
