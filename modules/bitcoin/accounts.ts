@@ -5,7 +5,7 @@
  *   wpkh([59d1f3b0/84h/0h/0h]xpub.../<0;1>/*)#checksum     tr([59d1f3b0/86h/0h/0h]xpub.../<0;1>/*)#checksum
  */
 import { HDKey } from '@scure/bip32';
-import { p2tr, p2wpkh } from '@scure/btc-signer';
+import { p2tr, p2wpkh } from '@scure/btc-signer/payment.js';
 import { HARDENED, hardened } from '../wallet/path.js';
 import type { BtcNetwork } from './networks.js';
 

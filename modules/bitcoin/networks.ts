@@ -2,7 +2,7 @@
  * Bitcoin networks the device signs for: coin type (BIP 44), address prefixes and extended-key versions
  * (xpub/tpub, and SLIP-132 zpub/vpub for BIP84 accounts).
  */
-import { NETWORK, TEST_NETWORK } from '@scure/btc-signer';
+import { NETWORK, TEST_NETWORK } from '@scure/btc-signer/utils.js';
 
 export type NetworkName = 'mainnet' | 'testnet' | 'regtest';
 

@@ -14,7 +14,10 @@
  *    sighash other than DEFAULT/ALL, or an input type other than P2WPKH or P2TR key path of ours is refused.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { Address, OutScript, RawTx, Transaction } from '@scure/btc-signer';
+// the files, not the package index: the index also loads coin selection (utxo.js), which the device never uses
+import { Address, OutScript } from '@scure/btc-signer/payment.js';
+import { RawTx } from '@scure/btc-signer/script.js';
+import { Transaction } from '@scure/btc-signer/transaction.js';
 import { toHex } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import type { Keyring } from '../wallet/keyring.js';
