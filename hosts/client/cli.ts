@@ -202,7 +202,9 @@ export async function main(argv: string[]): Promise<number> {
     if (!app.device) throw new UsageError('this app is not bound to a device yet: run "latch bind" first');
     const session = await client.openSession(app.key, app.device);
     session.onNotice((n) => {
-      if (n.notify === 'confirm-on-device') process.stderr.write('Check the request on the device, then hold C there to approve (B rejects).\n');
+      const request = String((n.data as { request?: unknown } | undefined)?.request ?? '');
+      if (n.notify === 'confirm-on-device' && request.endsWith('-address')) process.stderr.write('Compare the address on the device with the one here, then press Match or Mismatch there.\n');
+      else if (n.notify === 'confirm-on-device') process.stderr.write('Check the request on the device, then hold C there to approve (B rejects).\n');
       if (n.notify === 'waiting-for-owner') process.stderr.write('The owner is busy on the device: the request waits until they are back on its home screen.\n');
     });
     if (family) return await family({ session, args: positionals.slice(1), values, out, usage: (m) => new UsageError(m) });

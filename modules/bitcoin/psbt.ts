@@ -212,7 +212,6 @@ export function planPsbt(bytes: Uint8Array, network: BtcNetwork, keys: Keyring):
   else if (fee * 10n >= sent) warnings.push('The fee is 10% or more of the amount sent.');
   if (outputs.some((o) => o.falseChange)) warnings.push('An output claims to be this wallet\'s but is not: it is shown as a payment.');
   if (accounts.size > 1) warnings.push('The inputs come from more than one account.');
-  if (foreignInputs) warnings.push(`${foreignInputs} input(s) are not this wallet's: they are not signed here.`);
   return { tx, ours, foreignInputs, outputs, changeOutputs, totalIn, totalOut, fee, sent, lockTime: tx.lockTime, warnings, psbtVersion: psbtVersionOf(bytes) };
 }
 

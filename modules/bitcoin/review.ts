@@ -17,14 +17,19 @@ export function btc(sats: bigint, network: BtcNetwork): string {
   return `${formatUnits(sats, 8)} ${network.name === 'mainnet' ? 'BTC' : network.name === 'testnet' ? 'tBTC' : 'rBTC'}`;
 }
 
+/** "1 input", "2 inputs". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function psbtReview(plan: PsbtPlan, network: BtcNetwork): Review {
   const pages: ReviewPage[] = [{
     title: 'Send bitcoin',
     lines: [
       big(network.name === 'mainnet' ? 'Bitcoin' : `Bitcoin ${network.name}`),
-      line(`Signs ${plan.ours.length} input(s) of this wallet.`),
-      ...(plan.foreignInputs ? [warn(`${plan.foreignInputs} other input(s) are not this wallet's: not signed here.`)] : []),
-      ...(plan.changeOutputs ? [line(`${plan.changeOutputs} change output(s) back to this wallet are not shown.`, { color: THEME.dim })] : []),
+      line(`Signs ${count(plan.ours.length, 'input')} of this wallet.`),
+      ...(plan.foreignInputs ? [warn(`${count(plan.foreignInputs, 'other input')} ${plan.foreignInputs === 1 ? 'is' : 'are'} not this wallet's: not signed here.`)] : []),
+      ...(plan.changeOutputs ? [line(`${count(plan.changeOutputs, 'change output')} back to this wallet ${plan.changeOutputs === 1 ? 'is' : 'are'} not shown.`, { color: THEME.dim })] : []),
     ],
   }];
   plan.outputs.forEach((o, k) => {
@@ -40,7 +45,7 @@ export function psbtReview(plan: PsbtPlan, network: BtcNetwork): Review {
     });
   });
   pages.push({ title: 'Fee', lines: [big(btc(plan.fee, network)), ...plan.warnings.filter((w) => /fee/i.test(w)).map(warn)] });
-  const other = plan.warnings.filter((w) => !/fee/i.test(w) && !/not this wallet's: they/.test(w));
+  const other = plan.warnings.filter((w) => !/fee/i.test(w));
   if (other.length) pages.push({ title: 'Warning', lines: other.map(warn) });
   if (plan.lockTime) pages.push({ title: 'Locktime', lines: [line(plan.lockTime < 500_000_000 ? `Not valid before block ${plan.lockTime}.` : `Not valid before ${plan.lockTime} (Unix time).`)] });
   return {

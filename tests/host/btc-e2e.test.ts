@@ -119,6 +119,7 @@ test.serial('latch btc address: BIP 84/86 addresses; --show puts text and a QR o
   });
   t.is(shown.code, 0, shown.stderr);
   t.deepEqual(JSON.parse(shown.stdout), { address: first, path: "m/84'/0'/0'/0/0", confirmed: true });
+  t.regex(shown.stderr, /Compare the address on the device/);
 });
 
 test.serial('a watch-only wallet builds a PSBT from the xpub; the device shows it, signs it; bitcoinjs-lib verifies and finalizes', async (t) => {
@@ -134,9 +135,9 @@ test.serial('a watch-only wallet builds a PSBT from the xpub; the device shows i
   let pages: string[] = [];
   const r = await latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--out', outFile, ...device()], async () => { pages = await review('c'); });
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /signed 2 input\(s\); wrote .*spend-signed\.psbt \(base64\)/);
+  t.regex(r.stdout, /signed 2 inputs; wrote .*spend-signed\.psbt \(base64\)/);
   t.regex(r.stderr, /hold C there/);
-  t.regex(pages[0], /Signs 2 input\(s\) of this wallet.*1 change output/);
+  t.regex(pages[0], /Signs 2 inputs of this wallet\..*1 change output back to this wallet is not shown\./);
   t.true(pages.some((p) => /^Output 1 of 1: To: \| tb1q.* \| 0\.002 tBTC/.test(p)), pages.join('\n'));
   t.true(pages.some((p) => /^Fee: 0\.00002 tBTC/.test(p)));
   t.regex(pages[pages.length - 1], /Send 0\.002 tBTC\? \| plus a fee of 0\.00002 tBTC/);

@@ -91,7 +91,7 @@ test.serial('latch eth address --show: the address as text and QR on the device;
   const r = await run;
   t.is(r.code, 0, r.stderr);
   t.deepEqual(JSON.parse(r.stdout), { address: ADDRESS_0, path: "m/44'/60'/0'/0/0", confirmed: true });
-  t.regex(r.stderr, /hold C there|Check the request/);
+  t.regex(r.stderr, /Compare the address on the device with the one here, then press Match or Mismatch there/);
 });
 
 test.serial('latch eth xpub and address by index and path', async (t) => {

@@ -64,7 +64,7 @@ test('sign a P2WPKH + P2TR PSBT: outputs shown, change hidden, fee shown; both i
     [{ amount: 70_000n }, { amount: 28_500n, to: 'change', type: 'wpkh', index: 2 }]);
   t.deepEqual(app.sendCbor(encode({ id: 1, method: 'btc_sign_psbt', params: { psbt, network: 'testnet' } })), [{ notify: 'confirm-on-device', data: { request: 'btc-psbt' } }]);
   const seen = pages(rig);
-  t.regex(seen[0], /Signs 2 input\(s\) of this wallet.*1 change output/);
+  t.regex(seen[0], /Signs 2 inputs of this wallet\..*1 change output back to this wallet is not shown\./);
   t.regex(seen[1], /^Output 1 of 1: To: \| tb1q.* \| 0\.0007 tBTC/);
   t.regex(seen[2], /^Fee: 0\.000015 tBTC( \||$)/);
   // BIP84 and BIP86 account 0 are two accounts: the owner is told
@@ -102,6 +102,21 @@ test('a change output with a foreign key is shown as a payment, with a warning',
   t.true(seen.some((p) => /^Output 2 of 2: .*0\.00049 tBTC \| It claims to be this wallet's change but is not\./.test(p)), seen.join('\n'));
   t.true(seen.some((p) => /An output claims to be this wallet's but is not/.test(p)));
   t.true(seen[seen.length - 1].includes('Send 0.00099 tBTC?'));
+});
+
+test('a PSBT with someone else\'s input (a payjoin or coinjoin): the owner is told, only ours is signed', (t) => {
+  const { rig, app, keys } = ready();
+  const psbt = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n, foreign: true }, { type: 'tr', index: 0, amount: 50_000n }], [{ amount: 149_000n }]);
+  app.sendCbor(encode({ id: 5, method: 'btc_sign_psbt', params: { psbt, network: 'testnet' } }));
+  const seen = pages(rig);
+  t.regex(seen[0], /Signs 1 input of this wallet\. \| 1 other input is not this wallet's: not signed here\./);
+  t.regex(seen[seen.length - 1], /Send 0\.00149 tBTC\? \| plus a fee of 0\.00001 tBTC/);
+  rig.decide('c');
+  const [a] = app.decode(app.collect()) as any[];
+  t.is(a.result.signedInputs, 1);
+  const signed = Transaction.fromPSBT(a.result.psbt);
+  t.is(signed.getInput(0).partialSig, undefined);
+  t.is(signed.getInput(1).tapKeySig?.length, 64);
 });
 
 test('segwit v0 without its previous transaction, odd sighashes and foreign inputs', (t) => {

@@ -57,9 +57,9 @@ export async function btcCommand(c: CommandContext): Promise<number> {
       const out = c.values.out;
       if (typeof out === 'string') {
         fs.writeFileSync(out, binary ? r.psbt : `${b64}\n`);
-        c.out(`signed ${r.signedInputs} input(s); wrote ${out} (${binary ? 'binary' : 'base64'})`, { psbt: b64, signedInputs: r.signedInputs, out });
+        c.out(`signed ${r.signedInputs} input${r.signedInputs === 1 ? '' : 's'}; wrote ${out} (${binary ? 'binary' : 'base64'})`, { psbt: b64, signedInputs: r.signedInputs, out });
       } else {
-        c.out(`signed ${r.signedInputs} input(s):\n${b64}`, { psbt: b64, signedInputs: r.signedInputs });
+        c.out(`signed ${r.signedInputs} input${r.signedInputs === 1 ? '' : 's'}:\n${b64}`, { psbt: b64, signedInputs: r.signedInputs });
       }
       return 0;
     }
