@@ -4,6 +4,7 @@
  * finalizes and broadcasts it, as with any signer in BIP 174).
  */
 import { base64 } from '@scure/base';
+import { MAX_MESSAGE } from '../../modules/transport/framing.js';
 import type { Session } from './client.js';
 import { SIGNING_TIMEOUT_MS } from './eth.js';
 
@@ -71,7 +72,12 @@ export class BtcApp {
 
   /** Sign this wallet's inputs after the owner reviews the PSBT on the device. Returns the PSBT with signatures. */
   async signPsbt(psbt: Uint8Array | string, network?: BtcNetworkName): Promise<{ psbt: Uint8Array; signedInputs: number }> {
-    const r = await this.session.call('btc_sign_psbt', defined({ psbt: psbtBytes(psbt), network }), SIGNING_TIMEOUT_MS);
+    const bytes = psbtBytes(psbt);
+    // the request's CBOR and encryption add under 100 bytes to the PSBT
+    if (bytes.length > MAX_MESSAGE - 100) {
+      throw new Error(`this PSBT is ${bytes.length} bytes; the device takes one of up to ${MAX_MESSAGE - 100} bytes (one message), and at most 100 inputs: split the spend into smaller transactions`);
+    }
+    const r = await this.session.call('btc_sign_psbt', defined({ psbt: bytes, network }), SIGNING_TIMEOUT_MS);
     return { psbt: r.psbt, signedInputs: r.signedInputs };
   }
 }

@@ -6,7 +6,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import * as ecc from 'tiny-secp256k1';
-import { Psbt, initEccLib, networks } from 'bitcoinjs-lib';
+import { Psbt, initEccLib, networks, script as bscript, crypto as bcrypto, type Transaction as BjsTransaction } from 'bitcoinjs-lib';
 import { Transaction } from '@scure/btc-signer';
 import { NETWORKS } from '../../modules/bitcoin/networks.js';
 import { planPsbt } from '../../modules/bitcoin/psbt.js';
@@ -22,11 +22,37 @@ const amount = fc.bigInt({ min: 10_000n, max: 50_000_000n });
 const inputArb = fc.record({ type: fc.constantFrom<'wpkh' | 'tr'>('wpkh', 'tr'), index: fc.nat(30), amount, change: fc.boolean(), foreign: fc.constantFrom(false, false, true) });
 const outputArb = fc.record({ share: fc.integer({ min: 1, max: 100 }), to: fc.constantFrom<'stranger' | 'change'>('stranger', 'stranger', 'change'), type: fc.constantFrom<'wpkh' | 'tr'>('wpkh', 'tr'), index: fc.nat(30) });
 
+/**
+ * Each input's witness against the script it spends, from the final transaction alone (what a node checks for
+ * these two templates): P2WPKH: HASH160(pubkey) is the program and the signature verifies over the BIP 143
+ * sighash; P2TR key path: the signature verifies under the output key over the BIP 341 sighash.
+ */
+function witnessesVerify(tx: BjsTransaction, prevouts: { script: Uint8Array; value: bigint }[]): boolean {
+  return tx.ins.every((input, i) => {
+    const { script, value } = prevouts[i];
+    if (script.length === 22 && script[0] === 0x00 && script[1] === 0x14) {
+      const [sig, pub] = input.witness;
+      if (input.witness.length !== 2 || toHex(bcrypto.hash160(pub)) !== toHex(script.subarray(2))) return false;
+      const { signature, hashType } = bscript.signature.decode(sig);
+      const scriptCode = Uint8Array.from([0x76, 0xa9, 0x14, ...script.subarray(2), 0x88, 0xac]);
+      return ecc.verify(tx.hashForWitnessV0(i, scriptCode, value, hashType), pub, signature);
+    }
+    if (script.length === 34 && script[0] === 0x51 && script[1] === 0x20) {
+      const [sig] = input.witness;
+      if (input.witness.length !== 1 || (sig.length !== 64 && sig.length !== 65)) return false;
+      const hashType = sig.length === 65 ? sig[64] : 0;
+      const digest = tx.hashForWitnessV1(i, prevouts.map((p) => p.script), prevouts.map((p) => p.value), hashType);
+      return ecc.verifySchnorr(digest, script.subarray(2), sig.subarray(0, 64));
+    }
+    return false;
+  });
+}
+
 function validator(pubkey: Uint8Array, msghash: Uint8Array, signature: Uint8Array): boolean {
   return pubkey.length === 32 ? ecc.verifySchnorr(msghash, pubkey, signature) : ecc.verify(msghash, pubkey, signature);
 }
 
-test('random PSBTs: bitcoinjs-lib verifies every signature, and agrees on the fee and the final transaction', (t) => {
+test('random PSBTs: bitcoinjs-lib verifies every signature, every final witness verifies against the script it spends, and the fee and transaction agree', (t) => {
   let checked = 0;
   let finalized = 0;
   fc.assert(fc.property(
@@ -66,6 +92,7 @@ test('random PSBTs: bitcoinjs-lib verifies every signature, and agrees on the fe
         theirs.finalizeAllInputs();
         const tx = theirs.extractTransaction(true);
         if (theirs.getFee() !== plan.fee) return false;
+        if (!witnessesVerify(tx, theirs.data.inputs.map((d) => ({ script: d.witnessUtxo!.script, value: d.witnessUtxo!.value })))) return false;
         const ours = Transaction.fromPSBT(signed);
         ours.finalize();
         if (ours.hex !== tx.toHex()) return false;
@@ -90,6 +117,14 @@ test('bitcoinjs-lib rejects a signature the device did not make (the check can f
   const sig = flipped.data.inputs[0].partialSig![0].signature;
   sig[10] ^= 1;
   t.false((() => { try { return flipped.validateSignaturesOfInput(0, validator); } catch { return false; } })());
+  // and a finalized transaction with a flipped witness byte fails the script check
+  const good = Psbt.fromBuffer(signed);
+  good.finalizeAllInputs();
+  const prevouts = good.data.inputs.map((d) => ({ script: d.witnessUtxo!.script, value: d.witnessUtxo!.value }));
+  t.true(witnessesVerify(good.extractTransaction(true), prevouts));
+  const bad = good.extractTransaction(true);
+  bad.ins[1].witness[0][3] ^= 1;
+  t.false(witnessesVerify(bad, prevouts));
   const tap = flipped.data.inputs[1].tapKeySig!;
   tap[5] ^= 1;
   t.false((() => { try { return flipped.validateSignaturesOfInput(1, validator); } catch { return false; } })());

@@ -186,6 +186,13 @@ test.serial('refusals: rejected on the device, a false change output, a PSBT the
   t.regex(refused.stderr, /will not sign this PSBT.*segwit v0 input without its previous transaction/);
   t.is((await d.screen()).id, 'unlocked', 'nothing was shown for a PSBT refused outright');
 
+  const huge = buildPsbt(w, NETWORKS.testnet, Array.from({ length: 500 }, (_, i) => ({ type: 'wpkh' as const, index: i, amount: 1000n, foreign: true })), [{ amount: 1000n }]);
+  const hugeFile = path.join(home, 'huge.psbt');
+  fs.writeFileSync(hugeFile, huge);
+  const tooBig = await latch(['btc', 'sign-psbt', hugeFile, ...device()]);
+  t.is(tooBig.code, 1);
+  t.regex(tooBig.stderr, /this PSBT is 3\d{4} bytes; the device takes one of up to 16284 bytes .* at most 100 inputs/);
+  t.regex((await latch(['ping', ...device()])).stdout, /^pong/, 'the device still serves');
   const notPsbt = await latch(['btc', 'sign-psbt', 'bm90IGEgcHNidA==', ...device()]);
   t.is(notPsbt.code, 1);
   t.regex(notPsbt.stderr, /not a PSBT/);

@@ -4,6 +4,7 @@ import test from 'ava';
 import { Transaction } from '@scure/btc-signer';
 import { encodeCbor as encode } from '../../modules/protocol/cbor.js';
 import { NETWORKS } from '../../modules/bitcoin/networks.js';
+import { Kind } from '../../modules/protocol/messages.js';
 import { AppPeer } from './support/app-peer.js';
 import { deviceRig } from './support/device-rig.js';
 import { buildPsbt } from './support/psbt-builder.js';
@@ -149,6 +150,26 @@ test('hostile PSBTs: truncated, garbage, duplicate keys, a wrong key under our f
     t.regex(r.error?.message ?? '', pattern, what);
   }
   t.deepEqual(app.call('ping').result, { pong: true });
+});
+
+test('a 500-input PSBT (38 KB) is refused at the link as too large, and the device keeps serving the same session', (t) => {
+  const { rig, app, keys } = ready();
+  const psbt = buildPsbt(keys, net, Array.from({ length: 500 }, (_, i) => ({ type: 'wpkh' as const, index: i, amount: 1000n, foreign: true })), [{ amount: 1000n }]);
+  t.true(psbt.length > 30_000, `${psbt.length} bytes`);
+  // What a client that ignores the limit would send: a session message of that size, in MTU-sized packets.
+  const body = new Uint8Array(1 + psbt.length + 64);
+  body[0] = Kind.sessionData;
+  body.set(psbt, 1);
+  const room = 247 - 4;
+  for (let at = 0, seq = 0; at < body.length; at += room, seq++) {
+    const chunk = body.subarray(at, Math.min(at + room, body.length));
+    rig.b.link().received(Uint8Array.of((at === 0 ? 0x80 : 0) | (at + room >= body.length ? 0x40 : 0) | (seq & 63), ...chunk));
+  }
+  const [answer] = app.collect();
+  t.is(answer.error?.name, 'badFrame', JSON.stringify(answer.error));
+  t.regex(answer.error?.message ?? '', /16384/);
+  t.deepEqual(app.call('ping').result, { pong: true }, 'the session goes on');
+  t.is(rig.d.screen.id, 'unlocked');
 });
 
 /** The PSBT with its unsigned-tx global key repeated. */
