@@ -5,7 +5,7 @@
  */
 import { configureCurves } from '../modules/crypto/curves.js';
 import { NETWORKS } from '../modules/bitcoin/networks.js';
-import { planPsbt } from '../modules/bitcoin/psbt.js';
+import { MAX_INPUTS, planPsbt } from '../modules/bitcoin/psbt.js';
 import { psbtReview } from '../modules/bitcoin/review.js';
 import { signPlan } from '../modules/bitcoin/sign.js';
 import { paginate } from '../modules/signing/review.js';
@@ -44,4 +44,18 @@ function psbtOp(type: AccountType, label: string): BenchOp {
   };
 }
 
-export const BTC_OPS: BenchOp[] = [psbtOp('wpkh', 'P2WPKH'), psbtOp('tr', 'P2TR')];
+// The largest PSBT one message carries (16 KiB): 70 P2TR inputs of this wallet. Parsing and checking it is the
+// memory peak of a Bitcoin request; signing adds the 2-input row's per-input cost for each input.
+let largest: Uint8Array | undefined;
+const LARGEST_INPUTS = MAX_INPUTS;
+const largestOp: BenchOp = {
+  name: `BTC PSBT of ${LARGEST_INPUTS} P2TR inputs (the most it signs): parse, check, review pages`,
+  iterations: 1,
+  prepare: () => {
+    ready('tr');
+    largest ??= buildPsbt(keys!, net, Array.from({ length: LARGEST_INPUTS }, (_, i) => ({ type: 'tr' as const, index: i, amount: 10_000n })), [{ amount: BigInt(LARGEST_INPUTS - 1) * 10_000n }]);
+  },
+  run: () => paginate(psbtReview(planPsbt(largest!.slice(), net, keys!), net).pages),
+};
+
+export const BTC_OPS: BenchOp[] = [psbtOp('wpkh', 'P2WPKH'), psbtOp('tr', 'P2TR'), largestOp];

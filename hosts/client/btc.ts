@@ -75,7 +75,7 @@ export class BtcApp {
     const bytes = psbtBytes(psbt);
     // the request's CBOR and encryption add under 100 bytes to the PSBT
     if (bytes.length > MAX_MESSAGE - 100) {
-      throw new Error(`this PSBT is ${bytes.length} bytes; the device takes one of up to ${MAX_MESSAGE - 100} bytes (one message), and at most 100 inputs: split the spend into smaller transactions`);
+      throw new Error(`this PSBT is ${bytes.length} bytes; the device takes one of up to ${MAX_MESSAGE - 100} bytes (one message), and at most 50 inputs: split the spend into smaller transactions`);
     }
     const r = await this.session.call('btc_sign_psbt', defined({ psbt: bytes, network }), SIGNING_TIMEOUT_MS);
     return { psbt: r.psbt, signedInputs: r.signedInputs };

@@ -57,9 +57,10 @@ export function tweakPrivateKey(privateKey: Uint8Array, compressedPublicKey: Uin
 }
 
 /** Add our signatures to `plan.tx`; returns the signed PSBT (in the version it came in). */
-export function signPlan(plan: PsbtPlan, keys: Keyring, auxRand: () => Uint8Array): Uint8Array {
+export function signPlan(plan: PsbtPlan, keys: Keyring, auxRand: () => Uint8Array, progress?: (done: number, total: number) => void): Uint8Array {
   const { tx } = plan;
-  for (const o of plan.ours) {
+  for (const [n, o] of plan.ours.entries()) {
+    progress?.(n + 1, plan.ours.length);
     const key = keys.privateKey(o.path);
     try {
       const input = tx.getInput(o.index);

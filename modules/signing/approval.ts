@@ -12,13 +12,17 @@ import type { AppContext } from '../app/activity.js';
 import type { Navigator } from '../app/navigator.js';
 import { fail, type RpcReply } from '../protocol/rpc.js';
 import { reviewActivity, type Review } from './review.js';
+import { line } from '../ui/screen.js';
 
 export const REQUEST_TTL_MS = 3 * 60_000;
 
 export interface ApprovalRequest {
   review: Review;
-  /** make the signature(s): called once, after the owner approved, with the keys still there */
-  sign(): RpcReply;
+  /**
+   * make the signature(s): called once, after the owner approved, with the keys still there. Long work (a PSBT
+   * of many inputs) reports `progress`, which redraws the Signing screen as it goes.
+   */
+  sign(progress: (done: number, total: number) => void): RpcReply;
 }
 
 interface Pending {
@@ -62,8 +66,16 @@ export class Approvals {
       return reviewActivity(this.ctx, request.review, {
         approve: () => {
           let reply: RpcReply;
+          let status = '';
+          this.ctx.go({
+            screen: () => ({ id: `${id}-signing`, title: 'Signing', lines: [line('Signing...', { size: 'large', align: 'center' }), line(status, { align: 'center' })], buttons: {} }),
+            press: () => {},
+          });
           try {
-            reply = request.sign();
+            reply = request.sign((done, total) => {
+              status = `${done} of ${total}`;
+              this.ctx.refresh();
+            });
             this.log.log(`${id}: approved and signed on the device`);
           } catch (err) {
             reply = err instanceof LatchError && err.code === 'locked'

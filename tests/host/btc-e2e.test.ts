@@ -191,7 +191,7 @@ test.serial('refusals: rejected on the device, a false change output, a PSBT the
   fs.writeFileSync(hugeFile, huge);
   const tooBig = await latch(['btc', 'sign-psbt', hugeFile, ...device()]);
   t.is(tooBig.code, 1);
-  t.regex(tooBig.stderr, /this PSBT is 3\d{4} bytes; the device takes one of up to 16284 bytes .* at most 100 inputs/);
+  t.regex(tooBig.stderr, /this PSBT is 3\d{4} bytes; the device takes one of up to 16284 bytes .* at most 50 inputs/);
   t.regex((await latch(['ping', ...device()])).stdout, /^pong/, 'the device still serves');
   const notPsbt = await latch(['btc', 'sign-psbt', 'bm90IGEgcHNidA==', ...device()]);
   t.is(notPsbt.code, 1);

@@ -71,7 +71,13 @@ test('sign a P2WPKH + P2TR PSBT: outputs shown, change hidden, fee shown; both i
   // BIP84 and BIP86 account 0 are two accounts: the owner is told
   t.regex(seen[3], /^Warning: The inputs come from more than one account\./);
   t.regex(seen[4], /^Send\?: Send 0\.0007 tBTC\? \| plus a fee of 0\.000015 tBTC/);
+  const drawn = rig.b.canvas.frames.length;
   rig.decide('c');
+  // While it signs, the screen says so, input by input (a PSBT of many inputs takes a while on the board).
+  const texts = rig.b.canvas.frames.slice(drawn).map((f) => f.filter((c) => c[0] === 'text').map((c) => c[1]).join(' | '));
+  t.true(texts.some((x) => x.includes('Signing...') && x.includes('1 of 2')), texts.join('\n'));
+  t.true(texts.some((x) => x.includes('2 of 2')));
+  t.is(rig.d.screen.title, 'Signed');
   const [a] = app.decode(app.collect()) as any[];
   t.is(a.result.signedInputs, 2);
   const signed = Transaction.fromPSBT(a.result.psbt);
@@ -130,7 +136,7 @@ test('segwit v0 without its previous transaction, odd sighashes and foreign inpu
   t.regex(app.call('btc_sign_psbt', { psbt: wrongNet, network: 'mainnet' }).error.message, /coin type 1' is not mainnet's/);
 });
 
-test('hostile PSBTs: truncated, garbage, duplicate keys, a wrong key under our fingerprint, amount overflow, too many inputs', (t) => {
+test('hostile PSBTs: truncated, garbage, duplicate keys, a wrong key under our fingerprint, amount overflow, too many inputs or outputs', (t) => {
   const { app, keys } = ready();
   const good = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n }], [{ amount: 90_000n }]);
   const cases: [string, Uint8Array, RegExp][] = [
@@ -141,7 +147,8 @@ test('hostile PSBTs: truncated, garbage, duplicate keys, a wrong key under our f
     ['wrong key', wrongKey(keys), /a key this wallet does not have at that path|the script it spends is not/],
     ['overflow', buildPsbt(keys, net, [{ type: 'tr', index: 0, amount: 2_100_000_000_000_000n }], [{ amount: 2_100_000_000_000_001n }]), /out of range|more than 21 million/],
     // foreign inputs keep it small enough for one message (16 KiB); the count is checked before anything else
-    ['101 inputs', buildPsbt(keys, net, Array.from({ length: 101 }, (_, i) => ({ type: 'tr' as const, index: i, amount: 1000n, foreign: true })), [{ amount: 1000n }]), /101 inputs; the device signs at most 100/],
+    ['51 inputs', buildPsbt(keys, net, Array.from({ length: 51 }, (_, i) => ({ type: 'tr' as const, index: i, amount: 1000n, foreign: true })), [{ amount: 1000n }]), /51 inputs; the device signs at most 50 in one go/],
+    ['51 outputs', buildPsbt(keys, net, [{ type: 'tr', index: 0, amount: 100_000n }], Array.from({ length: 51 }, () => ({ amount: 1000n }))), /51 outputs; the device shows at most 50/],
     ['no input of ours', buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 5000n, foreign: true }], [{ amount: 4000n }]), /no input of this PSBT belongs to this wallet/],
   ];
   for (const [what, psbt, pattern] of cases) {

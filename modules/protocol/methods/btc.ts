@@ -102,7 +102,7 @@ export function registerBtcMethods(rpc: RpcServer, deps: SigningDeps): void {
       const plan = planPsbt(params.psbt.slice(), network, keyring);
       return approvals.start({
         review: psbtReview(plan, network),
-        sign: () => ok({ psbt: signPlan(plan, keyring, deps.auxRand), signedInputs: plan.ours.length }),
+        sign: (progress) => ok({ psbt: signPlan(plan, keyring, deps.auxRand, progress), signedInputs: plan.ours.length }),
       }, m.later(() => approvals.cancel()));
     }),
   });
