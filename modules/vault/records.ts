@@ -30,7 +30,32 @@ export const RecordKey = {
   deviceClock: 12,
   /** version | auto-lock minutes (u16) | flags (bit 0: blind signing allowed) */
   preferences: 13,
+  /** the emergency stop (guard/freeze.ts): version | by | device time (u64) | app label; plaintext */
+  freeze: 14,
+  /** the verification-code (TOTP) secret, sealed under the device key */
+  otpSecret: 15,
+  /** verification-code state (guard/codes.ts): last step, failures, lock-out, pending removal; plaintext */
+  otpState: 16,
+  /** the spending policy (guard/policy.ts), CBOR sealed under the device key */
+  policy: 17,
+  /** a loosening of the policy waiting out its 24 hours, CBOR sealed under the device key */
+  policyPending: 18,
+  /** what was signed in the last 24 hours per limited asset (guard/ledger.ts), CBOR sealed under the device key */
+  spendLedger: 19,
 } as const;
+
+/**
+ * The vault's records as other parts of the firmware keep theirs (the guard): plain, or sealed under the device
+ * key; every write is read back (a counter or a ledger that silently failed to write would be a way around it).
+ */
+export interface VaultRecords {
+  get(key: number): Uint8Array | undefined;
+  set(key: number, value: Uint8Array, what: string): void;
+  delete(key: number): void;
+  /** the opened value, undefined when absent; throws record-damaged when it does not open */
+  getSealed(key: number): Uint8Array | undefined;
+  setSealed(key: number, plaintext: Uint8Array, what: string): void;
+}
 
 export const KNOWN_KEYS = new Set<number>(Object.values(RecordKey));
 

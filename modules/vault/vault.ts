@@ -30,7 +30,7 @@ import { commitBatch, replay } from './journal.js';
 import { calibratePinIterations, MIN_PIN_ITERATIONS } from './calibrate.js';
 import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, unwrapWithPin } from './pin-kdf.js';
 import { decodePreferences, encodePreferences, type Preferences } from './preferences.js';
-import { IDENTITY_VERSION, KNOWN_KEYS, RecordKey, SETTINGS_VERSION } from './records.js';
+import { IDENTITY_VERSION, KNOWN_KEYS, RecordKey, SETTINGS_VERSION, type VaultRecords } from './records.js';
 import { NONCE_SIZE, open, seal } from './seal.js';
 
 export { calibratePinIterations, MIN_PIN_ITERATIONS };
@@ -281,6 +281,29 @@ export class Vault {
     this.requireOwnStorage();
     this.log.set(RecordKey.preferences, encodePreferences(p));
   }
+
+  /** Records the guard keeps in the vault (records.ts). */
+  readonly records: VaultRecords = {
+    get: (key) => (this.status === 'ok' ? this.log.get(key) : undefined),
+    set: (key, value, what) => {
+      this.requireOwnStorage();
+      this.writeVerified(key, value, what);
+    },
+    delete: (key) => {
+      this.requireOwnStorage();
+      this.log.delete(key);
+    },
+    getSealed: (key) => {
+      const sealed = this.status === 'ok' ? this.log.get(key) : undefined;
+      if (!sealed) return undefined;
+      if (!this.deviceKeyBytes) throw new LatchError('record-damaged', `record ${key} exists but the device identity does not`);
+      return open(this.deviceKeyBytes, key, sealed);
+    },
+    setSealed: (key, plaintext, what) => {
+      this.ensureIdentity();
+      this.writeVerified(key, this.sealUnder(this.deviceKeyBytes!, key, plaintext), what);
+    },
+  };
 
   /** Create the wallet: seal `seedEntropy` under a new DEK, then commit with the PIN record. Leaves it unlocked. */
   createWallet(pin: string, seedEntropy: Uint8Array): void {

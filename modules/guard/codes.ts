@@ -1,0 +1,164 @@
+/**
+ * Verification codes (TOTP, RFC 6238: SHA1, 6 digits, 30 s) from the owner's authenticator app, asked for on the
+ * device's own keypad before the guard lets something through: loosening the policy, an over-limit transaction
+ * (when allowed), unfreezing, removing the enrolment, making a backup code.
+ *
+ *  - The secret is 160 bits from the health-tested RNG, sealed under the device key (records.ts: otpSecret).
+ *  - The time comes from the bound app (world-time.ts); the device has no clock of the world. A code is accepted
+ *    for the current step or one step either side, and only for a step later than the last accepted one: a code
+ *    already used, or older, is refused (so is an app that winds its clock back to replay one).
+ *  - Failures are counted in flash before the check, like the PIN: after 5 wrong codes in a row, entry locks
+ *    for 5 minutes, doubling with each further failure up to 24 hours of device time (it holds across reboots).
+ *  - A lost authenticator: removal without a code needs the PIN (the caller asks) and waits 24 hours of device
+ *    time, announced to the app and cancellable.
+ *
+ * State record (plaintext, nothing secret): version 1 | last step (u64) | failures (u8) | locked until (u64 ms)
+ * | removal due at (u64 ms, 0 = none)
+ */
+import { constantTimeEqual, utf8Encode, wipe } from '../bytes.js';
+import type { DeviceClock } from '../vault/device-clock.js';
+import { decodeMs, encodeMs } from '../vault/device-clock.js';
+import { RecordKey, type VaultRecords } from '../vault/records.js';
+import { timeStep, totp } from './otp.js';
+import type { WorldTime } from './world-time.js';
+
+export const SECRET_SIZE = 20;
+export const FREE_FAILURES = 5;
+export const REMOVAL_WAIT_MS = 24 * 60 * 60 * 1000;
+const MAX_LOCK_MS = 24 * 60 * 60 * 1000;
+
+/** Lock-out after `failures` consecutive wrong codes: none for the first 4, then 5 min doubling, at most 24 h. */
+export function codeLockMs(failures: number): number {
+  if (failures < FREE_FAILURES) return 0;
+  return Math.min(MAX_LOCK_MS, 5 * 60_000 * Math.pow(2, Math.min(failures - FREE_FAILURES, 20)));
+}
+
+export type CodeResult =
+  | { ok: true }
+  | { ok: false; reason: 'wrong'; failures: number; lockMs: number }
+  | { ok: false; reason: 'used'; failures: number; lockMs: number }
+  | { ok: false; reason: 'locked'; waitMs: number }
+  | { ok: false; reason: 'no-time' }
+  | { ok: false; reason: 'not-enrolled' };
+
+interface State {
+  lastStep: number;
+  failures: number;
+  lockedUntil: number;
+  removalAt: number;
+}
+
+const EMPTY: State = { lastStep: 0, failures: 0, lockedUntil: 0, removalAt: 0 };
+
+/** Words for a refused code, for the screen and the link. */
+export function codeProblem(r: Exclude<CodeResult, { ok: true }>): string {
+  switch (r.reason) {
+    case 'wrong': return `That code is not right.${r.lockMs ? ` Code entry is locked for ${Math.ceil(r.lockMs / 60_000)} min.` : ` ${FREE_FAILURES - r.failures} more wrong codes lock code entry.`}`;
+    case 'used': return `That code was already used (or is older than the last one): wait for the next one.${r.lockMs ? ` Code entry is locked for ${Math.ceil(r.lockMs / 60_000)} min.` : ''}`;
+    case 'locked': return `Too many wrong codes: code entry is locked for ${Math.ceil(r.waitMs / 60_000)} more min.`;
+    case 'no-time': return 'The device does not know the time: open the bound app (it sends the time), then try again.';
+    case 'not-enrolled': return 'No verification codes are set up on this device.';
+  }
+}
+
+export class VerificationCodes {
+  constructor(private readonly records: VaultRecords, private readonly clock: DeviceClock, private readonly world: WorldTime) {}
+
+  get enrolled(): boolean {
+    return this.records.get(RecordKey.otpSecret) !== undefined;
+  }
+
+  /** Device time at which a requested removal takes effect, if one is pending. */
+  get removalAt(): number | undefined {
+    const at = this.state().removalAt;
+    return this.enrolled && at ? at : undefined;
+  }
+
+  /** Milliseconds of device time before another code is accepted. */
+  get waitMs(): number {
+    return Math.max(0, this.state().lockedUntil - this.clock.now());
+  }
+
+  /** True when `code` is the secret's code for the app's current time (±1 step): the owner proved the enrolment. */
+  static matches(secret: Uint8Array, code: string, unixSeconds: number): number | undefined {
+    const step = Number(timeStep(unixSeconds));
+    for (const s of [step, step - 1, step + 1]) {
+      if (s >= 0 && constantTimeEqual(utf8Encode(totp(secret, s * 30)), utf8Encode(code))) return s;
+    }
+    return undefined;
+  }
+
+  /** Enrol `secret` after the owner typed a matching code (the caller checked with `matches`). */
+  enrol(secret: Uint8Array, acceptedStep: number): void {
+    this.records.setSealed(RecordKey.otpSecret, secret, 'verification code secret');
+    this.write({ ...EMPTY, lastStep: acceptedStep });
+  }
+
+  /** Check a code typed on the device: counted before the check, replay-proof. */
+  verify(code: string): CodeResult {
+    const secret = this.records.getSealed(RecordKey.otpSecret);
+    if (!secret) return { ok: false, reason: 'not-enrolled' };
+    try {
+      const wait = this.waitMs;
+      if (wait > 0) return { ok: false, reason: 'locked', waitMs: wait };
+      const unix = this.world.now();
+      if (unix === undefined) return { ok: false, reason: 'no-time' };
+      const st = this.state();
+      const failures = Math.min(255, st.failures + 1);
+      const lockMs = codeLockMs(failures);
+      // counted first: pulling the plug after seeing the answer gives no free try
+      this.write({ ...st, failures, lockedUntil: lockMs ? this.clock.now() + lockMs : 0 });
+      const step = VerificationCodes.matches(secret, code, unix);
+      if (step === undefined) return { ok: false, reason: 'wrong', failures, lockMs };
+      if (step <= st.lastStep) return { ok: false, reason: 'used', failures, lockMs };
+      this.write({ ...st, lastStep: step, failures: 0, lockedUntil: 0 });
+      return { ok: true };
+    } finally {
+      wipe(secret);
+    }
+  }
+
+  /** Forget the enrolment (after a code, or when a requested removal falls due). */
+  remove(): void {
+    this.records.delete(RecordKey.otpSecret);
+    this.records.delete(RecordKey.otpState);
+  }
+
+  /** A lost authenticator: start the 24-hour wait (the caller checked the PIN). Returns when it takes effect. */
+  requestRemoval(): number {
+    const at = this.clock.now() + REMOVAL_WAIT_MS;
+    this.write({ ...this.state(), removalAt: at });
+    return at;
+  }
+
+  cancelRemoval(): boolean {
+    const st = this.state();
+    if (!st.removalAt) return false;
+    this.write({ ...st, removalAt: 0 });
+    return true;
+  }
+
+  /** From the tick: a requested removal whose wait is over takes effect. True when it did. */
+  removeIfDue(): boolean {
+    const at = this.removalAt;
+    if (at === undefined || this.clock.now() < at) return false;
+    this.remove();
+    return true;
+  }
+
+  private state(): State {
+    const raw = this.records.get(RecordKey.otpState);
+    if (!raw || raw.length !== 26 || raw[0] !== 1) return { ...EMPTY, failures: raw ? FREE_FAILURES : 0 }; // damaged: treat as locked-ish
+    return { lastStep: decodeMs(raw, 1), failures: raw[9], lockedUntil: decodeMs(raw, 10), removalAt: decodeMs(raw, 18) };
+  }
+
+  private write(s: State): void {
+    const out = new Uint8Array(26);
+    out[0] = 1;
+    out.set(encodeMs(s.lastStep), 1);
+    out[9] = s.failures;
+    out.set(encodeMs(s.lockedUntil), 10);
+    out.set(encodeMs(s.removalAt), 18);
+    this.records.set(RecordKey.otpState, out, 'verification code counter');
+  }
+}

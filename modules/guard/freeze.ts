@@ -1,0 +1,61 @@
+/**
+ * The emergency stop. The bound app (with one request, no confirmation) or the owner (from the menu) freezes the
+ * device: the freeze is written to flash before anything else happens, and from then on the device signs
+ * nothing, changes no policy, binds no new app and makes no backup code. Only the owner unfreezes, on the
+ * device, with the PIN and then a verification code when one is enrolled. A reboot does not unfreeze.
+ *
+ * Record (plaintext: a dump shows that the device is frozen and by whom, nothing secret):
+ *   version 1 | by (1 = the app, 2 = the owner) | device time (u64 ms) | the app's label (ASCII)
+ * A damaged freeze record reads as frozen: an emergency stop must fail closed.
+ */
+import { utf8Decode, utf8Encode } from '../bytes.js';
+import { decodeMs, encodeMs, type DeviceClock } from '../vault/device-clock.js';
+import { RecordKey, type VaultRecords } from '../vault/records.js';
+
+export interface FreezeState {
+  by: 'app' | 'owner' | 'unknown';
+  /** device time of the freeze */
+  at: number;
+  /** the app's label, when the app froze it */
+  label?: string;
+}
+
+export class Freeze {
+  constructor(private readonly records: VaultRecords, private readonly clock: DeviceClock) {}
+
+  /** The freeze in force, or undefined. */
+  get state(): FreezeState | undefined {
+    const raw = this.records.get(RecordKey.freeze);
+    if (!raw) return undefined;
+    if (raw.length < 10 || raw[0] !== 1 || (raw[1] !== 1 && raw[1] !== 2)) return { by: 'unknown', at: 0 };
+    return { by: raw[1] === 1 ? 'app' : 'owner', at: decodeMs(raw, 2), ...(raw[1] === 1 ? { label: utf8Decode(raw.subarray(10)) } : {}) };
+  }
+
+  get frozen(): boolean {
+    return this.state !== undefined;
+  }
+
+  /** Freeze (written and read back before returning). Freezing a frozen device keeps the first freeze. */
+  freeze(by: 'app' | 'owner', label = ''): FreezeState {
+    const current = this.state;
+    if (current) return current;
+    const name = by === 'app' ? utf8Encode(label.slice(0, 64)) : new Uint8Array(0);
+    const record = new Uint8Array(10 + name.length);
+    record[0] = 1;
+    record[1] = by === 'app' ? 1 : 2;
+    record.set(encodeMs(this.clock.now()), 2);
+    record.set(name, 10);
+    this.records.set(RecordKey.freeze, record, 'freeze');
+    return this.state!;
+  }
+
+  unfreeze(): void {
+    this.records.delete(RecordKey.freeze);
+  }
+}
+
+/** "the app "Alice's phone"", "the owner": who froze it, for the screen and the link. */
+export function frozenBy(s: FreezeState): string {
+  if (s.by === 'app') return `the app "${s.label ?? ''}"`;
+  return s.by === 'owner' ? 'the owner, on the device' : 'an unreadable freeze record';
+}

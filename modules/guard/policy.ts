@@ -1,0 +1,178 @@
+/**
+ * The spending policy: rules per asset, which the device enforces on its own (Coldcard's spending policy, per
+ * asset and measured on the device clock).
+ *
+ * An asset is named by a string:
+ *   eth:<chainId>              the chain's coin (ETH, POL, ...), in wei
+ *   eth:<chainId>:<0xtoken>    an ERC-20 token on that chain, in its base units
+ *   btc:<mainnet|testnet|regtest>  bitcoin on that network, in satoshis
+ * A rule may set a limit over any 24 hours of device time (`daily`), a per-transaction maximum (`perTx`), and an
+ * allow-list of destinations (`allow`). `overLimitWithCode` lets a transaction over a limit through with a
+ * verification code (when one is enrolled); without it, over-limit transactions are refused.
+ */
+import { LatchError } from '../errors.js';
+import { isPlainObject } from '../plain.js';
+import { formatUnits } from '../wallet/amount.js';
+import { knownToken } from '../ethereum/tokens.js';
+import { nativeSymbol, networkLabel } from '../ethereum/networks.js';
+
+export interface Rule {
+  asset: string;
+  daily?: bigint;
+  perTx?: bigint;
+  allow?: string[];
+}
+
+export interface Policy {
+  rules: Rule[];
+  overLimitWithCode: boolean;
+}
+
+export const EMPTY_POLICY: Policy = { rules: [], overLimitWithCode: false };
+export const MAX_RULES = 16;
+export const MAX_ALLOWED = 16;
+const MAX_AMOUNT = (1n << 256n) - 1n;
+
+const ETH_ASSET = /^eth:([1-9][0-9]{0,19})(?::(0x[0-9a-f]{40}))?$/;
+const BTC_ASSET = /^btc:(mainnet|testnet|regtest)$/;
+
+function bad(message: string): LatchError {
+  return new LatchError('bad-policy', message);
+}
+
+export interface AssetUnit {
+  decimals: number;
+  symbol: string;
+  /** how the owner reads the asset: "ETH on Ethereum", "USDC on Ethereum", "BTC" */
+  label: string;
+}
+
+/** Units of an asset for the screen: the chain's coin, a known token, an unknown token in base units, or BTC. */
+export function assetUnit(asset: string): AssetUnit {
+  const e = ETH_ASSET.exec(asset);
+  if (e) {
+    const chain = BigInt(e[1]);
+    if (!e[2]) return { decimals: 18, symbol: nativeSymbol(chain), label: `${nativeSymbol(chain)} on ${networkLabel(chain)}` };
+    const token = knownToken(chain, e[2]);
+    return token
+      ? { decimals: token.decimals, symbol: token.symbol, label: `${token.symbol} on ${networkLabel(chain)}` }
+      : { decimals: 0, symbol: 'units', label: `token ${e[2]} on ${networkLabel(chain)}` };
+  }
+  const b = BTC_ASSET.exec(asset);
+  if (b) {
+    const symbol = b[1] === 'mainnet' ? 'BTC' : b[1] === 'testnet' ? 'tBTC' : 'rBTC';
+    return { decimals: 8, symbol, label: b[1] === 'mainnet' ? 'BTC' : `BTC (${b[1]})` };
+  }
+  throw bad(`"${asset.slice(0, 60)}" is not an asset: eth:<chainId>, eth:<chainId>:<0xtoken> or btc:<network>`);
+}
+
+export function formatAmount(asset: string, amount: bigint): string {
+  const u = assetUnit(asset);
+  return `${formatUnits(amount, u.decimals)} ${u.symbol}`;
+}
+
+/** The chain id of an eth asset, or undefined. */
+export function ethChainOf(asset: string): bigint | undefined {
+  const e = ETH_ASSET.exec(asset);
+  return e ? BigInt(e[1]) : undefined;
+}
+
+function amount(v: unknown, what: string): bigint | undefined {
+  if (v === undefined) return undefined;
+  let n: bigint;
+  if (typeof v === 'bigint') n = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
+  else if (typeof v === 'string' && /^[0-9]{1,78}$/.test(v)) n = BigInt(v);
+  else throw bad(`${what} must be a whole number of base units (wei, satoshis, token units), as a number or decimal string`);
+  if (n < 0n || n > MAX_AMOUNT) throw bad(`${what} is out of range`);
+  return n;
+}
+
+/** A destination as the policy compares it: lowercase 0x-addresses for eth, bech32 lowercase for btc. */
+export function normalizeDestination(asset: string, address: string): string {
+  if (asset.startsWith('eth:')) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw bad(`"${address.slice(0, 60)}" is not an Ethereum address`);
+    return address.toLowerCase();
+  }
+  if (!/^[a-zA-Z0-9]{14,90}$/.test(address)) throw bad(`"${address.slice(0, 60)}" is not a Bitcoin address`);
+  return /^(bc1|tb1|bcrt1)/i.test(address) ? address.toLowerCase() : address;
+}
+
+/** A policy from what an app sent (CBOR), checked field by field. */
+export function parsePolicy(v: unknown): Policy {
+  if (!isPlainObject(v)) throw bad('a policy is a map {rules, overLimitWithCode?}');
+  for (const k of Object.keys(v)) if (k !== 'rules' && k !== 'overLimitWithCode') throw bad(`unknown policy field "${k.slice(0, 40)}"`);
+  if (!Array.isArray(v.rules)) throw bad('"rules" must be a list');
+  if (v.rules.length > MAX_RULES) throw bad(`at most ${MAX_RULES} rules`);
+  if (v.overLimitWithCode !== undefined && typeof v.overLimitWithCode !== 'boolean') throw bad('"overLimitWithCode" must be true or false');
+  const seen = new Set<string>();
+  const rules = v.rules.map((r, i): Rule => {
+    if (!isPlainObject(r)) throw bad(`rule ${i + 1} is not a map {asset, daily?, perTx?, allow?}`);
+    for (const k of Object.keys(r)) if (!['asset', 'daily', 'perTx', 'allow'].includes(k)) throw bad(`rule ${i + 1}: unknown field "${k.slice(0, 40)}"`);
+    if (typeof r.asset !== 'string') throw bad(`rule ${i + 1}: "asset" must be a string`);
+    const asset = r.asset.toLowerCase();
+    assetUnit(asset);
+    if (seen.has(asset)) throw bad(`rule ${i + 1}: ${asset} has two rules`);
+    seen.add(asset);
+    const rule: Rule = { asset };
+    const daily = amount(r.daily, `rule ${i + 1}: "daily"`);
+    const perTx = amount(r.perTx, `rule ${i + 1}: "perTx"`);
+    if (daily !== undefined) rule.daily = daily;
+    if (perTx !== undefined) rule.perTx = perTx;
+    if (r.allow !== undefined) {
+      if (!Array.isArray(r.allow) || r.allow.length === 0 || r.allow.length > MAX_ALLOWED) throw bad(`rule ${i + 1}: "allow" must be a list of 1 to ${MAX_ALLOWED} addresses`);
+      const list = r.allow.map((a) => {
+        if (typeof a !== 'string') throw bad(`rule ${i + 1}: every allowed address is a string`);
+        return normalizeDestination(asset, a);
+      });
+      rule.allow = [...new Set(list)];
+    }
+    if (rule.daily === undefined && rule.perTx === undefined && rule.allow === undefined) throw bad(`rule ${i + 1}: set "daily", "perTx" or "allow"`);
+    return rule;
+  });
+  return { rules, overLimitWithCode: v.overLimitWithCode === true };
+}
+
+/** The policy as CBOR-ready values (amounts as decimal strings, so any size survives every client). */
+export function policyToPlain(p: Policy): Record<string, unknown> {
+  return {
+    rules: p.rules.map((r) => ({
+      asset: r.asset,
+      ...(r.daily !== undefined ? { daily: r.daily.toString() } : {}),
+      ...(r.perTx !== undefined ? { perTx: r.perTx.toString() } : {}),
+      ...(r.allow ? { allow: r.allow } : {}),
+    })),
+    overLimitWithCode: p.overLimitWithCode,
+  };
+}
+
+export function ruleFor(p: Policy, asset: string): Rule | undefined {
+  return p.rules.find((r) => r.asset === asset);
+}
+
+/** True when `next` allows anything `current` does not (a rule dropped or widened, code override turned on). */
+export function isLoosening(current: Policy, next: Policy): boolean {
+  if (next.overLimitWithCode && !current.overLimitWithCode) return true;
+  for (const c of current.rules) {
+    const n = ruleFor(next, c.asset);
+    if (!n) return true;
+    if (c.daily !== undefined && (n.daily === undefined || n.daily > c.daily)) return true;
+    if (c.perTx !== undefined && (n.perTx === undefined || n.perTx > c.perTx)) return true;
+    if (c.allow && (!n.allow || n.allow.some((a) => !c.allow!.includes(a)))) return true;
+  }
+  // A new rule for an asset that had none only restricts; except a new token rule, which also lets that token be
+  // signed at all while limits are on for its chain (tokens without a rule are refused).
+  for (const n of next.rules) if (!ruleFor(current, n.asset) && /^eth:[0-9]+:0x/.test(n.asset)) return true;
+  return false;
+}
+
+/** Lines for the screen describing one rule. */
+export function describeRule(r: Rule): string[] {
+  const u = assetUnit(r.asset);
+  return [
+    u.label,
+    r.daily !== undefined ? `  ${formatUnits(r.daily, u.decimals)} ${u.symbol} per 24 h` : '  no daily limit',
+    ...(r.perTx !== undefined ? [`  at most ${formatUnits(r.perTx, u.decimals)} ${u.symbol} a transaction`] : []),
+    ...(r.allow ? [`  only to ${r.allow.length} allowed address${r.allow.length === 1 ? '' : 'es'}:`, ...r.allow.map((a) => `    ${a}`)] : []),
+  ];
+}

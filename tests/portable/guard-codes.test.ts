@@ -1,0 +1,122 @@
+// Verification codes and the freeze on a real vault (both engines), played by an attacker who knows the PIN and
+// may hold the phone: replayed, stale, future and wrong codes; an app winding its clock back; the lock-out
+// counted before the check and holding across reboots; removal without a code waits 24 hours; a freeze that
+// survives reboots and fails closed when its record is damaged.
+import test from 'ava';
+import { totp } from '../../modules/guard/otp.js';
+import { VerificationCodes, codeLockMs, codeProblem } from '../../modules/guard/codes.js';
+import { RecordKey } from '../../modules/vault/records.js';
+import { guardRig } from './support/guard-rig.js';
+
+const SECRET = Uint8Array.from({ length: 20 }, (_, i) => i * 7 + 1);
+const T0 = 1_800_000_000; // a Unix time the app tells (2027)
+
+function enrolled() {
+  const r = guardRig();
+  r.guard.world.tell(T0);
+  const step = VerificationCodes.matches(SECRET, totp(SECRET, T0), T0)!;
+  r.guard.codes.enrol(SECRET, step);
+  return r;
+}
+
+test('enrolment needs a current code; the secret is sealed, not in the clear', (t) => {
+  const r = guardRig();
+  t.is(VerificationCodes.matches(SECRET, '000000', T0), totp(SECRET, T0) === '000000' ? Math.floor(T0 / 30) : undefined);
+  t.is(VerificationCodes.matches(SECRET, totp(SECRET, T0 - 30), T0), Math.floor(T0 / 30) - 1, 'one step of skew');
+  t.is(VerificationCodes.matches(SECRET, totp(SECRET, T0 - 60), T0), undefined, 'two steps: no');
+  r.guard.codes.enrol(SECRET, Math.floor(T0 / 30));
+  t.true(r.guard.codes.enrolled);
+  const flash = r.b.flash.bytes;
+  const hex = Array.from(flash, (b) => b.toString(16).padStart(2, '0')).join('');
+  t.false(hex.includes(Array.from(SECRET, (b) => b.toString(16).padStart(2, '0')).join('')), 'the secret is not in the flash image');
+});
+
+test('a code works once; used, older, future and wrong codes are refused and counted', (t) => {
+  const r = enrolled();
+  r.advance(30_000);
+  t.deepEqual(r.guard.codes.verify(totp(SECRET, T0 + 30)), { ok: true });
+  t.like(r.guard.codes.verify(totp(SECRET, T0 + 30)), { ok: false, reason: 'used', failures: 1 });
+  t.like(r.guard.codes.verify(totp(SECRET, T0)), { ok: false, reason: 'used', failures: 2 }, 'the enrolment step is spent too');
+  t.like(r.guard.codes.verify(totp(SECRET, T0 + 120)), { ok: false, reason: 'wrong' }, 'three steps ahead');
+  // a lying app winds the time back to make an old code current: still refused
+  r.guard.world.tell(T0);
+  t.like(r.guard.codes.verify(totp(SECRET, T0)), { ok: false, reason: 'used' });
+  r.guard.world.tell(T0 + 60);
+  const right = totp(SECRET, T0 + 60);
+  const wrong = `${(Number(right[0]) + 1) % 10}${right.slice(1)}`;
+  t.like(r.guard.codes.verify(wrong), { ok: false, reason: 'wrong', failures: 5, lockMs: 5 * 60_000 }, 'the fifth failure locks');
+  t.regex(codeProblem({ ok: false, reason: 'wrong', failures: 5, lockMs: 300_000 }), /locked for 5 min/);
+});
+
+test('five wrong codes lock entry for a growing time, counted before the check, across reboots', (t) => {
+  const r = enrolled();
+  for (let i = 1; i <= 4; i++) t.like(r.guard.codes.verify('000001'), { reason: 'wrong', failures: i, lockMs: 0 });
+  t.like(r.guard.codes.verify('000002'), { reason: 'wrong', failures: 5, lockMs: 300_000 });
+  r.reboot();
+  r.guard.world.tell(T0 + 100);
+  t.like(r.guard.codes.verify(totp(SECRET, T0 + 100)), { ok: false, reason: 'locked' }, 'even the right code waits');
+  r.advance(300_000);
+  t.like(r.guard.codes.verify('000003'), { reason: 'wrong', failures: 6, lockMs: 600_000 }, 'doubling');
+  t.is(codeLockMs(40), 24 * 3_600_000, 'capped at 24 h');
+  r.advance(600_000);
+  r.guard.world.tell(T0 + 1000);
+  t.deepEqual(r.guard.codes.verify(totp(SECRET, T0 + 1000)), { ok: true });
+  t.like(r.guard.codes.verify('000004'), { failures: 1 }, 'a good code resets the count');
+});
+
+test('a power cut after the count and before the answer still costs the try', (t) => {
+  const r = enrolled();
+  // what the device wrote before checking: the counter record already says 1 failure
+  const writes: number[] = [];
+  const set = r.vault.records.set;
+  r.vault.records.set = (key, value, what) => { writes.push(key); set(key, value, what); if (writes.length === 1) throw new Error('power cut'); };
+  t.throws(() => r.guard.codes.verify(totp(SECRET, T0 + 30)), { message: 'power cut' });
+  r.vault.records.set = set;
+  r.reboot();
+  t.is(writes[0], RecordKey.otpState);
+  t.is(r.vault.records.get(RecordKey.otpState)![9], 1, 'the failure was counted before the check');
+});
+
+test('without the time from an app no code is checked; without enrolment nothing is', (t) => {
+  const r = enrolled();
+  r.reboot(); // the app's time is not kept across a reboot
+  t.like(r.guard.codes.verify(totp(SECRET, T0)), { ok: false, reason: 'no-time' });
+  t.regex(codeProblem({ ok: false, reason: 'no-time' }), /open the bound app/);
+  r.guard.world.tell(12345); // absurd times are ignored
+  t.like(r.guard.codes.verify(totp(SECRET, 12345)), { ok: false, reason: 'no-time' });
+  r.guard.codes.remove();
+  t.like(r.guard.codes.verify('123456'), { ok: false, reason: 'not-enrolled' });
+});
+
+test('a lost authenticator: removal waits 24 hours of device time, survives reboots, can be cancelled', (t) => {
+  const r = enrolled();
+  const at = r.guard.codes.requestRemoval();
+  t.is(r.guard.codes.removalAt, at);
+  r.advance(23 * 3_600_000);
+  r.reboot();
+  r.guard.tick();
+  t.true(r.guard.codes.enrolled);
+  t.true(r.guard.codes.cancelRemoval());
+  r.advance(2 * 3_600_000);
+  r.guard.tick();
+  t.true(r.guard.codes.enrolled, 'cancelled: still enrolled');
+  r.guard.codes.requestRemoval();
+  r.advance(24 * 3_600_000);
+  r.guard.tick();
+  t.false(r.guard.codes.enrolled);
+  t.is(r.notices.at(-1)?.notice, 'otp-removed');
+});
+
+test('the freeze: written before anything, kept across reboots, by whom; a damaged record reads as frozen', (t) => {
+  const r = guardRig();
+  t.is(r.guard.frozenReason, undefined);
+  const f = r.guard.freeze.freeze('app', 'Alice phone');
+  t.like(f, { by: 'app', label: 'Alice phone' });
+  r.reboot();
+  t.regex(r.guard.frozenReason!, /^frozen by the app "Alice phone": unfreeze on the device with your PIN$/);
+  t.like(r.guard.freeze.freeze('owner'), { by: 'app' }, 'a second freeze keeps the first');
+  r.guard.freeze.unfreeze();
+  t.false(r.guard.freeze.frozen);
+  r.vault.records.set(RecordKey.freeze, Uint8Array.of(9, 9), 'freeze');
+  t.regex(r.guard.frozenReason!, /unreadable freeze record/);
+});

@@ -1,0 +1,38 @@
+/** A Guard on a real Vault over the fake board's flash (both engines); `reboot()` opens the same flash anew. */
+import { HealthTestedEntropy } from '../../../modules/entropy/health.js';
+import { RecordLog } from '../../../modules/storage/record-log.js';
+import { Vault } from '../../../modules/vault/vault.js';
+import { Guard, type GuardNotice } from '../../../modules/guard/guard.js';
+import { fakeBoard, type FakeBoard } from './fake-ports.js';
+
+export interface GuardRig {
+  b: FakeBoard;
+  vault: Vault;
+  guard: Guard;
+  notices: { notice: GuardNotice; data: Record<string, unknown> }[];
+  /** advance the board's clock (device time moves with it) */
+  advance(ms: number): void;
+  reboot(): void;
+}
+
+export function guardRig(): GuardRig {
+  const b = fakeBoard();
+  const entropy = new HealthTestedEntropy(b.ports.entropy);
+  entropy.startup();
+  const notices: GuardRig['notices'] = [];
+  const open = () => {
+    const vault = new Vault(new RecordLog(b.ports.flash), entropy, b.ports.clock, b.ports.chipKey, { pinIterations: 2 });
+    vault.open();
+    vault.ensureIdentity();
+    return { vault, guard: new Guard(vault.records, vault.clock, (notice, data) => void notices.push({ notice, data })) };
+  };
+  const rig = {
+    b, notices, ...open(),
+    advance: (ms: number) => b.advance(ms),
+    reboot() {
+      rig.vault.clock.persist();
+      Object.assign(rig, open());
+    },
+  };
+  return rig;
+}
