@@ -17,7 +17,8 @@ const USDC = 'eth:1:0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48';
 const ALICE = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
 const policy = (rules: unknown[], overLimitWithCode = false): Policy => parsePolicy({ rules, overLimitWithCode });
 
-function tx(value: bigint, data = new Uint8Array(0), to = ALICE, chainId = 1n): EthTx {
+function tx(value: bigint, bytes: Uint8Array = new Uint8Array(0), to = ALICE, chainId = 1n): EthTx {
+  const data = new Uint8Array(bytes);
   return { type: 'eip1559', chainId, nonce: 0n, gasLimit: 21_000n, maxFeePerGas: 10n ** 9n, maxPriorityFeePerGas: 1n, to, value, data, accessList: [] };
 }
 const transfer = (to: string, amount: bigint) => fromHex(`a9059cbb${to.slice(2).padStart(64, '0')}${amount.toString(16).padStart(64, '0')}`);
