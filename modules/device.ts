@@ -21,6 +21,8 @@ import { LinkHandler } from './protocol/link-handler.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
 import { Keyring } from './wallet/keyring.js';
+import { Guard } from './guard/guard.js';
+import { installGuard } from './guard/install.js';
 import { configureCurves } from './crypto/curves.js';
 
 export const FIRMWARE_VERSION = '0.3.0';
@@ -56,6 +58,8 @@ export class Device {
   readonly vault: Vault;
   /** the HD keys, only while unlocked */
   readonly keyring: Keyring;
+  /** the spending policy, verification codes and the emergency stop */
+  readonly guard: Guard;
   private readonly nav: Navigator;
   private readonly approvals: Approvals;
   private fault: Screen | undefined;
@@ -69,8 +73,10 @@ export class Device {
     configureCurves();
     this.entropy = new HealthTestedEntropy(ports.entropy);
     this.vault = new Vault(new RecordLog(ports.flash), this.entropy, ports.clock, ports.chipKey, { hash: ports.hash, ...options.vault });
+    this.guard = new Guard(this.vault.records, this.vault.clock, (notice, data) => this.linkHandler.notify(notice, data));
     this.ctx = {
       vault: this.vault,
+      guard: this.guard,
       entropy: this.entropy,
       log: ports.log,
       now: () => ports.clock.now(),
@@ -86,6 +92,7 @@ export class Device {
         this.approvals.cancel('locked');
         this.linkHandler.deviceLocked();
       },
+      frozen: () => this.onFrozen(),
     };
     this.keyring = new Keyring(() => this.vault.seedEntropy(), ports.hash);
     // Keys exist only while unlocked: made just after an unlock, wiped by every lock, auto-lock and wipe.
@@ -96,6 +103,7 @@ export class Device {
       askAllow: (label, answer) => this.nav.prompt('allow-app', () => bindAllow(this.ctx, label, (allow) => { answer(allow); this.publishInfo(); }), () => answer('expired')),
       bindFailed: (reason, failures, waitMs) => void this.nav.showIfFree(() => bindFailed(this.ctx, reason, failures, waitMs)),
       // The Allow screen itself gives way to the result (it is the screen the owner just answered on).
+      frozen: () => this.guard.frozenReason,
       bound: (label) => void (this.nav.current.screen().id === 'bind-allow' ? this.go(bound(this.ctx, label)) : this.nav.showIfFree(() => bound(this.ctx, label))),
       abandoned: () => {
         this.nav.cancel('allow-app');
@@ -111,6 +119,7 @@ export class Device {
       rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
       deterministicSchnorrForTests: options.deterministicSchnorrForTests,
     });
+    installGuard(this.ctx, this.nav, this.linkHandler.rpc);
   }
 
   get state(): DeviceState {
@@ -244,6 +253,14 @@ export class Device {
     }
     this.linkHandler.tick();
     this.approvals.tick();
+    if (!this.fault && this.booted && this.vault.storage === 'ok') {
+      try {
+        this.guard.tick();
+      } catch (err) {
+        if (!(err instanceof LatchError)) throw err;
+        this.ports.log.log(`guard: ${err.message}`);
+      }
+    }
     if (!this.fault) {
       try {
         this.keyring.loadIfScheduled();
@@ -253,6 +270,16 @@ export class Device {
       }
     }
     if (this.nav.tick()) this.draw();
+  }
+
+  /** Just frozen (the freeze is already in flash): what waits is cancelled, the keys forgotten, the screen says so. */
+  private onFrozen(): void {
+    this.approvals.cancel('frozen');
+    this.nav.cancel('allow-app');
+    this.nav.cancel('policy');
+    this.vault.lock();
+    this.ctx.locked();
+    this.ctx.home();
   }
 
   /** An unlocked device nobody touched for the owner's auto-lock time locks itself. */

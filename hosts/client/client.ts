@@ -220,7 +220,8 @@ export class Session {
   /** Call `method`; resolves with its result, throws RpcError for an error reply. */
   async call(method: string, params?: Record<string, unknown>, timeoutMs = 10_000): Promise<any> {
     const id = this.nextId++;
-    return this.request({ id, method, ...(params ? { params } : {}) }, timeoutMs);
+    // `time`: this computer's Unix time, the device's only source for which verification-code step is current
+    return this.request({ id, method, ...(params ? { params } : {}), time: Math.floor(Date.now() / 1000) }, timeoutMs);
   }
 
   /** Send any CBOR value as a request (tests use this for malformed requests). */

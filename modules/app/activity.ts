@@ -6,6 +6,7 @@ import type { HealthTestedEntropy } from '../entropy/health.js';
 import type { ButtonEvent, LogPort } from '../ports.js';
 import type { Screen } from '../ui/screen.js';
 import type { Vault } from '../vault/vault.js';
+import type { Guard } from '../guard/guard.js';
 
 export interface Activity {
   screen(): Screen;
@@ -22,6 +23,8 @@ export interface Activity {
 
 export interface AppContext {
   vault: Vault;
+  /** the spending policy, verification codes and the freeze (guard/guard.ts) */
+  guard: Guard;
   entropy: HealthTestedEntropy;
   log: LogPort;
   now(): number;
@@ -37,6 +40,8 @@ export interface AppContext {
   forgetBonds(): void;
   /** the vault was locked or wiped from a screen: forget what depends on it (sessions' requests, keys) */
   locked(): void;
+  /** the device was just frozen (by the owner or the app): cancel what waits, forget the keys, go home */
+  frozen(): void;
 }
 
 /** A screen with a message and one button that continues. */

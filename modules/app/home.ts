@@ -8,6 +8,7 @@ import { pinEntry } from './pin-entry.js';
 import { resetConfirm } from './reset.js';
 import { setupChoice } from './setup.js';
 import { appNamed } from './binding.js';
+import { codesScreen, freezeConfirm, frozenLines, limitsScreen, unfreezeFlow } from './guard-screens.js';
 
 /** The vault is not this chip's (a flash image from another board) or from older firmware: only a reset helps. */
 export function storageHome(ctx: AppContext, status: 'foreign' | 'old-format'): Activity {
@@ -91,16 +92,19 @@ export function lockedHome(ctx: AppContext): Activity {
         title: 'Locked',
         lines: [
           line('Wallet locked', { size: 'large', align: 'center' }),
+          ...frozenLines(ctx),
           line(''),
           ...triesNote(ctx),
           line(wait > 0 ? `Next PIN attempt in ${wait} s.` : 'Press Unlock and enter your PIN.', { align: 'center' }),
         ],
-        buttons: wait > 0 ? { a: 'Reset', c: 'About' } : { a: 'Reset', b: 'Unlock', c: 'About' },
+        buttons: { a: 'Reset', ...(wait > 0 ? {} : { b: 'Unlock' }), ...(!ctx.guard.freeze.frozen ? { c: 'About' } : wait > 0 ? {} : { c: 'Unfreeze' }) },
       };
     },
     press: (e) => {
+      const frozen = ctx.guard.freeze.frozen;
       if (e.button === 'a') ctx.go(resetConfirm(ctx));
-      else if (e.button === 'c') ctx.about(() => ctx.home());
+      else if (e.button === 'c' && !frozen) ctx.about(() => ctx.home());
+      else if (e.button === 'c' && frozen && waitSeconds() === 0) ctx.go(unfreezeFlow(ctx));
       else if (e.button === 'b' && waitSeconds() === 0) ctx.go(unlockPin(ctx));
     },
     tick: () => waitSeconds() !== shownWait,
@@ -162,14 +166,16 @@ export function unlockedHome(ctx: AppContext): Activity {
       title: 'Latch',
       lines: [
         line('Wallet unlocked', { size: 'large', align: 'center' }),
+        ...frozenLines(ctx),
         line(''),
         line(`Device ${ctx.vault.deviceId?.slice(0, 8) ?? ''}`, { align: 'center' }),
       ],
-      buttons: { a: 'Lock', b: 'Menu' },
+      buttons: { a: 'Lock', b: 'Menu', ...(ctx.guard.freeze.frozen ? { c: 'Unfreeze' } : {}) },
     }),
     press: (e) => {
       if (e.button === 'a') lockNow(ctx);
       else if (e.button === 'b') ctx.go(menu(ctx));
+      else if (e.button === 'c' && ctx.guard.freeze.frozen) ctx.go(unfreezeFlow(ctx));
     },
   };
 }
@@ -213,10 +219,17 @@ function menuItems(ctx: AppContext): MenuItem[] {
       },
     });
   }
+  const back = () => ctx.go(menu(ctx));
+  items.push({ label: () => 'Spending limits', select: () => ctx.go(limitsScreen(ctx, back)) });
+  items.push({ label: () => `Verification codes: ${ctx.guard.codes.enrolled ? 'on' : 'off'}`, select: () => ctx.go(codesScreen(ctx, back)) });
+  if (!ctx.guard.freeze.frozen) items.push({ label: () => 'Freeze now', select: () => ctx.go(freezeConfirm(ctx, back, () => ctx.frozen())) });
   items.push({ label: () => 'Factory reset', select: () => ctx.go(resetConfirm(ctx)) });
   items.push({ label: () => 'About', select: () => ctx.about(() => ctx.go(menu(ctx))) });
   return items;
 }
+
+/** menu items on one screen (large font) */
+const MENU_ROWS = 6;
 
 function menu(ctx: AppContext): Activity {
   let at = 0;
@@ -226,7 +239,12 @@ function menu(ctx: AppContext): Activity {
     screen: () => ({
       id: 'menu',
       title: 'Menu',
-      lines: items.map((item, i) => line(`${i === at ? '>' : ' '} ${item.label()}`, { size: 'large' })),
+      // a window of MENU_ROWS items around the cursor; arrows say there is more above or below
+      lines: (() => {
+        const first = Math.max(0, Math.min(at - Math.floor(MENU_ROWS / 2), items.length - MENU_ROWS));
+        const shown = items.slice(first, first + MENU_ROWS).map((item, k) => line(`${first + k === at ? '>' : ' '} ${item.label()}`, { size: 'large' }));
+        return [...shown, line(`${first > 0 ? '^ more above  ' : ''}${first + MENU_ROWS < items.length ? 'v more below' : ''}`, { color: THEME.dim })];
+      })(),
       buttons: { a: 'Up', b: 'Select', c: 'Down' },
     }),
     press: (e) => {

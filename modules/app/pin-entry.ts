@@ -17,11 +17,16 @@ export interface PinEntryOptions {
   prompt: string;
   /** extra lines under the prompt (tries left, warnings) */
   notes?: Screen['lines'];
+  /** what is entered: "PIN" (6 to 8 digits, the default) or "Code" (a 6-digit verification code) */
+  kind?: 'PIN' | 'Code';
   done(pin: string): void;
   cancel(): void;
 }
 
 export function pinEntry(ctx: AppContext, o: PinEntryOptions): Activity {
+  const kind = o.kind ?? 'PIN';
+  const min = kind === 'PIN' ? PIN_MIN : 6;
+  const max = kind === 'PIN' ? PIN_MAX : 6;
   const digits: number[] = [];
   let wheel = randomIndex(ctx.entropy, 10);
   const spin = () => { wheel = randomIndex(ctx.entropy, 10); };
@@ -34,9 +39,9 @@ export function pinEntry(ctx: AppContext, o: PinEntryOptions): Activity {
         line(o.prompt),
         ...(o.notes ?? []),
         line(''),
-        line(`PIN: ${'*'.repeat(digits.length)}${digits.length < PIN_MAX ? ` [${wheel}]` : ''}`, { size: 'large' }),
+        line(`${kind}: ${'*'.repeat(digits.length)}${digits.length < max ? ` [${wheel}]` : ''}`, { size: 'large' }),
         line(''),
-        line(`${digits.length} of ${PIN_MIN}-${PIN_MAX} digits. Hold B: delete. Hold C: done. Hold A: cancel.`, { color: THEME.dim }),
+        line(`${digits.length} of ${min === max ? min : `${min}-${max}`} digits. Hold B: delete. Hold C: done. Hold A: cancel.`, { color: THEME.dim }),
       ],
       buttons: { a: '-', b: 'Enter', c: '+' },
     }),
@@ -44,7 +49,7 @@ export function pinEntry(ctx: AppContext, o: PinEntryOptions): Activity {
       if (e.long) {
         if (e.button === 'a') { clear(); o.cancel(); return; }
         if (e.button === 'b') { digits.pop(); ctx.refresh(); return; }
-        if (e.button === 'c' && digits.length >= PIN_MIN) {
+        if (e.button === 'c' && digits.length >= min) {
           const pin = digits.join('');
           clear();
           o.done(pin);
@@ -53,7 +58,7 @@ export function pinEntry(ctx: AppContext, o: PinEntryOptions): Activity {
       }
       if (e.button === 'a') wheel = (wheel + 9) % 10;
       else if (e.button === 'c') wheel = (wheel + 1) % 10;
-      else if (digits.length < PIN_MAX) {
+      else if (digits.length < max) {
         digits.push(wheel);
         spin();
       }

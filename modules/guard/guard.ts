@@ -92,6 +92,36 @@ export class Guard {
     return true;
   }
 
+  // --- the emergency stop ---
+
+  /** Freeze (written first), then the device's reaction (`onFrozen`: requests cancelled, keys forgotten). */
+  freezeNow(by: 'app' | 'owner', label?: string): void {
+    const already = this.freeze.frozen;
+    const s = this.freeze.freeze(by, label);
+    if (!already) this.notify('frozen', { by: s.by, ...(s.label !== undefined ? { label: s.label } : {}) });
+  }
+
+  /** The owner unfroze it on the device (the caller checked the PIN and the code). */
+  unfreeze(): void {
+    if (!this.freeze.frozen) return;
+    this.freeze.unfreeze();
+    this.notify('unfrozen', {});
+  }
+
+  // --- verification codes: removal without a code (PIN checked by the caller) ---
+
+  requestCodeRemoval(): number {
+    const at = this.codes.requestRemoval();
+    this.notify('otp-removal-pending', { inMs: at - this.clock.now() });
+    return at;
+  }
+
+  cancelCodeRemoval(): boolean {
+    const cancelled = this.codes.cancelRemoval();
+    if (cancelled) this.notify('otp-removal-cancelled', {});
+    return cancelled;
+  }
+
   // --- checks before signing ---
 
   /** Why nothing may be signed or changed now, if so. */

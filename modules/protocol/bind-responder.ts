@@ -23,6 +23,8 @@ export interface BindUi {
   /** ask to allow the app (now, or once the owner is free); `answer` gets the choice, or 'expired' */
   askAllow(label: string, answer: (allow: boolean | 'expired') => void): 'shown' | 'waiting' | 'busy';
   bindFailed(reason: string, failures: number, waitMs: number): void;
+  /** why no app may bind now (the device is frozen), if so */
+  frozen?(): string | undefined;
   bound(label: string): void;
 }
 
@@ -57,6 +59,11 @@ export class BindResponder {
   onRequest(body: Uint8Array): void {
     const req = parseBindRequest(body);
     if (this.bind?.phase === 'asking') return this.fail(ErrorCode.busy, 'the device is asking its owner about another binding');
+    const frozen = this.ui.frozen?.();
+    if (frozen) {
+      this.log.log(`bind request from app named "${req.label}" refused: frozen`);
+      return this.fail(ErrorCode.frozen, `no new app can bind: the device is ${frozen}`);
+    }
     this.end();
     if (this.vault.hasWallet && !this.vault.isUnlocked) {
       this.log.log(`bind request from app named "${req.label}" refused: the device is locked`);
@@ -130,7 +137,11 @@ export class BindResponder {
     b.code = '';
     const outcome = this.ui.askAllow(b.label, (allow) => {
       if (this.bind !== b) return;
-      if (allow === true) {
+      const frozen = allow === true ? this.ui.frozen?.() : undefined;
+      if (frozen) {
+        this.log.log(`binding of app named "${b.label}" refused: the device was frozen meanwhile`);
+        this.fail(ErrorCode.frozen, `no new app can bind: the device is ${frozen}`);
+      } else if (allow === true) {
         this.vault.setAppBinding({ publicKey: b.appPub, label: b.label });
         this.onBound();
         this.log.log(`bound to app named "${b.label}"`);

@@ -49,6 +49,8 @@ export const ErrorCode = {
   locked: 14,
   /** the link or the session was idle too long and was closed */
   timeout: 15,
+  /** the device is frozen (emergency stop): no new app binds until the owner unfreezes it */
+  frozen: 16,
 } as const;
 
 export const ERROR_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ErrorCode).map(([k, v]) => [v, k]));

@@ -1,6 +1,6 @@
 /**
  * CBOR RPC inside a session.
- *   app -> device   {id, method, params?}
+ *   app -> device   {id, method, params?, time?}       time: the app's Unix time (seconds), for verification codes
  *   device -> app   {id, result} | {id, error: {code, message}}     one answer per request
  *   device -> app   {notify, data}                                  unasked notices (no id)
  *
@@ -58,6 +58,8 @@ interface InFlight {
 export class RpcServer {
   private readonly methods = new Map<string, MethodSpec>();
   private inFlight: InFlight | undefined;
+  /** hears the app's claimed Unix time from each request that carries one (guard/world-time.ts) */
+  onTime: ((unixSeconds: number) => void) | undefined;
 
   constructor(private readonly send: (response: RpcResponse) => void) {
     this.register('cancel', {
@@ -96,6 +98,10 @@ export class RpcServer {
     if (typeof method !== 'string') return this.send({ id, error: { code: 'bad-request', message: '"method" must be a string' } });
     const params = request.params ?? {};
     if (!isPlainObject(params)) return this.send({ id, error: { code: 'bad-params', message: '"params" must be a map when present' } });
+    if (request.time !== undefined) {
+      if (typeof request.time !== 'number' || !Number.isFinite(request.time)) return this.send({ id, error: { code: 'bad-request', message: '"time" must be the app\'s Unix time in seconds' } });
+      this.onTime?.(request.time);
+    }
     const spec = this.methods.get(method);
     if (!spec) return this.send({ id, error: { code: 'unknown-method', message: `no method "${method.slice(0, 40)}"; the device offers ${this.names.join(', ')}` } });
     if (this.inFlight && !spec.anytime) {

@@ -2,6 +2,9 @@
  * The approval flow every signing request goes through, whatever the asset:
  *   request (bound app's session, unlocked device) -> review on the screen (now, or once the owner is free)
  *   -> the owner holds C on the last page -> sign -> answer; or Reject -> "refused on the device".
+ * The guard is asked when the request arrives (refused at once by a freeze or the policy, with the reason) and
+ * again when the owner approves (the policy may have changed meanwhile): a verdict needing a verification code
+ * asks for one on the device, and the spend is written to the ledger before the signature leaves.
  * The app hears `confirm-on-device` (or `waiting-for-owner`) as a notice while the owner reads. A request expires
  * after REQUEST_TTL_MS; the app can cancel it; locking the device withdraws it. One at a time (the RPC server
  * already answers `busy` to a second request).
@@ -13,6 +16,10 @@ import type { Navigator } from '../app/navigator.js';
 import { fail, type RpcReply } from '../protocol/rpc.js';
 import { reviewActivity, type Review } from './review.js';
 import { line } from '../ui/screen.js';
+import { THEME } from '../ui/render.js';
+import type { Guard } from '../guard/guard.js';
+import type { Verdict } from '../guard/spending.js';
+import { askCode } from '../app/code-entry.js';
 
 export const REQUEST_TTL_MS = 3 * 60_000;
 
@@ -23,6 +30,13 @@ export interface ApprovalRequest {
    * of many inputs) reports `progress`, which redraws the Signing screen as it goes.
    */
   sign(progress: (done: number, total: number) => void): RpcReply;
+  /** the guard's verdict on this request (asked when it arrives and again when the owner approves) */
+  check(): Verdict;
+}
+
+/** The RPC error for a guard refusal: frozen, or the policy's reason. */
+export function guardRefusal(guard: Guard, why: string): RpcReply {
+  return fail(guard.freeze.frozen ? 'frozen' : 'policy', why);
 }
 
 interface Pending {
@@ -40,6 +54,9 @@ export class Approvals {
     private readonly nav: Navigator,
     private readonly log: LogPort,
     private readonly notify: (name: string, data: unknown) => void,
+    private readonly guard: Guard,
+    /** tell the owner (when free) why a request was refused by the guard */
+    private readonly refusedByGuard: (why: string) => void,
   ) {}
 
   get busy(): boolean {
@@ -53,6 +70,15 @@ export class Approvals {
   start(request: ApprovalRequest, answer: (reply: RpcReply) => void): RpcReply | undefined {
     if (this.pending) return fail('busy', 'the device is already waiting for its owner on another request');
     const id = request.review.id;
+    const first = request.check();
+    if (first.kind === 'refuse') {
+      this.log.log(`${id}: refused by the guard: ${first.why}`);
+      this.refusedByGuard(first.why);
+      return guardRefusal(this.guard, first.why);
+    }
+    const review: Review = first.notes.length
+      ? { ...request.review, pages: [...request.review.pages, { title: 'Spending limit', lines: first.notes.map((n) => line(n, { color: first.kind === 'code' ? THEME.warning : undefined })) }] }
+      : request.review;
     const p: Pending = { tag: `sign:${id}`, answer, expiresAt: this.ctx.now() + REQUEST_TTL_MS, shown: false };
     this.pending = p;
     const finish = (reply: RpcReply) => {
@@ -63,27 +89,27 @@ export class Approvals {
     const activity = () => {
       p.shown = true;
       this.notify('confirm-on-device', { request: id });
-      return reviewActivity(this.ctx, request.review, {
+      return reviewActivity(this.ctx, review, {
         approve: () => {
-          let reply: RpcReply;
-          let status = '';
-          this.ctx.go({
-            screen: () => ({ id: `${id}-signing`, title: 'Signing', lines: [line('Signing...', { size: 'large', align: 'center' }), line(status, { align: 'center' })], buttons: {} }),
-            press: () => {},
-          });
-          try {
-            reply = request.sign((done, total) => {
-              status = `${done} of ${total}`;
-              this.ctx.refresh();
-            });
-            this.log.log(`${id}: approved and signed on the device`);
-          } catch (err) {
-            reply = err instanceof LatchError && err.code === 'locked'
-              ? fail('locked', 'the device locked before signing')
-              : fail('device-fault', `signing failed: ${(err as Error).message}`);
+          const now = request.check();
+          if (now.kind === 'refuse') {
+            this.log.log(`${id}: refused by the guard at approval: ${now.why}`);
+            finish(guardRefusal(this.guard, now.why));
+            this.ctx.go(this.doneScreen(id, false, now.why));
+            return;
           }
-          finish(reply);
-          this.ctx.go(this.doneScreen(id, 'result' in reply));
+          if (now.kind === 'code') {
+            this.ctx.go(askCode(this.ctx, {
+              id: `${id}-code`, title: 'Verification code', why: 'Over the spending limit: a verification code lets this through.',
+              ok: () => this.sign(id, request, now, finish),
+              refused: (problem) => {
+                finish(fail('bad-code', problem));
+                this.ctx.home();
+              },
+            }));
+            return;
+          }
+          this.sign(id, request, now, finish);
         },
         reject: () => {
           this.log.log(`${id}: refused on the device`);
@@ -91,6 +117,7 @@ export class Approvals {
         },
       });
     };
+
     const outcome = this.nav.prompt(p.tag, activity, () => finish(fail('timeout', 'the owner was busy on the device for too long: ask again')));
     if (outcome === 'busy') {
       this.pending = undefined;
@@ -100,16 +127,41 @@ export class Approvals {
     return undefined;
   }
 
+  /** Record the spend (read back), then sign with the Signing screen showing progress, then answer. */
+  private sign(id: string, request: ApprovalRequest, verdict: Verdict, finish: (reply: RpcReply) => void): void {
+    let reply: RpcReply;
+    let status = '';
+    this.ctx.go({
+      screen: () => ({ id: `${id}-signing`, title: 'Signing', lines: [line('Signing...', { size: 'large', align: 'center' }), line(status, { align: 'center' })], buttons: {} }),
+      press: () => {},
+    });
+    try {
+      if (verdict.kind !== 'refuse') this.guard.record(verdict.outflows); // before the signature exists
+      reply = request.sign((done, total) => {
+        status = `${done} of ${total}`;
+        this.ctx.refresh();
+      });
+      this.log.log(`${id}: approved and signed on the device`);
+    } catch (err) {
+      reply = err instanceof LatchError && err.code === 'locked'
+        ? fail('locked', 'the device locked before signing')
+        : fail('device-fault', `signing failed: ${(err as Error).message}`);
+    }
+    finish(reply);
+    this.ctx.go(this.doneScreen(id, 'result' in reply));
+  }
+
   /** The app cancelled, or the session ended: take the request off the screen (or out of the queue). */
-  cancel(reason: 'cancelled' | 'locked' | 'expired' = 'cancelled'): void {
+  cancel(reason: 'cancelled' | 'locked' | 'expired' | 'frozen' = 'cancelled'): void {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
     this.nav.cancel(p.tag);
-    if (p.shown && /-(review|confirm)$/.test(this.nav.current.screen().id)) this.ctx.home();
+    if (p.shown && /-(review|confirm|code)$/.test(this.nav.current.screen().id)) this.ctx.home();
     this.log.log(`signing request withdrawn (${reason})`);
     if (reason === 'expired') p.answer(fail('timeout', `the request expired after ${REQUEST_TTL_MS / 60_000} minutes on the device`));
     if (reason === 'locked') p.answer(fail('locked', 'the device locked before the owner confirmed: unlock it and ask again'));
+    if (reason === 'frozen') p.answer(fail('frozen', 'the device was frozen: nothing is signed until the owner unfreezes it on the device'));
   }
 
   /** Every ~100 ms: expire a request left unanswered. */
@@ -117,11 +169,11 @@ export class Approvals {
     if (this.pending && this.ctx.now() >= this.pending.expiresAt) this.cancel('expired');
   }
 
-  private doneScreen(id: string, ok: boolean) {
+  private doneScreen(id: string, ok: boolean, why?: string) {
     const ctx = this.ctx;
     return {
       interruptible: true,
-      screen: () => ({ id: `${id}-done`, title: ok ? 'Signed' : 'Not signed', lines: [], buttons: { b: 'OK' } }),
+      screen: () => ({ id: `${id}-done`, title: ok ? 'Signed' : 'Not signed', lines: why ? [line(why, { color: THEME.warning })] : [], buttons: { b: 'OK' } }),
       press: (e: { button: string }) => { if (e.button === 'b') ctx.home(); },
     };
   }

@@ -29,11 +29,15 @@ export interface SigningHost {
 }
 
 export function installSigning(h: SigningHost): Approvals {
-  const approvals = new Approvals(h.ctx, h.nav, h.log, h.notify);
+  const notSigned = (id: string, lines: string[]) => void h.nav.showIfFree(() => message(h.ctx, id, 'Not signed', lines.map((l) => line(l)), () => h.ctx.home(), 'OK', true));
+  const refusedByGuard = (why: string) => notSigned('guard-refused', ['A signing request from the app was refused:', why]);
+  const approvals = new Approvals(h.ctx, h.nav, h.log, h.notify, h.ctx.guard, refusedByGuard);
   const deps: SigningDeps = {
     vault: h.vault,
     keyring: h.keyring,
     approvals,
+    guard: h.ctx.guard,
+    refusedByGuard,
     showAddress: (a, answer) => h.nav.prompt('show-address', () => {
       h.notify('confirm-on-device', { request: a.id });
       return showAddressActivity(h.ctx, a, answer);

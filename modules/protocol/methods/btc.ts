@@ -101,6 +101,7 @@ export function registerBtcMethods(rpc: RpcServer, deps: SigningDeps): void {
       const network = net(params.network);
       const plan = planPsbt(params.psbt.slice(), network, keyring);
       return approvals.start({
+        check: () => deps.guard.checkBtc(plan, network.name),
         review: psbtReview(plan, network),
         sign: (progress) => ok({ psbt: signPlan(plan, keyring, deps.auxRand, progress), signedInputs: plan.ours.length }),
       }, m.later(() => approvals.cancel()));

@@ -18,6 +18,8 @@ import { parseTx, serializeSigned, signatureV, signingHash } from '../../ethereu
 import { checkTypedData, summarizeTypedData } from '../../ethereum/typed-data.js';
 import { formatPath, hardened, parsePath, startsWith } from '../../wallet/path.js';
 import { fail, ok, onlyParams, type RpcReply, type RpcServer } from '../rpc.js';
+import { guardRefusal } from '../../signing/approval.js';
+import type { Verdict } from '../../guard/spending.js';
 import type { SigningDeps } from './signing-deps.js';
 
 const ETH_PREFIX = [hardened(44), hardened(60)];
@@ -42,8 +44,23 @@ function guarded(run: () => RpcReply | undefined): RpcReply | undefined {
   }
 }
 
+/** The chain id a typed-data domain names (a number, bigint or decimal/0x string), if any. */
+function typedChainId(domain: Record<string, unknown>): bigint | undefined {
+  const v = domain.chainId;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) return BigInt(v);
+  return undefined;
+}
+
 export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
   const { vault, keyring, approvals } = deps;
+  /** A freeze or the policy refuses before anything is shown (and before the blind-signing setting is asked). */
+  const refusedByGuard = (v: Verdict): RpcReply | undefined => {
+    if (v.kind !== 'refuse') return undefined;
+    deps.refusedByGuard(v.why);
+    return guardRefusal(deps.guard, v.why);
+  };
   const unlocked = (): RpcReply | undefined => (vault.isUnlocked ? undefined : fail('locked', 'the device is locked: unlock it with its PIN on the device'));
   const account = (path: number[]) => {
     const node = keyring.derive(path);
@@ -88,6 +105,9 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       const raw = params.tx.slice();
       const tx = parseTx(raw);
       const call = decodeCall(tx.data);
+      const check = () => deps.guard.checkEthTx(tx, call);
+      const refused = refusedByGuard(check());
+      if (refused) return refused;
       if (call.kind === 'blind' && !vault.preferences.blindSigning) {
         deps.refusedBlind('This transaction calls a contract with data the device cannot decode.');
         return fail('blind-signing-off', 'the transaction carries contract data the device cannot decode; blind signing is off: turn it on in the device\'s menu (Settings) to sign it');
@@ -96,6 +116,7 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       const { address, standard } = account(path);
       return approvals.start({
         review: txReview(tx, call, address, path, standard),
+        check,
         sign: () => {
           const key = keyring.privateKey(path);
           try {
@@ -120,6 +141,7 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       const { address, standard } = account(path);
       return approvals.start({
         review: messageReview(displayMessage(message), address, path, standard),
+        check: () => deps.guard.checkMessage(),
         sign: () => {
           const key = keyring.privateKey(path);
           try {
@@ -138,6 +160,10 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       if (bad) return bad;
       const typed = checkTypedData(params.data);
       const summary = summarizeTypedData(typed);
+      const chainId = typedChainId(typed.domain);
+      const check = () => deps.guard.checkEthTyped(chainId);
+      const refused = refusedByGuard(check());
+      if (refused) return refused;
       if (summary.blind && !vault.preferences.blindSigning) {
         deps.refusedBlind('This typed data is too large for the device to show.');
         return fail('blind-signing-off', `the typed data has more fields than the device can show; blind signing is off: turn it on in the device's menu (Settings) to sign it by its hashes`);
@@ -146,6 +172,7 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       const { address, standard } = account(path);
       return approvals.start({
         review: typedReview(summary, typed.primaryType, address, path, standard),
+        check,
         sign: () => {
           const key = keyring.privateKey(path);
           try {

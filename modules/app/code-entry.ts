@@ -1,0 +1,46 @@
+/**
+ * Asking for a verification code on the device's own keypad (never over the link): the same wheel as the PIN,
+ * six digits, checked by the guard (counted before the check, replay-proof, locked out after five wrong codes).
+ */
+import { line } from '../ui/screen.js';
+import { THEME } from '../ui/render.js';
+import { codeProblem } from '../guard/codes.js';
+import { message, type Activity, type AppContext } from './activity.js';
+import { pinEntry } from './pin-entry.js';
+
+export interface CodeRequest {
+  id: string;
+  title: string;
+  /** why a code is asked for, in the owner's words */
+  why: string;
+  /** the code was right */
+  ok(): void;
+  /** the code was wrong, used, locked out or uncheckable: `problem` says which (already shown on the screen) */
+  refused(problem: string): void;
+}
+
+export function askCode(ctx: AppContext, r: CodeRequest): Activity {
+  const codes = ctx.guard.codes;
+  const stop = (problem: string): Activity => message(ctx, `${r.id}-refused`, 'Code not accepted', [line(problem, { color: THEME.warning })], () => r.refused(problem));
+  const wait = codes.waitMs;
+  if (wait > 0) return stop(codeProblem({ ok: false, reason: 'locked', waitMs: wait }));
+  if (ctx.guard.world.now() === undefined) return stop(codeProblem({ ok: false, reason: 'no-time' }));
+  return pinEntry(ctx, {
+    id: r.id,
+    title: r.title,
+    prompt: r.why,
+    kind: 'Code',
+    notes: [line('Enter the 6-digit code your authenticator app shows for Latch.', { color: THEME.dim })],
+    cancel: () => {
+      const problem = 'cancelled on the device: no code was entered';
+      r.refused(problem);
+    },
+    done: (code) => {
+      const result = codes.verify(code);
+      if (result.ok) return r.ok();
+      const problem = codeProblem(result);
+      ctx.log.log(`verification code refused (${result.reason})`);
+      ctx.go(stop(problem));
+    },
+  });
+}

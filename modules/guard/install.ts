@@ -1,0 +1,23 @@
+/**
+ * Puts the guard on the device: its session methods, the app's time from every request, and the policy-change
+ * screens the app's requests open. The device calls it once, from its constructor.
+ */
+import type { AppContext } from '../app/activity.js';
+import { policyChange } from '../app/guard-screens.js';
+import type { Navigator } from '../app/navigator.js';
+import { registerGuardMethods } from '../protocol/methods/guard.js';
+import type { RpcServer } from '../protocol/rpc.js';
+
+export function installGuard(ctx: AppContext, nav: Navigator, rpc: RpcServer): void {
+  rpc.onTime = (unix) => ctx.guard.world.tell(unix);
+  registerGuardMethods(rpc, {
+    guard: ctx.guard,
+    vault: ctx.vault,
+    frozen: () => ctx.frozen(),
+    proposePolicy: (next, kind, answer) => nav.prompt('policy', () => policyChange(ctx, next, kind, answer), () => answer('expired')),
+    cancelProposal: () => {
+      nav.cancel('policy');
+      if (/^policy/.test(nav.current.screen().id)) ctx.home();
+    },
+  });
+}
