@@ -15,13 +15,19 @@ export interface CodeRequest {
   why: string;
   /** the code was right */
   ok(): void;
-  /** the code was wrong, used, locked out or uncheckable: `problem` says which (already shown on the screen) */
+  /** the code was wrong, used, locked out, uncheckable or not entered: `problem` says which. Called at once (the
+   * app hears it); the screen then says it, and OK leads to `back` (default: home). */
   refused(problem: string): void;
+  back?(): void;
 }
 
 export function askCode(ctx: AppContext, r: CodeRequest): Activity {
   const codes = ctx.guard.codes;
-  const stop = (problem: string): Activity => message(ctx, `${r.id}-refused`, 'Code not accepted', [line(problem, { color: THEME.warning })], () => r.refused(problem));
+  const back = () => (r.back ? r.back() : ctx.home());
+  const stop = (problem: string): Activity => {
+    r.refused(problem);
+    return message(ctx, `${r.id}-refused`, 'Code not accepted', [line(problem, { color: THEME.warning })], back, 'OK', true);
+  };
   const wait = codes.waitMs;
   if (wait > 0) return stop(codeProblem({ ok: false, reason: 'locked', waitMs: wait }));
   if (ctx.guard.world.now() === undefined) return stop(codeProblem({ ok: false, reason: 'no-time' }));
@@ -32,8 +38,8 @@ export function askCode(ctx: AppContext, r: CodeRequest): Activity {
     kind: 'Code',
     notes: [line('Enter the 6-digit code your authenticator app shows for Latch.', { color: THEME.dim })],
     cancel: () => {
-      const problem = 'cancelled on the device: no code was entered';
-      r.refused(problem);
+      r.refused('cancelled on the device: no code was entered');
+      back();
     },
     done: (code) => {
       const result = codes.verify(code);

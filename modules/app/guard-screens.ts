@@ -50,7 +50,7 @@ export function policyChange(ctx: AppContext, next: Policy, kind: 'tighter' | 'l
         ctx.guard.apply(next);
         ctx.log.log('spending policy tightened');
         done('applied');
-        return ctx.go(message(ctx, 'policy-applied', 'Limits set', [line('The new limits are in force.')], () => ctx.home()));
+        return ctx.go(message(ctx, 'policy-applied', 'Limits set', [line('The new limits are in force.')], () => ctx.home(), 'OK', true));
       }
       if (codes.enrolled) {
         return ctx.go(askCode(ctx, {
@@ -59,12 +59,9 @@ export function policyChange(ctx: AppContext, next: Policy, kind: 'tighter' | 'l
             ctx.guard.apply(next);
             ctx.log.log('spending policy loosened with a verification code');
             done('applied');
-            ctx.go(message(ctx, 'policy-applied', 'Limits set', [line('The new limits are in force.')], () => ctx.home()));
+            ctx.go(message(ctx, 'policy-applied', 'Limits set', [line('The new limits are in force.')], () => ctx.home(), 'OK', true));
           },
-          refused: (problem) => {
-            done('bad-code', problem);
-            ctx.home();
-          },
+          refused: (problem) => done('bad-code', problem),
         }));
       }
       ctx.guard.schedule(next);
@@ -73,7 +70,7 @@ export function policyChange(ctx: AppContext, next: Policy, kind: 'tighter' | 'l
       ctx.go(message(ctx, 'policy-pending', 'Change pending', [
         line(`The looser limits take effect in ${duration(PENDING_WAIT_MS)} of device time.`),
         line('Cancel it any time in Menu > Spending limits, or from the app.'),
-      ], () => ctx.home()));
+      ], () => ctx.home(), 'OK', true));
     },
     reject: () => done('refused', 'refused on the device'),
   });
@@ -100,7 +97,7 @@ export function limitsScreen(ctx: AppContext, back: () => void): Activity {
       else if (e.button === 'b' && pending) {
         g.cancelPending();
         ctx.log.log('pending policy change cancelled on the device');
-        ctx.go(message(ctx, 'policy-cancelled', 'Change cancelled', [line('The limits stay as they are.')], back));
+        ctx.go(message(ctx, 'policy-cancelled', 'Change cancelled', [line('The limits stay as they are.')], back, 'OK', true));
       } else if (e.button === 'c' && p.rules.length && !pending) {
         ctx.go(policyChange(ctx, { rules: [], overLimitWithCode: false }, 'looser', () => undefined));
       }
@@ -137,11 +134,11 @@ export function unfreezeFlow(ctx: AppContext): Activity {
   const finish = () => {
     ctx.guard.unfreeze();
     ctx.log.log('unfrozen by the owner');
-    ctx.go(message(ctx, 'unfrozen', 'Unfrozen', [line('The device signs again, within its limits.')], () => ctx.home()));
+    ctx.go(message(ctx, 'unfrozen', 'Unfrozen', [line('The device signs again, within its limits.')], () => ctx.home(), 'OK', true));
   };
   return checkPin(ctx, 'pin-unfreeze', 'Unfreeze', 'Enter your PIN to unfreeze.', () => {
     if (!ctx.guard.codes.enrolled) return finish();
-    ctx.go(askCode(ctx, { id: 'unfreeze-code', title: 'Unfreeze', why: 'Unfreezing needs a verification code.', ok: finish, refused: () => ctx.home() }));
+    ctx.go(askCode(ctx, { id: 'unfreeze-code', title: 'Unfreeze', why: 'Unfreezing needs a verification code.', ok: finish, refused: () => ctx.log.log('unfreeze: code not accepted') }));
   });
 }
 
@@ -185,7 +182,8 @@ export function codesScreen(ctx: AppContext, back: () => void): Activity {
             ctx.log.log('verification codes removed (with a code)');
             ctx.go(message(ctx, 'codes-removed', 'Codes removed', [line('The device no longer asks for verification codes.')], back));
           },
-          refused: () => back(),
+          refused: () => ctx.log.log('codes not removed: code not accepted'),
+          back,
         }));
       } else if (e.button === 'c' && removal === undefined) {
         ctx.go(checkPin(ctx, 'pin-codes-lost', 'Lost authenticator', 'Enter your PIN to remove the codes after 24 hours.', () => {

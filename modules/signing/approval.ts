@@ -102,10 +102,7 @@ export class Approvals {
             this.ctx.go(askCode(this.ctx, {
               id: `${id}-code`, title: 'Verification code', why: 'Over the spending limit: a verification code lets this through.',
               ok: () => this.sign(id, request, now, finish),
-              refused: (problem) => {
-                finish(fail('bad-code', problem));
-                this.ctx.home();
-              },
+              refused: (problem) => finish(fail('bad-code', problem)),
             }));
             return;
           }

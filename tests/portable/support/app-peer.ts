@@ -43,6 +43,8 @@ export class AppPeer {
   private readonly reassembler: Reassembler;
   private session: Transport | undefined;
   private nextId = 1;
+  /** the Unix time this app tells the device with each call (as the client library does), or none */
+  time: number | undefined;
 
   constructor(readonly board: FakeBoard, readonly mtu = 247, seed = 'phone') {
     this.key = keyPair(sha256(utf8Encode(`static/${seed}`)));
@@ -134,7 +136,7 @@ export class AppPeer {
   }
 
   call(method: string, params?: Record<string, unknown>): any {
-    const answers = this.sendCbor(encodeCbor({ id: this.nextId++, method, ...(params ? { params } : {}) }));
+    const answers = this.sendCbor(encodeCbor({ id: this.nextId++, method, ...(params ? { params } : {}), ...(this.time !== undefined ? { time: this.time } : {}) }));
     return answers[answers.length - 1];
   }
 

@@ -1,0 +1,234 @@
+// The guard through the whole device on both engines, played as the issue's attacker: someone who has the
+// device and knows the PIN, sometimes with the bound phone. A daily limit set by the app and confirmed on the
+// device; spending within it and over it; a loosening that waits 24 hours of device time (the app hears it);
+// the emergency stop from the app (nothing signs, nothing binds, a reboot keeps it); unfreezing on the device
+// with the PIN and a verification code enrolled from the screen; over-limit signing with a code; typed data.
+import test from 'ava';
+import { encodeCbor as encode } from '../../modules/protocol/cbor.js';
+import { serializeUnsigned, type EthTx } from '../../modules/ethereum/tx.js';
+import { parseOtpauth, totp } from '../../modules/guard/otp.js';
+import { DAY_MS } from '../../modules/guard/ledger.js';
+import { AppPeer } from './support/app-peer.js';
+import { deviceRig, PIN } from './support/device-rig.js';
+
+const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
+const ETH = 10n ** 18n;
+const T0 = 1_800_000_000;
+const LIMIT = { rules: [{ asset: 'eth:1', daily: (ETH / 10n).toString() }] };
+
+function ready() {
+  const rig = deviceRig({ wallet: true, unlocked: true });
+  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
+  const app = new AppPeer(rig.b, 247, 'guard-app');
+  app.connect();
+  app.bindUntilAllow(rig.d, 'Alice phone', rig.d.vault.bindingCode() ?? undefined);
+  rig.decide('c');
+  rig.press('b');
+  app.openSession();
+  app.time = T0;
+  return { rig, app };
+}
+
+const tx = (value: bigint, over: Partial<EthTx> = {}): Uint8Array => serializeUnsigned({ type: 'eip1559', chainId: 1n, nonce: 0n, maxPriorityFeePerGas: 1n, maxFeePerGas: 10n ** 9n, gasLimit: 21_000n, to: TO, value, data: new Uint8Array(0), accessList: [], ...over });
+
+function pages(rig: ReturnType<typeof deviceRig>): string[] {
+  const seen: string[] = [];
+  for (let i = 0; i < 40 && rig.d.screen.id.endsWith('-review'); i++) {
+    seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
+    rig.press('c');
+  }
+  seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
+  return seen;
+}
+
+let nextId = 100;
+/** Send a request that waits for the owner; returns what came back at once (notices). */
+function ask(app: AppPeer, method: string, params: Record<string, unknown>): unknown[] {
+  return app.sendCbor(encode({ id: nextId++, method, params, time: T0 }));
+}
+const answer = (app: AppPeer) => (app.decode(app.collect()) as any[]).find((a) => a.id !== undefined);
+
+function setPolicy(rig: ReturnType<typeof deviceRig>, app: AppPeer, policy: unknown): any {
+  ask(app, 'policy_set', { policy });
+  pages(rig);
+  rig.decide('c');
+  return answer(app);
+}
+
+/** Menu > Verification codes > set up, reading the secret off the QR code; returns it. */
+function enrolCodes(rig: ReturnType<typeof deviceRig>): Uint8Array {
+  rig.press('b'); // Menu
+  while (!rig.d.screen.lines.find((l) => l.startsWith('>'))!.includes('Verification codes')) rig.press('c');
+  rig.press('b');
+  if (rig.d.screen.id !== 'codes-enrol') throw new Error(`expected the enrolment screen, got ${rig.d.screen.id}: ${rig.text()}`);
+  const secret = parseOtpauth(rig.d.screen.qr!).secret;
+  rig.press('c');
+  rig.enterPin(totp(secret, rig.d.guard.world.now()!));
+  if ((rig.d.screen.id as string) !== 'codes-enrolled') throw new Error(`enrolment failed: ${rig.text()}`);
+  rig.press('b');
+  return secret;
+}
+
+test('a daily limit set by the app and confirmed on the device: within it signs, over it is refused in words', (t) => {
+  const { rig, app } = ready();
+  t.deepEqual(setPolicy(rig, app, LIMIT).result, { status: 'applied' });
+  ask(app, 'eth_sign_tx', { tx: tx(8n * ETH / 100n) });
+  const seen = pages(rig);
+  t.true(seen.some((p) => /^Spending limit: .*ETH left of today's 0\.1 ETH after this\./.test(p)), seen.join('\n'));
+  rig.decide('c');
+  t.truthy(answer(app).result.signedTx);
+  const second = app.call('eth_sign_tx', { tx: tx(8n * ETH / 100n) });
+  t.is(second.error.code, 'policy');
+  t.regex(second.error.message, /^limit reached: 0\.019979 ETH left today; this sends 0\.080021 ETH \(more frees up in 24 h of device time\)$/);
+  t.is(rig.d.screen.id, 'guard-refused', 'the owner sees it too');
+  rig.press('b');
+  const status = app.call('policy_get').result;
+  t.deepEqual(status.spent, [{ asset: 'eth:1', spent: '80021000000000000', left: '19979000000000000', freesInMs: DAY_MS }]);
+  // a day of device time later the window has rolled (the device locked itself meanwhile: unlock)
+  rig.b.advance(DAY_MS);
+  rig.b.tick();
+  rig.unlock();
+  app.connect(); // the idle session ended long ago
+  app.openSession();
+  ask(app, 'eth_sign_tx', { tx: tx(8n * ETH / 100n) });
+  pages(rig);
+  rig.decide('c');
+  t.truthy(answer(app).result.signedTx);
+});
+
+test('raising the limit without codes waits 24 hours of device time; the app hears it; a reboot does not skip it', (t) => {
+  const { rig, app } = ready();
+  setPolicy(rig, app, LIMIT);
+  app.collect();
+  ask(app, 'policy_set', { policy: { rules: [{ asset: 'eth:1', daily: (10n * ETH).toString() }] } });
+  const seen = pages(rig);
+  t.true(seen.some((p) => /This loosens the limits\./.test(p) && /takes effect after 24 h of device time/.test(p)), seen.join('\n'));
+  rig.decide('c');
+  const replies = app.decode(app.collect()) as any[];
+  t.true(replies.some((r) => r.notify === 'policy-pending' && r.data.inMs === DAY_MS));
+  t.deepEqual(replies.find((r) => r.id !== undefined).result, { status: 'pending', inMs: DAY_MS });
+  t.is(app.call('eth_sign_tx', { tx: tx(ETH) }).error.code, 'policy', 'still the old limit');
+  rig.b.advance(DAY_MS - 60_000);
+  rig.b.tick();
+  rig.reboot();
+  rig.unlock();
+  app.connect();
+  app.openSession();
+  rig.b.advance(60_000);
+  rig.b.tick();
+  const notices = app.decode(app.collect()) as any[];
+  t.true(notices.some((n) => n.notify === 'policy-changed'));
+  t.is(app.call('policy_get').result.policy.rules[0].daily, (10n * ETH).toString());
+});
+
+test('the app freezes the device: the waiting request ends, keys are forgotten, nothing signs or binds, a reboot keeps it', (t) => {
+  const { rig, app } = ready();
+  ask(app, 'eth_sign_tx', { tx: tx(ETH / 100n) });
+  t.is(rig.d.screen.id, 'eth-tx-review');
+  const replies = app.sendCbor(encode({ id: 7, method: 'freeze', time: T0 })) as any[];
+  t.like(replies.find((r) => r.id === 7), { result: { frozen: true, by: 'app', label: 'Alice phone' } });
+  t.true(replies.some((r) => r.error?.code === 'frozen'), 'the waiting signature request was answered: frozen');
+  t.false(rig.d.vault.isUnlocked, 'the keys are forgotten');
+  t.is(rig.d.screen.id, 'locked');
+  t.regex(rig.text(), /FROZEN by the app "Alice phone"/);
+  rig.reboot();
+  t.regex(rig.text(), /FROZEN/, 'a reboot does not unfreeze');
+  // the thief knows the PIN: unlocking works, signing and changing the policy do not
+  rig.unlock();
+  app.connect();
+  app.openSession();
+  t.like(app.call('eth_sign_tx', { tx: tx(1n) }), { error: { code: 'frozen', message: 'frozen by the app "Alice phone": unfreeze on the device with your PIN' } });
+  t.like(app.call('eth_sign_message', { message: 'hi' }), { error: { code: 'frozen' } });
+  t.like(app.call('policy_set', { policy: { rules: [] } }), { error: { code: 'frozen' } });
+  // and a new phone cannot bind
+  const thief = new AppPeer(rig.b, 247, 'thief');
+  thief.connect();
+  const [refusal] = thief.requestBind('Thief');
+  t.is(refusal.error?.name, 'frozen');
+  // the owner unfreezes on the device with the PIN (after the "Not signed" notes for the refused requests)
+  while (rig.d.screen.id === 'guard-refused') rig.press('b');
+  t.is(rig.d.screen.buttons.c, 'Unfreeze');
+  rig.press('c');
+  rig.enterPin(PIN);
+  t.is(rig.d.screen.id, 'unfrozen');
+  rig.press('b');
+  app.connect();
+  app.openSession();
+  ask(app, 'eth_sign_tx', { tx: tx(1n) });
+  t.is(rig.d.screen.id, 'eth-tx-review');
+});
+
+test('with codes enrolled: loosening needs a code, over-limit signing takes one, unfreezing needs PIN and code', (t) => {
+  const { rig, app } = ready();
+  app.call('ping'); // tells the time
+  const secret = enrolCodes(rig);
+  const code = () => totp(secret, rig.d.guard.world.now()!);
+  t.deepEqual(app.call('otp_status').result, { enrolled: true });
+  setPolicy(rig, app, LIMIT);
+  // loosening: allow over-limit signing with a code
+  ask(app, 'policy_set', { policy: { ...LIMIT, overLimitWithCode: true } });
+  pages(rig);
+  rig.decide('c');
+  t.is(rig.d.screen.id, 'policy-code');
+  rig.b.advance(30_000); // the next step: the enrolment's step is spent
+  app.time = T0 + 30;
+  app.call('ping');
+  rig.enterPin(code());
+  t.deepEqual(answer(app).result, { status: 'applied' });
+  rig.press('b');
+  // over the limit: the review says so and the device asks for a code
+  rig.b.advance(30_000);
+  app.time = T0 + 60;
+  ask(app, 'eth_sign_tx', { tx: tx(ETH / 2n) });
+  const seen = pages(rig);
+  t.true(seen.some((p) => /Over the limit: .*A verification code is needed to sign\./.test(p)), seen.join('\n'));
+  rig.decide('c');
+  t.is(rig.d.screen.id, 'eth-tx-code');
+  rig.enterPin('000000' === code() ? '111111' : '000000');
+  t.like(answer(app), { error: { code: 'bad-code' } });
+  rig.press('b');
+  ask(app, 'eth_sign_tx', { tx: tx(ETH / 2n) });
+  pages(rig);
+  rig.decide('c');
+  rig.b.advance(30_000);
+  app.time = T0 + 90;
+  app.call('ping');
+  rig.enterPin(code());
+  t.truthy(answer(app).result.signedTx);
+  rig.press('b');
+  // freeze from the menu, unfreeze with PIN + code
+  rig.press('b');
+  while (!rig.d.screen.lines.find((l) => l.startsWith('>'))!.includes('Freeze now')) rig.press('c');
+  rig.press('b');
+  rig.decide('c');
+  t.regex(rig.text(), /FROZEN by the owner, on the device/);
+  rig.press('c'); // Unfreeze
+  rig.enterPin(PIN);
+  t.is(rig.d.screen.id, 'unfreeze-code');
+  rig.b.advance(30_000);
+  app.time = T0 + 120;
+  app.connect();
+  app.openSession();
+  app.call('ping');
+  rig.enterPin(code());
+  t.is(rig.d.screen.id, 'unfrozen');
+});
+
+test('typed data under a limit needs a code (permits can hand over tokens); messages are not limited', (t) => {
+  const { rig, app } = ready();
+  setPolicy(rig, app, LIMIT);
+  app.collect();
+  rig.press('b');
+  const typed = {
+    types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'chainId', type: 'uint256' }], Permit: [{ name: 'value', type: 'uint256' }] },
+    primaryType: 'Permit', domain: { name: 'Token', chainId: 1 }, message: { value: 5 },
+  };
+  t.regex(app.call('eth_sign_typed_data', { data: typed }).error.message, /typed data can hand over tokens/);
+  const other = { ...typed, domain: { name: 'Token', chainId: 10 } };
+  ask(app, 'eth_sign_typed_data', { data: other });
+  t.is(rig.d.screen.id, 'eth-typed-review', 'another chain: not limited');
+  rig.press('b');
+  app.collect();
+  ask(app, 'eth_sign_message', { message: 'sign in' });
+  t.is(rig.d.screen.id, 'eth-message-review');
+});
