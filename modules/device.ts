@@ -119,7 +119,7 @@ export class Device {
       rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
       deterministicSchnorrForTests: options.deterministicSchnorrForTests,
     });
-    installGuard(this.ctx, this.nav, this.linkHandler.rpc);
+    installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data));
   }
 
   get state(): DeviceState {

@@ -10,6 +10,7 @@ import { PassphraseError, defaultHome, envPassphrase, loadOrCreate, save } from 
 import { BleTransport, WebSocketTransport, type PacketTransport } from './transport.js';
 import type { CommandContext } from './commands/context.js';
 import { BTC_USAGE, btcCommand } from './commands/btc.js';
+import { GUARD_USAGE, freezeCommand, otpCommand, policyCommand } from './commands/guard.js';
 import { ETH_USAGE, ethCommand } from './commands/eth.js';
 
 const USAGE = `usage: latch <command> [options]
@@ -22,6 +23,7 @@ commands:
   reset    ask the device for a factory reset (you confirm it on the device, with its PIN)
 ${ETH_USAGE}
 ${BTC_USAGE}
+${GUARD_USAGE}
 
 options:
   --device URL   ws://HOST:PORT/link (default ws://127.0.0.1:8080/link, the board simulator), or ble / ble:NAME
@@ -39,13 +41,19 @@ options:
   --network NET  (btc) mainnet (default), testnet or regtest
   --change       (btc address) an address of the change branch (…/1/N)
   --out FILE     (btc sign-psbt) write the signed PSBT here
+  --asset A      (policy) eth:<chainId>, eth:<chainId>:<0xtoken>, btc:<mainnet|testnet|regtest>
+  --daily X      (policy set) the limit over 24 h of device time, in the asset's unit ("0.1"; tokens not in the
+                 device's list: base units)
+  --per-tx X     (policy set) the most one transaction may send
+  --allow LIST   (policy set) comma-separated addresses: the only destinations allowed
+  --over-limit-with-code yes|no   (policy set) let a transaction over a limit through with a verification code
   --json         print results as JSON
   -h, --help`;
 
 class UsageError extends Error {}
 
 /** Session command families: `latch eth ...`, `latch btc ...`. */
-const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand };
+const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand, policy: policyCommand, freeze: freezeCommand, otp: otpCommand };
 
 /** What each RPC error means for the person at the terminal. */
 const RPC_WORDS: Record<string, string> = {
@@ -57,6 +65,10 @@ const RPC_WORDS: Record<string, string> = {
   'cancelled': 'cancelled',
   'bad-params': 'the device refused the request',
   'bad-psbt': 'the device will not sign this PSBT',
+  'frozen': 'the device is frozen',
+  'policy': 'refused by the spending policy',
+  'bad-code': 'the verification code was not accepted',
+  'policy-pending': 'a policy change is already pending',
 };
 
 async function readCode(): Promise<string> {
@@ -123,6 +135,11 @@ export async function main(argv: string[]): Promise<number> {
         network: { type: 'string' },
         change: { type: 'boolean', default: false },
         out: { type: 'string', short: 'o' },
+        asset: { type: 'string' },
+        daily: { type: 'string' },
+        'per-tx': { type: 'string' },
+        allow: { type: 'string' },
+        'over-limit-with-code': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -204,7 +221,16 @@ export async function main(argv: string[]): Promise<number> {
     session.onNotice((n) => {
       const request = String((n.data as { request?: unknown } | undefined)?.request ?? '');
       if (n.notify === 'confirm-on-device' && request.endsWith('-address')) process.stderr.write('Compare the address on the device with the one here, then press Match or Mismatch there.\n');
+      else if (n.notify === 'confirm-on-device' && request === 'policy') process.stderr.write('Check the new limits on the device, then hold C there to set them (B refuses).\n');
       else if (n.notify === 'confirm-on-device') process.stderr.write('Check the request on the device, then hold C there to approve (B rejects).\n');
+      const guardWords: Record<string, string> = {
+        'policy-pending': 'The device announced a pending loosening of its spending limits.',
+        'policy-changed': 'The device\'s spending limits changed.',
+        'frozen': 'The device was frozen.',
+        'unfrozen': 'The device was unfrozen by its owner.',
+        'otp-removal-pending': 'The device will remove its verification codes after a 24-hour wait: "latch otp cancel-removal" keeps them.',
+      };
+      if (guardWords[n.notify]) process.stderr.write(`${guardWords[n.notify]}\n`);
       if (n.notify === 'waiting-for-owner') process.stderr.write('The owner is busy on the device: the request waits until they are back on its home screen.\n');
     });
     if (family) return await family({ session, args: positionals.slice(1), values, out, usage: (m) => new UsageError(m) });

@@ -172,10 +172,11 @@ export class Guard {
 
   // --- time ---
 
-  /** From the tick: pending changes and removals whose wait is over take effect. */
+  /** From the tick: pending changes and removals whose wait is over take effect (a pending loosening waits out a
+   * freeze: a frozen device changes no policy). */
   tick(): void {
     const p = this.pending;
-    if (p && this.clock.now() >= p.effectiveAt) this.apply(p.policy);
+    if (p && this.clock.now() >= p.effectiveAt && !this.freeze.frozen) this.apply(p.policy);
     if (this.codes.removeIfDue()) this.notify('otp-removed', { after: 'the 24-hour wait' });
   }
 

@@ -8,13 +8,20 @@ import type { Navigator } from '../app/navigator.js';
 import { registerGuardMethods } from '../protocol/methods/guard.js';
 import type { RpcServer } from '../protocol/rpc.js';
 
-export function installGuard(ctx: AppContext, nav: Navigator, rpc: RpcServer): void {
+export function installGuard(ctx: AppContext, nav: Navigator, rpc: RpcServer, notify: (name: string, data: unknown) => void): void {
   rpc.onTime = (unix) => ctx.guard.world.tell(unix);
   registerGuardMethods(rpc, {
     guard: ctx.guard,
     vault: ctx.vault,
     frozen: () => ctx.frozen(),
-    proposePolicy: (next, kind, answer) => nav.prompt('policy', () => policyChange(ctx, next, kind, answer), () => answer('expired')),
+    proposePolicy: (next, kind, answer) => {
+      const outcome = nav.prompt('policy', () => {
+        notify('confirm-on-device', { request: 'policy' });
+        return policyChange(ctx, next, kind, answer);
+      }, () => answer('expired'));
+      if (outcome === 'waiting') notify('waiting-for-owner', { request: 'policy' });
+      return outcome;
+    },
     cancelProposal: () => {
       nav.cancel('policy');
       if (/^policy/.test(nav.current.screen().id)) ctx.home();

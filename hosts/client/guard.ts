@@ -1,0 +1,85 @@
+/**
+ * The app side of the guard: the spending policy, the emergency stop and verification-code status. Amounts on
+ * the link are base units (wei, satoshis, token units) as decimal strings; `toBaseUnits`/`fromBaseUnits` convert
+ * the human amounts people type ("0.1" ETH) with the asset's decimals (unknown tokens: base units).
+ */
+import { assetUnit } from '../../modules/guard/policy.js';
+import { formatUnits, parseUnits } from '../../modules/wallet/amount.js';
+import type { Session } from './client.js';
+import { SIGNING_TIMEOUT_MS } from './eth.js';
+
+export interface RuleJson {
+  asset: string;
+  daily?: string;
+  perTx?: string;
+  allow?: string[];
+}
+
+export interface PolicyJson {
+  rules: RuleJson[];
+  overLimitWithCode?: boolean;
+}
+
+export interface PolicyStatus {
+  policy: PolicyJson;
+  pending?: { policy: PolicyJson; inMs: number };
+  spent: { asset: string; spent: string; left: string; freesInMs?: number }[];
+  frozen?: { by: string; label?: string; text: string };
+  codes: { enrolled: boolean };
+}
+
+export function toBaseUnits(asset: string, amount: string): string {
+  try {
+    return parseUnits(amount, assetUnit(asset).decimals).toString();
+  } catch (err) {
+    throw new Error(`${asset}: ${(err as Error).message}`);
+  }
+}
+
+export function fromBaseUnits(asset: string, amount: string): string {
+  const u = assetUnit(asset);
+  return `${formatUnits(BigInt(amount), u.decimals)} ${u.symbol}`;
+}
+
+/** A policy as people write it (amounts in the asset's unit, "0.1") converted to what the device takes. */
+export function policyFromHuman(p: PolicyJson): PolicyJson {
+  return {
+    rules: p.rules.map((r) => ({
+      asset: r.asset.toLowerCase(),
+      ...(r.daily !== undefined ? { daily: toBaseUnits(r.asset.toLowerCase(), String(r.daily)) } : {}),
+      ...(r.perTx !== undefined ? { perTx: toBaseUnits(r.asset.toLowerCase(), String(r.perTx)) } : {}),
+      ...(r.allow ? { allow: r.allow } : {}),
+    })),
+    overLimitWithCode: p.overLimitWithCode === true,
+  };
+}
+
+export class GuardApp {
+  constructor(readonly session: Session) {}
+
+  status(): Promise<PolicyStatus> {
+    return this.session.call('policy_get', {}, 30_000);
+  }
+
+  /** Ask for a new policy (base units). The owner confirms on the device; a loosening needs a code or waits. */
+  setPolicy(policy: PolicyJson): Promise<{ status: 'applied' | 'pending' | 'unchanged'; inMs?: number }> {
+    return this.session.call('policy_set', { policy }, SIGNING_TIMEOUT_MS);
+  }
+
+  cancelPending(): Promise<{ cancelled: boolean }> {
+    return this.session.call('policy_cancel', {}, 30_000);
+  }
+
+  /** The emergency stop: no confirmation, effective before the answer. */
+  freeze(): Promise<{ frozen: true; by: string; label?: string }> {
+    return this.session.call('freeze', {}, 30_000);
+  }
+
+  otpStatus(): Promise<{ enrolled: boolean; removalInMs?: number; lockedForMs?: number }> {
+    return this.session.call('otp_status', {}, 30_000);
+  }
+
+  otpCancelRemoval(): Promise<{ cancelled: boolean }> {
+    return this.session.call('otp_cancel_removal', {}, 30_000);
+  }
+}
