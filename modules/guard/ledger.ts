@@ -10,7 +10,11 @@
 import { LatchError } from '../errors.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-export const MAX_ENTRIES = 48;
+/**
+ * 32 entries of at most 16 assets: the record stays under 2.3 KB in the worst case (16 token assets of 48
+ * characters, 32 amounts of 32 bytes), inside one 4 KiB flash sector with room to spare.
+ */
+export const MAX_ENTRIES = 32;
 
 export interface Spend {
   asset: string;
@@ -51,17 +55,22 @@ export class SpendLedger {
     return new SpendLedger(next);
   }
 
+  /** Compact form for the record: each asset named once, amounts as big-endian bytes. */
   toPlain(): unknown[] {
-    return this.entries.map((e) => [e.asset, e.at, e.amount.toString()]);
+    const assets = [...new Set(this.entries.map((e) => e.asset))];
+    return [assets, this.entries.map((e) => [assets.indexOf(e.asset), e.at, amountBytes(e.amount)])];
   }
 
   static fromPlain(v: unknown): SpendLedger {
-    if (!Array.isArray(v)) throw new LatchError('record-damaged', 'the spend ledger is not a list');
-    return new SpendLedger(v.map((e) => {
-      if (!Array.isArray(e) || e.length !== 3 || typeof e[0] !== 'string' || typeof e[1] !== 'number' || typeof e[2] !== 'string' || !/^[0-9]+$/.test(e[2])) {
-        throw new LatchError('record-damaged', 'a spend ledger entry is damaged');
-      }
-      return { asset: e[0], at: e[1], amount: BigInt(e[2]) };
+    const damaged = () => new LatchError('record-damaged', 'the spend ledger record is damaged');
+    if (!Array.isArray(v) || v.length !== 2 || !Array.isArray(v[0]) || !Array.isArray(v[1])) throw damaged();
+    const assets = v[0] as unknown[];
+    if (!assets.every((a) => typeof a === 'string')) throw damaged();
+    return new SpendLedger((v[1] as unknown[]).map((e) => {
+      if (!Array.isArray(e) || e.length !== 3 || typeof e[0] !== 'number' || typeof assets[e[0]] !== 'string' || typeof e[1] !== 'number' || !(e[2] instanceof Uint8Array) || e[2].length > 32) throw damaged();
+      let amount = 0n;
+      for (const b of e[2]) amount = (amount << 8n) | BigInt(b);
+      return { asset: assets[e[0]] as string, at: e[1], amount };
     }));
   }
 }
@@ -77,4 +86,10 @@ function merge(entries: Spend[]): void {
   const [a, b] = mine;
   b.amount += a.amount;
   entries.splice(entries.indexOf(a), 1);
+}
+
+function amountBytes(n: bigint): Uint8Array {
+  const out: number[] = [];
+  for (let v = n; v > 0n; v >>= 8n) out.unshift(Number(v & 0xffn));
+  return Uint8Array.from(out);
 }

@@ -15,6 +15,7 @@ import { isPlainObject } from '../plain.js';
 import { formatUnits } from '../wallet/amount.js';
 import { knownToken } from '../ethereum/tokens.js';
 import { nativeSymbol, networkLabel } from '../ethereum/networks.js';
+import { encodeCbor } from '../protocol/cbor.js';
 
 export interface Rule {
   asset: string;
@@ -31,6 +32,8 @@ export interface Policy {
 export const EMPTY_POLICY: Policy = { rules: [], overLimitWithCode: false };
 export const MAX_RULES = 16;
 export const MAX_ALLOWED = 16;
+/** the policy is one flash record (a pending change another): it must fit a sector with room to spare */
+export const MAX_POLICY_BYTES = 2048;
 const MAX_AMOUNT = (1n << 256n) - 1n;
 
 const ETH_ASSET = /^eth:([1-9][0-9]{0,19})(?::(0x[0-9a-f]{40}))?$/;
@@ -130,7 +133,10 @@ export function parsePolicy(v: unknown): Policy {
     if (rule.daily === undefined && rule.perTx === undefined && rule.allow === undefined) throw bad(`rule ${i + 1}: set "daily", "perTx" or "allow"`);
     return rule;
   });
-  return { rules, overLimitWithCode: v.overLimitWithCode === true };
+  const policy = { rules, overLimitWithCode: v.overLimitWithCode === true };
+  const size = encodeCbor(policyToPlain(policy)).length;
+  if (size > MAX_POLICY_BYTES) throw bad(`the policy takes ${size} bytes; the device keeps at most ${MAX_POLICY_BYTES} (fewer rules or allowed addresses)`);
+  return policy;
 }
 
 /** The policy as CBOR-ready values (amounts as decimal strings, so any size survives every client). */

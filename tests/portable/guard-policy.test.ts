@@ -42,6 +42,7 @@ test('policies from the app: checked field by field, with the reason', (t) => {
     [{ rules: [{ asset: 'eth:1', allow: [] }] }, /1 to 16 addresses/],
     [{ rules: Array.from({ length: 17 }, (_, i) => ({ asset: `eth:${i + 1}`, daily: 1 })) }, /at most 16 rules/],
     [{ rules: [], overLimitWithCode: 'yes' }, /true or false/],
+    [{ rules: Array.from({ length: 4 }, (_, i) => ({ asset: `eth:${i + 1}`, allow: Array.from({ length: 16 }, (_, k) => `0x${(i * 16 + k).toString(16).padStart(40, '0')}`) })) }, /the policy takes \d+ bytes; the device keeps at most 2048/],
   ];
   for (const [v, why] of bad) t.throws(() => parsePolicy(v), { code: 'bad-policy', message: why }, JSON.stringify(v).slice(0, 80));
 });
