@@ -21,7 +21,8 @@ import { LinkHandler } from './protocol/link-handler.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
 import { Keyring } from './wallet/keyring.js';
-import { Guard } from './guard/guard.js';
+import { Guard, type GuardNotice } from './guard/guard.js';
+import { EventLog, decodeCarry, encodeCarry, type EventKind } from './guard/event-log.js';
 import { installGuard } from './guard/install.js';
 import { configureCurves } from './crypto/curves.js';
 
@@ -53,6 +54,13 @@ export interface DeviceScreen extends ScreenDescription {
   waiting: string | null;
 }
 
+/** The guard's notices to the app, as event kinds. */
+const GUARD_EVENTS: Record<GuardNotice, EventKind> = {
+  'policy-pending': 'policy-pending', 'policy-changed': 'policy-changed', 'policy-pending-cancelled': 'policy-pending-cancelled',
+  'otp-removal-pending': 'code-removal-pending', 'otp-removed': 'code-removed', 'otp-removal-cancelled': 'code-removal-cancelled',
+  'frozen': 'frozen', 'unfrozen': 'unfrozen',
+};
+
 export class Device {
   readonly entropy: HealthTestedEntropy;
   readonly vault: Vault;
@@ -60,6 +68,8 @@ export class Device {
   readonly keyring: Keyring;
   /** the spending policy, verification codes and the emergency stop */
   readonly guard: Guard;
+  /** what the device did, hash-chained and signed, for the bound app and the History screen */
+  readonly events: EventLog;
   private readonly nav: Navigator;
   private readonly approvals: Approvals;
   private fault: Screen | undefined;
@@ -73,10 +83,23 @@ export class Device {
     configureCurves();
     this.entropy = new HealthTestedEntropy(ports.entropy);
     this.vault = new Vault(new RecordLog(ports.flash), this.entropy, ports.clock, ports.chipKey, { hash: ports.hash, ...options.vault });
-    this.guard = new Guard(this.vault.records, this.vault.clock, (notice, data) => this.linkHandler.notify(notice, data));
+    this.events = new EventLog(this.vault.records, this.vault.clock, {
+      deviceId: () => this.vault.deviceIdBytesNow(),
+      signingSeed: () => this.vault.eventSigningSeed(),
+    }, (bytes, head) => {
+      if (this.linkHandler?.eventsSubscribed) this.linkHandler.notify('event', { event: bytes, head: head() });
+    });
+    // A wipe keeps one last event: the head is carried in the wipe marker and the chain continues after it.
+    this.vault.carryAcrossWipe = () => encodeCarry(this.events.head);
+    this.vault.onWiped((carried, reason) => this.events.continueAfterReset(decodeCarry(carried), /wrong PIN/.test(reason) ? 'wiped' : 'reset-done', { reason }));
+    this.guard = new Guard(this.vault.records, this.vault.clock, (notice, data) => {
+      this.linkHandler.notify(notice, data);
+      this.events.record(GUARD_EVENTS[notice], data);
+    }, (kind, details) => this.events.record(kind, details));
     this.ctx = {
       vault: this.vault,
       guard: this.guard,
+      events: this.events,
       entropy: this.entropy,
       log: ports.log,
       now: () => ports.clock.now(),
@@ -104,6 +127,7 @@ export class Device {
       bindFailed: (reason, failures, waitMs) => void this.nav.showIfFree(() => bindFailed(this.ctx, reason, failures, waitMs)),
       // The Allow screen itself gives way to the result (it is the screen the owner just answered on).
       frozen: () => this.guard.frozenReason,
+      event: (kind, details) => void this.events.record(kind, details),
       bound: (label) => void (this.nav.current.screen().id === 'bind-allow' ? this.go(bound(this.ctx, label)) : this.nav.showIfFree(() => bound(this.ctx, label))),
       abandoned: () => {
         this.nav.cancel('allow-app');
@@ -112,14 +136,17 @@ export class Device {
       },
     }, {
       info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform }),
-      askReset: (label) => this.nav.prompt('factory-reset', () => resetConfirm(this.ctx, label)),
+      askReset: (label) => {
+        this.events.record('reset-requested', { app: label });
+        return this.nav.prompt('factory-reset', () => resetConfirm(this.ctx, label));
+      },
     }, () => this.unavailable(), (err) => this.showError(err));
     this.approvals = installSigning({
       ctx: this.ctx, nav: this.nav, log: ports.log, vault: this.vault, keyring: this.keyring, entropy: this.entropy,
       rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
       deterministicSchnorrForTests: options.deterministicSchnorrForTests,
     });
-    installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data));
+    installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data), () => this.linkHandler.subscribeEvents());
   }
 
   get state(): DeviceState {

@@ -7,6 +7,7 @@ import type { ButtonEvent, LogPort } from '../ports.js';
 import type { Screen } from '../ui/screen.js';
 import type { Vault } from '../vault/vault.js';
 import type { Guard } from '../guard/guard.js';
+import type { EventLog } from '../guard/event-log.js';
 
 export interface Activity {
   screen(): Screen;
@@ -25,6 +26,8 @@ export interface AppContext {
   vault: Vault;
   /** the spending policy, verification codes and the freeze (guard/guard.ts) */
   guard: Guard;
+  /** the tamper-evident event log (guard/event-log.ts) */
+  events: EventLog;
   entropy: HealthTestedEntropy;
   log: LogPort;
   now(): number;

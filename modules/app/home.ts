@@ -143,6 +143,7 @@ export function checkPin(ctx: AppContext, id: string, title: string, prompt: str
       }
       if (result.reason === 'wait') return ctx.home();
       ctx.log.log(`wrong PIN (${result.failures} of ${MAX_PIN_ATTEMPTS})`);
+      ctx.events.record('pin-wrong', { failures: result.failures, remaining: result.remaining });
       return ctx.go(message(ctx, 'pin-wrong', 'Wrong PIN', [
         line('That PIN is not right.'),
         ...triesNote(ctx),

@@ -70,6 +70,7 @@ function resetPin(ctx: AppContext): Activity {
         ctx.locked();
         return ctx.go(message(ctx, 'wiped', 'Device erased', [line(`${MAX_PIN_ATTEMPTS} wrong PINs in a row: the device erased itself.`)], () => ctx.home()));
       }
+      if (result.reason === 'wrong-pin') ctx.events.record('pin-wrong', { failures: result.failures, remaining: result.remaining });
       const why = result.reason === 'wait' ? `Wait ${Math.ceil(result.waitMs / 1000)} s before the next try.` : `Wrong PIN; ${result.remaining} tries left.`;
       ctx.go(message(ctx, 'reset-pin-wrong', 'Not erased', [line(why), line('The device was not erased.')], () => ctx.home()));
     },

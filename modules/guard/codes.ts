@@ -62,7 +62,13 @@ export function codeProblem(r: Exclude<CodeResult, { ok: true }>): string {
 }
 
 export class VerificationCodes {
-  constructor(private readonly records: VaultRecords, private readonly clock: DeviceClock, private readonly world: WorldTime) {}
+  constructor(
+    private readonly records: VaultRecords,
+    private readonly clock: DeviceClock,
+    private readonly world: WorldTime,
+    /** the event log hears enrolments, removals and wrong codes (never a code or the secret) */
+    private readonly report: (kind: 'code-enrolled' | 'code-removed' | 'code-wrong', details: Record<string, unknown>) => void = () => {},
+  ) {}
 
   get enrolled(): boolean {
     return this.records.get(RecordKey.otpSecret) !== undefined;
@@ -92,6 +98,7 @@ export class VerificationCodes {
   enrol(secret: Uint8Array, acceptedStep: number): void {
     this.records.setSealed(RecordKey.otpSecret, secret, 'verification code secret');
     this.write({ ...EMPTY, lastStep: acceptedStep });
+    this.report('code-enrolled', {});
   }
 
   /** Check a code typed on the device: counted before the check, replay-proof. */
@@ -109,8 +116,11 @@ export class VerificationCodes {
       // counted first: pulling the plug after seeing the answer gives no free try
       this.write({ ...st, failures, lockedUntil: lockMs ? this.clock.now() + lockMs : 0 });
       const step = VerificationCodes.matches(secret, code, unix);
-      if (step === undefined) return { ok: false, reason: 'wrong', failures, lockMs };
-      if (step <= st.lastStep) return { ok: false, reason: 'used', failures, lockMs };
+      if (step === undefined || step <= st.lastStep) {
+        const reason = step === undefined ? 'wrong' : 'used';
+        this.report('code-wrong', { reason, failures, ...(lockMs ? { lockedForMs: lockMs } : {}) });
+        return { ok: false, reason, failures, lockMs };
+      }
       this.write({ ...st, lastStep: step, failures: 0, lockedUntil: 0 });
       return { ok: true };
     } finally {
@@ -119,9 +129,10 @@ export class VerificationCodes {
   }
 
   /** Forget the enrolment (after a code, or when a requested removal falls due). */
-  remove(): void {
+  remove(after = 'a code'): void {
     this.records.delete(RecordKey.otpSecret);
     this.records.delete(RecordKey.otpState);
+    this.report('code-removed', { after });
   }
 
   /** A lost authenticator: start the 24-hour wait (the caller checked the PIN). Returns when it takes effect. */
@@ -142,7 +153,7 @@ export class VerificationCodes {
   removeIfDue(): boolean {
     const at = this.removalAt;
     if (at === undefined || this.clock.now() < at) return false;
-    this.remove();
+    this.remove('the 24-hour wait');
     return true;
   }
 

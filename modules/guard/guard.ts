@@ -37,10 +37,16 @@ export class Guard {
   readonly codes: VerificationCodes;
   readonly world: WorldTime;
 
-  constructor(private readonly records: VaultRecords, private readonly clock: DeviceClock, private readonly notify: (notice: GuardNotice, data: Record<string, unknown>) => void) {
+  constructor(
+    private readonly records: VaultRecords,
+    private readonly clock: DeviceClock,
+    /** the app hears these as notices; the device also records them as events */
+    private readonly notify: (notice: GuardNotice, data: Record<string, unknown>) => void,
+    report: (kind: 'code-enrolled' | 'code-removed' | 'code-wrong', details: Record<string, unknown>) => void = () => {},
+  ) {
     this.freeze = new Freeze(records, clock);
     this.world = new WorldTime(clock);
-    this.codes = new VerificationCodes(records, clock, this.world);
+    this.codes = new VerificationCodes(records, clock, this.world, report);
   }
 
   // --- policy ---
@@ -177,7 +183,7 @@ export class Guard {
   tick(): void {
     const p = this.pending;
     if (p && this.clock.now() >= p.effectiveAt && !this.freeze.frozen) this.apply(p.policy);
-    if (this.codes.removeIfDue()) this.notify('otp-removed', { after: 'the 24-hour wait' });
+    this.codes.removeIfDue();
   }
 
   private judgeOutflows(make: () => Outflows): Verdict {

@@ -6,10 +6,12 @@ import type { AppContext } from '../app/activity.js';
 import { policyChange } from '../app/guard-screens.js';
 import type { Navigator } from '../app/navigator.js';
 import { registerGuardMethods } from '../protocol/methods/guard.js';
+import { registerEventMethods } from '../protocol/methods/events.js';
 import type { RpcServer } from '../protocol/rpc.js';
 
-export function installGuard(ctx: AppContext, nav: Navigator, rpc: RpcServer, notify: (name: string, data: unknown) => void): void {
+export function installGuard(ctx: AppContext, nav: Navigator, rpc: RpcServer, notify: (name: string, data: unknown) => void, subscribeEvents: () => void): void {
   rpc.onTime = (unix) => ctx.guard.world.tell(unix);
+  registerEventMethods(rpc, ctx.events, subscribeEvents);
   registerGuardMethods(rpc, {
     guard: ctx.guard,
     vault: ctx.vault,

@@ -25,6 +25,8 @@ export interface BindUi {
   bindFailed(reason: string, failures: number, waitMs: number): void;
   /** why no app may bind now (the device is frozen), if so */
   frozen?(): string | undefined;
+  /** the event log hears bind requests, wrong codes, lock-outs and new bindings */
+  event?(kind: 'bind-requested' | 'bind-wrong-code' | 'bind-locked' | 'app-bound' | 'app-replaced', details: Record<string, unknown>): void;
   bound(label: string): void;
 }
 
@@ -60,6 +62,7 @@ export class BindResponder {
     const req = parseBindRequest(body);
     if (this.bind?.phase === 'asking') return this.fail(ErrorCode.busy, 'the device is asking its owner about another binding');
     const frozen = this.ui.frozen?.();
+    this.ui.event?.('bind-requested', { app: req.label, ...(frozen ? { refused: 'frozen' } : this.vault.hasWallet && !this.vault.isUnlocked ? { refused: 'locked' } : {}) });
     if (frozen) {
       this.log.log(`bind request from app named "${req.label}" refused: frozen`);
       return this.fail(ErrorCode.frozen, `no new app can bind: the device is ${frozen}`);
@@ -124,6 +127,8 @@ export class BindResponder {
       const failures = this.vault.bindFailures;
       const wait = this.vault.bindWaitMs;
       this.end();
+      this.ui.event?.('bind-wrong-code', { app: b.label, failures });
+      if (wait > 0) this.ui.event?.('bind-locked', { forMs: wait, failures });
       const left = Math.max(0, BIND_FREE_ATTEMPTS - failures);
       this.ui.bindFailed('The code entered in the app was wrong.', failures, wait);
       return this.fail(ErrorCode.bindFailed, wait > 0
@@ -142,7 +147,9 @@ export class BindResponder {
         this.log.log(`binding of app named "${b.label}" refused: the device was frozen meanwhile`);
         this.fail(ErrorCode.frozen, `no new app can bind: the device is ${frozen}`);
       } else if (allow === true) {
+        const previous = this.vault.appBinding()?.label;
         this.vault.setAppBinding({ publicKey: b.appPub, label: b.label });
+        this.ui.event?.(previous !== undefined ? 'app-replaced' : 'app-bound', { app: b.label, ...(previous !== undefined ? { replaced: previous } : {}) });
         this.onBound();
         this.log.log(`bound to app named "${b.label}"`);
         this.send(message(Kind.bindResult, Uint8Array.of(0)));

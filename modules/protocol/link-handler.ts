@@ -74,6 +74,15 @@ export class LinkHandler {
     this.session.notify(name, data);
   }
 
+  /** Live events for this session's app (events_subscribe). */
+  subscribeEvents(): void {
+    this.session.subscribeEvents();
+  }
+
+  get eventsSubscribed(): boolean {
+    return this.session.eventsSubscribed;
+  }
+
   onConnected(mtu: number): void {
     this.connected = true;
     this.mtu = mtu;

@@ -20,6 +20,8 @@ export const SESSION_IDLE_MS = 5 * 60_000;
 interface Session extends Transport {
   appLabel: string;
   lastActive: number;
+  /** the app asked for live events (events_subscribe) */
+  events?: boolean;
 }
 
 export class SessionResponder {
@@ -105,6 +107,15 @@ export class SessionResponder {
       this.reply({ id: typeof id === 'number' ? id : null, error: { code: err instanceof LatchError ? 'device-fault' : 'internal-error', message: `the device could not complete the request: ${(err as Error)?.message ?? err}` } });
       if (err instanceof LatchError) this.deviceFault(err);
     }
+  }
+
+  /** The app asked for live events in this session; a new session starts without. */
+  subscribeEvents(): void {
+    if (this.session) this.session.events = true;
+  }
+
+  get eventsSubscribed(): boolean {
+    return this.session?.events === true;
   }
 
   /** An unasked notice to the bound app (no reply expected). */

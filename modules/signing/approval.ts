@@ -20,6 +20,7 @@ import { THEME } from '../ui/render.js';
 import type { Guard } from '../guard/guard.js';
 import type { Verdict } from '../guard/spending.js';
 import { askCode } from '../app/code-entry.js';
+import type { EventLog } from '../guard/event-log.js';
 
 export const REQUEST_TTL_MS = 3 * 60_000;
 
@@ -32,6 +33,8 @@ export interface ApprovalRequest {
   sign(progress: (done: number, total: number) => void): RpcReply;
   /** the guard's verdict on this request (asked when it arrives and again when the owner approves) */
   check(): Verdict;
+  /** what the event log records of it: the app's label, amounts, addresses, chain (never a secret) */
+  summary: Record<string, unknown>;
 }
 
 /** The RPC error for a guard refusal: frozen, or the policy's reason. */
@@ -57,6 +60,7 @@ export class Approvals {
     private readonly guard: Guard,
     /** tell the owner (when free) why a request was refused by the guard */
     private readonly refusedByGuard: (why: string) => void,
+    private readonly events: EventLog,
   ) {}
 
   get busy(): boolean {
@@ -70,9 +74,11 @@ export class Approvals {
   start(request: ApprovalRequest, answer: (reply: RpcReply) => void): RpcReply | undefined {
     if (this.pending) return fail('busy', 'the device is already waiting for its owner on another request');
     const id = request.review.id;
+    this.events.record('sign-requested', { request: id, ...request.summary });
     const first = request.check();
     if (first.kind === 'refuse') {
       this.log.log(`${id}: refused by the guard: ${first.why}`);
+      this.events.record('policy-refused', { request: id, reason: first.why });
       this.refusedByGuard(first.why);
       return guardRefusal(this.guard, first.why);
     }
@@ -94,6 +100,7 @@ export class Approvals {
           const now = request.check();
           if (now.kind === 'refuse') {
             this.log.log(`${id}: refused by the guard at approval: ${now.why}`);
+            this.events.record('policy-refused', { request: id, reason: now.why });
             finish(guardRefusal(this.guard, now.why));
             this.ctx.go(this.doneScreen(id, false, now.why));
             return;
@@ -110,6 +117,7 @@ export class Approvals {
         },
         reject: () => {
           this.log.log(`${id}: refused on the device`);
+          this.events.record('sign-refused', { request: id });
           finish(fail('refused', 'refused on the device'));
         },
       });
@@ -139,6 +147,7 @@ export class Approvals {
         this.ctx.refresh();
       });
       this.log.log(`${id}: approved and signed on the device`);
+      this.events.record('signed', { request: id, ...request.summary });
     } catch (err) {
       reply = err instanceof LatchError && err.code === 'locked'
         ? fail('locked', 'the device locked before signing')

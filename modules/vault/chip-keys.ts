@@ -8,7 +8,7 @@
  *   PIN key     = HMAC_chip(lv("latch/v2/pin-key") || lv(salt) || lv(PBKDF2-HMAC-SHA256(PIN, salt, n, 32 bytes)))
  *   KEK         = HMAC-SHA256(PIN key, "latch/v2/kek")                             wraps the data key (DEK)
  *   PIN check   = HMAC-SHA256(PIN key, "latch/v2/pin-check")                       tells a wrong PIN
- *   log key     = HMAC_chip(lv("latch/v2/event-log") || lv(device id))             authenticates the event log head
+ *   event key   = HMAC_chip(lv("latch/v2/event-sign") || lv(device id))            Ed25519 seed: signs the event log head
  *
  * lv() is a 2-byte big-endian length followed by the bytes, so no two inputs share an encoding. The PIN check is
  * derived from the PIN key, not from PBKDF2 directly: testing a guess costs the full work factor and a chip call.
@@ -43,8 +43,8 @@ export function chipCheck(chip: ChipKeyPort, deviceId: Uint8Array): Uint8Array {
   return out;
 }
 
-export function eventLogKey(chip: ChipKeyPort, deviceId: Uint8Array): Uint8Array {
-  return chipDerive(chip, 'latch/v2/event-log', deviceId);
+export function eventSigningSeed(chip: ChipKeyPort, deviceId: Uint8Array): Uint8Array {
+  return chipDerive(chip, 'latch/v2/event-sign', deviceId);
 }
 
 export interface PinKeys {

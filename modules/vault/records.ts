@@ -42,7 +42,16 @@ export const RecordKey = {
   policyPending: 18,
   /** what was signed in the last 24 hours per limited asset (guard/ledger.ts), CBOR sealed under the device key */
   spendLedger: 19,
+  /** the event log's ring (guard/event-log.ts): EVENT_SLOTS records from this key, each sealed under the device key */
+  eventsFirst: 0x100,
 } as const;
+
+/** how many event records the ring holds (keys eventsFirst .. eventsFirst + EVENT_SLOTS - 1) */
+export const EVENT_SLOTS = 64;
+
+export function isEventKey(key: number): boolean {
+  return key >= RecordKey.eventsFirst && key < RecordKey.eventsFirst + EVENT_SLOTS;
+}
 
 /**
  * The vault's records as other parts of the firmware keep theirs (the guard): plain, or sealed under the device
@@ -57,7 +66,12 @@ export interface VaultRecords {
   setSealed(key: number, plaintext: Uint8Array, what: string): void;
 }
 
-export const KNOWN_KEYS = new Set<number>(Object.values(RecordKey));
+const NAMED_KEYS = new Set<number>(Object.values(RecordKey));
+
+/** a key this firmware writes (anything else found in flash is left alone and reported) */
+export function isKnownKey(key: number): boolean {
+  return NAMED_KEYS.has(key) || isEventKey(key);
+}
 
 export const IDENTITY_VERSION = 2;
 export const SETTINGS_VERSION = 1;

@@ -23,14 +23,14 @@ import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
 import type { ChipKeyPort, ClockPort, HashPort } from '../ports.js';
 import { RecordLog, type MountReport } from '../storage/record-log.js';
-import { CHIP_CHECK_SIZE, chipCheck, deviceKey } from './chip-keys.js';
+import { CHIP_CHECK_SIZE, chipCheck, deviceKey, eventSigningSeed } from './chip-keys.js';
 import { DeviceClock, decodeMs, encodeMs } from './device-clock.js';
 import { eraseVault } from './factory-reset.js';
 import { commitBatch, replay } from './journal.js';
 import { calibratePinIterations, MIN_PIN_ITERATIONS } from './calibrate.js';
 import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, unwrapWithPin } from './pin-kdf.js';
 import { decodePreferences, encodePreferences, type Preferences } from './preferences.js';
-import { IDENTITY_VERSION, KNOWN_KEYS, RecordKey, SETTINGS_VERSION, type VaultRecords } from './records.js';
+import { IDENTITY_VERSION, isKnownKey, RecordKey, SETTINGS_VERSION, type VaultRecords } from './records.js';
 import { NONCE_SIZE, open, seal } from './seal.js';
 
 export { calibratePinIterations, MIN_PIN_ITERATIONS };
@@ -127,10 +127,10 @@ export class Vault {
     const mount = this.log.mount();
     this.clock.load();
     const report: OpenReport = {
-      mount, storage: 'ok', unknownKeys: this.log.keys().filter((k) => !KNOWN_KEYS.has(k)), droppedIncompleteSetup: false, finishedBatch: false,
+      mount, storage: 'ok', unknownKeys: this.log.keys().filter((k) => !isKnownKey(k)), droppedIncompleteSetup: false, finishedBatch: false,
     };
     if (this.log.has(RecordKey.wipePending)) {
-      this.wipe();
+      this.wipe(undefined, 'a factory reset interrupted by power loss finished at boot');
       report.wiped = 'reset-resumed';
       return report;
     }
@@ -138,7 +138,7 @@ export class Vault {
     if (this.status !== 'ok') return report; // touch nothing: only a factory reset may change foreign storage
     report.finishedBatch = replay(this.log, RecordKey.journal);
     if (this.pinFailures >= MAX_PIN_ATTEMPTS) {
-      this.wipe();
+      this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs (the count reached the limit before a reboot)`);
       report.wiped = 'too-many-pins';
       return report;
     }
@@ -204,6 +204,18 @@ export class Vault {
       wipe(priv);
     }
     return toHex(this.deviceIdBytes);
+  }
+
+  /** The device id's bytes (made on first use). */
+  deviceIdBytesNow(): Uint8Array {
+    this.ensureIdentity();
+    return this.deviceIdBytes!.slice();
+  }
+
+  /** The Ed25519 seed that signs the event log's head (chip-derived; a copy the caller must wipe). */
+  eventSigningSeed(): Uint8Array {
+    this.ensureIdentity();
+    return eventSigningSeed(this.chip, this.deviceIdBytes!);
   }
 
   /** The X25519 static private key (a copy the caller must wipe). */
@@ -328,7 +340,7 @@ export class Vault {
     if (waitMs > 0) return { ok: false, reason: 'wait', waitMs };
     const before = this.pinFailures;
     if (before >= MAX_PIN_ATTEMPTS) {
-      this.wipe();
+      this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs`);
       return { ok: false, reason: 'wiped' };
     }
     const failures = before + 1;
@@ -344,7 +356,7 @@ export class Vault {
       return { ok: true };
     }
     if (failures >= MAX_PIN_ATTEMPTS) {
-      this.wipe();
+      this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs`);
       return { ok: false, reason: 'wiped' };
     }
     const delayMs = pinDelayMs(failures);
@@ -385,18 +397,41 @@ export class Vault {
   }
 
   /**
-   * Factory reset. Resumable: a power cut anywhere after the marker is written is finished by `open()`.
-   * `onProgress(done, total)` reports sectors erased. The device clock is written back afterwards.
+   * Something to carry across every wipe (the event log's head: a reset keeps one last event), and who hears that
+   * a wipe finished (with what was carried and why). Set by the device; the bare vault carries nothing.
    */
-  wipe(onProgress?: (done: number, total: number) => void): void {
+  carryAcrossWipe: (() => Uint8Array) | undefined;
+  private readonly wipeListeners: ((carried: Uint8Array | undefined, reason: string) => void)[] = [];
+
+  onWiped(listener: (carried: Uint8Array | undefined, reason: string) => void): void {
+    this.wipeListeners.push(listener);
+  }
+
+  /**
+   * Factory reset. Resumable: a power cut anywhere after the marker is written is finished by `open()` (the
+   * marker holds what is carried across). `onProgress(done, total)` reports sectors erased. The device clock is
+   * written back afterwards.
+   */
+  wipe(onProgress?: (done: number, total: number) => void, reason = 'factory reset'): void {
+    let carried: Uint8Array | undefined;
+    const marker = this.log.get(RecordKey.wipePending);
+    if (marker && marker.length > 1) carried = marker.slice(1);
+    else if (this.carryAcrossWipe && this.status === 'ok') {
+      try {
+        carried = this.carryAcrossWipe();
+      } catch {
+        carried = undefined; // nothing to carry from a damaged log: the reset goes on
+      }
+    }
     this.lock();
     wipe(this.deviceKeyBytes, this.deviceIdBytes);
     this.deviceKeyBytes = undefined;
     this.deviceIdBytes = undefined;
-    eraseVault(this.log, onProgress);
+    eraseVault(this.log, onProgress, carried ? Uint8Array.from([1, ...carried]) : undefined);
     this.status = 'ok';
     this.lockedUntil = 0;
     this.clock.persist();
+    for (const l of this.wipeListeners) l(carried, reason);
   }
 
   // --- internals ---

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { runCampaign } from './campaign.js';
 import { runGuardCampaign } from './guard-campaign.js';
+import { runEventCampaign } from './event-campaign.js';
 
 const { values } = parseArgs({ options: { cuts: { type: 'string', default: '50000' }, seed: { type: 'string', default: '1' } } });
 const minCuts = Number(values.cuts);
@@ -44,4 +45,19 @@ const guard = runGuardCampaign({
 });
 for (const p of guard.problems.slice(0, 20)) process.stdout.write(`FAIL guard ${p}\n`);
 process.stdout.write(`guard power cuts: ${guard.cuts} ${JSON.stringify(guard.byKind)}, problems: ${guard.problems.length}, ${((performance.now() - guardStarted) / 1000).toFixed(1)} s\n`);
-process.exit(result.corrupt || result.lost || result.recovered !== result.cuts || guard.problems.length ? 1 : 0);
+// The event log: every flash operation of recording an event, past the ring's wrap (a fiftieth as many cuts:
+// each reboot opens and checks the whole ring).
+const eventsStarted = performance.now();
+const events = runEventCampaign({
+  seed,
+  minCuts: Math.max(100, Math.floor(minCuts / 50)),
+  onProgress: (cuts) => {
+    const now = performance.now();
+    if (now - lastReport < 2000) return;
+    lastReport = now;
+    process.stderr.write(`  events: ${cuts} cuts, ${((now - eventsStarted) / 1000).toFixed(0)} s\n`);
+  },
+});
+for (const p of events.problems.slice(0, 20)) process.stdout.write(`FAIL events ${p}\n`);
+process.stdout.write(`event log power cuts: ${events.cuts} over ${events.events} events (${events.compactionCuts} inside compactions), problems: ${events.problems.length}, ${((performance.now() - eventsStarted) / 1000).toFixed(1)} s\n`);
+process.exit(result.corrupt || result.lost || result.recovered !== result.cuts || guard.problems.length || events.problems.length ? 1 : 0);

@@ -104,7 +104,7 @@ test('a lost authenticator: removal waits 24 hours of device time, survives rebo
   r.advance(24 * 3_600_000);
   r.guard.tick();
   t.false(r.guard.codes.enrolled);
-  t.is(r.notices.at(-1)?.notice, 'otp-removed');
+  t.like(r.notices.at(-1), { notice: 'code-removed', data: { after: 'the 24-hour wait' } });
 });
 
 test('the freeze: written before anything, kept across reboots, by whom; a damaged record reads as frozen', (t) => {

@@ -102,6 +102,10 @@ export function registerBtcMethods(rpc: RpcServer, deps: SigningDeps): void {
       const plan = planPsbt(params.psbt.slice(), network, keyring);
       return approvals.start({
         check: () => deps.guard.checkBtc(plan, network.name),
+        summary: {
+          app: m.appLabel, network: network.name, inputs: plan.ours.length, fee: plan.fee.toString(),
+          outputs: plan.outputs.map((o) => ({ to: o.address ?? `script ${o.script}`, amount: o.amount.toString() })),
+        },
         review: psbtReview(plan, network),
         sign: (progress) => ok({ psbt: signPlan(plan, keyring, deps.auxRand, progress), signedInputs: plan.ours.length }),
       }, m.later(() => approvals.cancel()));

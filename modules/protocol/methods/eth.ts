@@ -14,7 +14,8 @@ import { decodeCall } from '../../ethereum/calldata.js';
 import { displayMessage, personalMessageHash } from '../../ethereum/message.js';
 import { messageReview, txReview, typedReview } from '../../ethereum/review.js';
 import { bigIntBytes, rsv, signDigest } from '../../ethereum/sign.js';
-import { parseTx, serializeSigned, signatureV, signingHash } from '../../ethereum/tx.js';
+import { parseTx, serializeSigned, signatureV, signingHash, type EthTx } from '../../ethereum/tx.js';
+import type { Call } from '../../ethereum/calldata.js';
 import { checkTypedData, summarizeTypedData } from '../../ethereum/typed-data.js';
 import { formatPath, hardened, parsePath, startsWith } from '../../wallet/path.js';
 import { fail, ok, onlyParams, type RpcReply, type RpcServer } from '../rpc.js';
@@ -44,6 +45,17 @@ function guarded(run: () => RpcReply | undefined): RpcReply | undefined {
   }
 }
 
+/** What the event log keeps of a transaction: chain, recipient, value and maximum fee (wei), the token call. */
+function txSummary(app: string, tx: EthTx, call: Call): Record<string, unknown> {
+  return {
+    app, chain: tx.chainId.toString(), to: tx.to ?? 'contract creation', value: tx.value.toString(),
+    maxFee: (tx.gasLimit * (tx.maxFeePerGas ?? tx.gasPrice ?? 0n)).toString(),
+    ...(call.kind === 'erc20-transfer' ? { token: tx.to, transfer: { to: call.recipient, amount: call.amount.toString() } } : {}),
+    ...(call.kind === 'erc20-approve' ? { token: tx.to, approve: { spender: call.spender, amount: call.unlimited ? 'unlimited' : call.amount.toString() } } : {}),
+    ...(call.kind === 'blind' ? { data: { selector: call.selector, size: call.size } } : {}),
+  };
+}
+
 /** The chain id a typed-data domain names (a number, bigint or decimal/0x string), if any. */
 function typedChainId(domain: Record<string, unknown>): bigint | undefined {
   const v = domain.chainId;
@@ -56,10 +68,16 @@ function typedChainId(domain: Record<string, unknown>): bigint | undefined {
 export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
   const { vault, keyring, approvals } = deps;
   /** A freeze or the policy refuses before anything is shown (and before the blind-signing setting is asked). */
-  const refusedByGuard = (v: Verdict): RpcReply | undefined => {
+  const refusedByGuard = (v: Verdict, request: string, summary: Record<string, unknown>): RpcReply | undefined => {
     if (v.kind !== 'refuse') return undefined;
+    deps.events.record('sign-requested', { request, ...summary });
+    deps.events.record('policy-refused', { request, reason: v.why });
     deps.refusedByGuard(v.why);
     return guardRefusal(deps.guard, v.why);
+  };
+  const refusedBlind = (request: string, summary: Record<string, unknown>) => {
+    deps.events.record('sign-requested', { request, ...summary });
+    deps.events.record('sign-refused', { request, reason: 'blind signing is off' });
   };
   const unlocked = (): RpcReply | undefined => (vault.isUnlocked ? undefined : fail('locked', 'the device is locked: unlock it with its PIN on the device'));
   const account = (path: number[]) => {
@@ -106,9 +124,11 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       const tx = parseTx(raw);
       const call = decodeCall(tx.data);
       const check = () => deps.guard.checkEthTx(tx, call);
-      const refused = refusedByGuard(check());
+      const summary = txSummary(m.appLabel, tx, call);
+      const refused = refusedByGuard(check(), 'eth-tx', summary);
       if (refused) return refused;
       if (call.kind === 'blind' && !vault.preferences.blindSigning) {
+        refusedBlind('eth-tx', summary);
         deps.refusedBlind('This transaction calls a contract with data the device cannot decode.');
         return fail('blind-signing-off', 'the transaction carries contract data the device cannot decode; blind signing is off: turn it on in the device\'s menu (Settings) to sign it');
       }
@@ -117,6 +137,7 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       return approvals.start({
         review: txReview(tx, call, address, path, standard),
         check,
+        summary: { ...summary, from: address },
         sign: () => {
           const key = keyring.privateKey(path);
           try {
@@ -142,6 +163,7 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       return approvals.start({
         review: messageReview(displayMessage(message), address, path, standard),
         check: () => deps.guard.checkMessage(),
+        summary: { app: m.appLabel, address, bytes: message.length },
         sign: () => {
           const key = keyring.privateKey(path);
           try {
@@ -162,9 +184,11 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       const summary = summarizeTypedData(typed);
       const chainId = typedChainId(typed.domain);
       const check = () => deps.guard.checkEthTyped(chainId);
-      const refused = refusedByGuard(check());
+      const facts = { app: m.appLabel, ...(chainId !== undefined ? { chain: chainId.toString() } : {}), primaryType: typed.primaryType };
+      const refused = refusedByGuard(check(), 'eth-typed', facts);
       if (refused) return refused;
       if (summary.blind && !vault.preferences.blindSigning) {
+        refusedBlind('eth-typed', facts);
         deps.refusedBlind('This typed data is too large for the device to show.');
         return fail('blind-signing-off', `the typed data has more fields than the device can show; blind signing is off: turn it on in the device's menu (Settings) to sign it by its hashes`);
       }
@@ -173,6 +197,7 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       return approvals.start({
         review: typedReview(summary, typed.primaryType, address, path, standard),
         check,
+        summary: { ...facts, address },
         sign: () => {
           const key = keyring.privateKey(path);
           try {

@@ -4,6 +4,7 @@ import type { ShownAddress } from '../../signing/show-address.js';
 import type { Keyring } from '../../wallet/keyring.js';
 import type { Vault } from '../../vault/vault.js';
 import type { Guard } from '../../guard/guard.js';
+import type { EventLog } from '../../guard/event-log.js';
 
 export interface SigningDeps {
   vault: Vault;
@@ -11,6 +12,7 @@ export interface SigningDeps {
   approvals: Approvals;
   /** the spending policy, codes and freeze: asked before anything is shown */
   guard: Guard;
+  events: EventLog;
   /** put an address on the screen (now or once the owner is free); `answer` hears Match or Mismatch */
   showAddress(a: ShownAddress, answer: (matches: boolean) => void): 'shown' | 'waiting' | 'busy';
   /** the app cancelled an address display */

@@ -9,7 +9,7 @@ export interface GuardRig {
   b: FakeBoard;
   vault: Vault;
   guard: Guard;
-  notices: { notice: GuardNotice; data: Record<string, unknown> }[];
+  notices: { notice: GuardNotice | 'code-enrolled' | 'code-removed' | 'code-wrong'; data: Record<string, unknown> }[];
   /** advance the board's clock (device time moves with it) */
   advance(ms: number): void;
   reboot(): void;
@@ -24,7 +24,8 @@ export function guardRig(): GuardRig {
     const vault = new Vault(new RecordLog(b.ports.flash), entropy, b.ports.clock, b.ports.chipKey, { pinIterations: 2 });
     vault.open();
     vault.ensureIdentity();
-    return { vault, guard: new Guard(vault.records, vault.clock, (notice, data) => void notices.push({ notice, data })) };
+    const push = (notice: GuardRig['notices'][number]['notice'], data: Record<string, unknown>) => void notices.push({ notice, data });
+    return { vault, guard: new Guard(vault.records, vault.clock, push, push) };
   };
   const rig = {
     b, notices, ...open(),

@@ -1,7 +1,7 @@
 /** A vault on an in-memory NOR flash with a manual clock, for the portable vault tests and the fault campaign. */
 import { HealthTestedEntropy } from '../../../modules/entropy/health.js';
 import { RecordLog } from '../../../modules/storage/record-log.js';
-import { RecordKey } from '../../../modules/vault/records.js';
+import { isEventKey, RecordKey } from '../../../modules/vault/records.js';
 import { Vault, type VaultOptions } from '../../../modules/vault/vault.js';
 import { NorFlash, seededRandom } from '../../../hosts/sim/nor-flash.js';
 import { counterEntropy, TEST_CHIP_KEY } from './fake-ports.js';
@@ -39,7 +39,23 @@ export function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
 }
 
 /**
- * After a factory reset only the device clock may remain (it never moves back, across resets too): no live
+ * After a factory reset through the device: the clock, a new identity (a new device id and static key) and the
+ * one event that says a reset happened (the event log keeps it), and nothing else, live or dead.
+ */
+export function afterReset(image: Uint8Array, sectorSize = 4096): { clean: boolean; events: number } {
+  const flash = new NorFlash({ size: image.length, sectorSize, random: seededRandom(1) });
+  flash.bytes.set(image);
+  const log = new RecordLog(flash);
+  const report = log.mount();
+  if (report.zeroedLeftovers > 0 || report.retiredStale > 0) return { clean: false, events: 0 };
+  const allowed = new Set<number>([RecordKey.deviceClock, RecordKey.identity, RecordKey.staticKey]);
+  const keys = log.keys();
+  const events = keys.filter(isEventKey);
+  return { clean: events.length <= 1 && keys.every((k) => allowed.has(k) || isEventKey(k)), events: events.length };
+}
+
+/**
+ * After a factory reset of the bare vault only the device clock may remain (it never moves back, across resets too): no live
  * record but the clock's, and no dead record still holding data (the clock's earlier versions are zeroed).
  */
 export function onlyTheClockRemains(image: Uint8Array, sectorSize = 4096): boolean {

@@ -1,0 +1,91 @@
+/**
+ * The event log's format, shared by the device that writes it (event-log.ts) and the app that checks it
+ * (event-verify.ts):
+ *  - an event is the CBOR array [seq, at, kind, details]: a sequence number from 1, the device-clock time (ms),
+ *    a kind (EVENT_KINDS) and its details (amounts, addresses, chain, the app's label, the reason; never a
+ *    secret). Those exact bytes travel to the app, so it hashes what the device hashed;
+ *  - hash_n = SHA-256("latch/events/v1" || hash_(n-1) || event_n bytes), hash_0 = 32 zero bytes;
+ *  - the head (seq, hash) is signed with Ed25519 over "latch/events/head/v1" || device id (16) || seq (u64 BE)
+ *    || hash.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, utf8Encode } from '../bytes.js';
+import { LatchError } from '../errors.js';
+import { checkCbor, decodeCbor, encodeCbor } from '../protocol/cbor.js';
+
+export const GENESIS = new Uint8Array(32);
+
+export const EVENT_KINDS = [
+  'sign-requested', 'signed', 'sign-refused', 'policy-refused',
+  'bind-requested', 'bind-wrong-code', 'bind-locked', 'app-bound', 'app-replaced',
+  'pin-wrong', 'wiped',
+  'frozen', 'unfrozen',
+  'policy-changed', 'policy-pending', 'policy-pending-cancelled',
+  'code-enrolled', 'code-removed', 'code-wrong', 'code-removal-pending', 'code-removal-cancelled',
+  'backup-code-made', 'backup-code-used', 'backup-code-expired', 'backup-code-refused',
+  'binding-code-shown', 'binding-code-changed',
+  'reset-requested', 'reset-done',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** events that start the log afresh after an erase (what came before is gone with the wipe) */
+export const WIPE_KINDS: ReadonlySet<string> = new Set<string>(['reset-done', 'wiped']);
+
+export interface LatchEvent {
+  seq: number;
+  at: number;
+  kind: EventKind;
+  details: Record<string, unknown>;
+}
+
+export interface SignedHead {
+  seq: number;
+  hash: Uint8Array;
+  signature: Uint8Array;
+}
+
+export interface EventsAnswer {
+  /** CBOR [seq, at, kind, details] of each event, oldest first */
+  events: Uint8Array[];
+  /** the chain hash just before the first event returned (for `since` 1: 32 zero bytes) */
+  anchor: Uint8Array;
+  head: SignedHead;
+  /** the Ed25519 key the head is signed with */
+  key: Uint8Array;
+  /** events the ring no longer holds (the oldest kept has seq dropped + 1) */
+  dropped: number;
+  /** sequence numbers whose record did not open (damaged in flash) */
+  damaged: number[];
+  /** the reply stopped at `limit`: ask again from head.seq + 1 */
+  more: boolean;
+}
+
+export function eventBytes(e: LatchEvent): Uint8Array {
+  return encodeCbor([e.seq, e.at, e.kind, e.details]);
+}
+
+export function chainHash(prev: Uint8Array, event: Uint8Array): Uint8Array {
+  return sha256(concatBytes(utf8Encode('latch/events/v1'), prev, event));
+}
+
+export function headMessage(deviceId: Uint8Array, seq: number, hash: Uint8Array): Uint8Array {
+  const n = new Uint8Array(8);
+  let v = seq;
+  for (let i = 7; i >= 0; i--) { n[i] = v % 256; v = Math.floor(v / 256); }
+  return concatBytes(utf8Encode('latch/events/head/v1'), deviceId, n, hash);
+}
+
+/** An event's bytes back to the event; throws bad-params when they are not one. */
+export function decodeEvent(bytes: Uint8Array): LatchEvent {
+  checkCbor(bytes);
+  const value = decodeCbor(bytes);
+  if (!Array.isArray(value) || value.length !== 4) throw new LatchError('bad-params', 'an event is [seq, at, kind, details]');
+  const [seq, at, kind, details] = value as unknown[];
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) throw new LatchError('bad-params', 'event seq is not a number from 1');
+  if (typeof at !== 'number' || !Number.isSafeInteger(at) || at < 0) throw new LatchError('bad-params', 'event time is not a device time');
+  if (typeof kind !== 'string') throw new LatchError('bad-params', 'event kind is not text');
+  if (typeof details !== 'object' || details === null || Array.isArray(details) || details instanceof Uint8Array) {
+    throw new LatchError('bad-params', 'event details are not a map');
+  }
+  return { seq, at, kind: kind as EventKind, details: details as Record<string, unknown> };
+}

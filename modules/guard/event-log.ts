@@ -1,0 +1,233 @@
+/**
+ * The event log: every security-relevant thing the device does, recorded by the device, so the owner notices
+ * what they did not do. Tamper-evident and power-loss safe.
+ *
+ *  - Events, the hash chain and the signed head are in event-format.ts. The head is signed with Ed25519 under a
+ *    key derived from the chip key and the device id (only this device has it). The app pins the public key,
+ *    keeps the last head it verified, and checks that what it receives continues it (event-verify.ts).
+ *  - Kept in flash as a ring of EVENT_SLOTS records (record key EVENT_KEY_BASE + seq % EVENT_SLOTS), each sealed
+ *    under the device key with its previous hash: one record write per event, so a power cut loses at most the
+ *    event being written, never the chain. The oldest are overwritten; the drop is counted (seq - kept).
+ *  - A factory reset keeps one last event: the head is carried in the wipe marker, and "reset-done" continues
+ *    the chain after the erase.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { wipe } from '../bytes.js';
+import { LatchError } from '../errors.js';
+import { decodeCbor, encodeCbor } from '../protocol/cbor.js';
+import {
+  chainHash, decodeEvent, eventBytes, GENESIS, headMessage, WIPE_KINDS, type EventKind, type EventsAnswer, type LatchEvent, type SignedHead,
+} from './event-format.js';
+import type { DeviceClock } from '../vault/device-clock.js';
+import { EVENT_SLOTS, RecordKey, type VaultRecords } from '../vault/records.js';
+
+export { EVENT_SLOTS };
+export type { EventKind, EventsAnswer, LatchEvent, SignedHead };
+const EVENT_KEY_BASE = RecordKey.eventsFirst;
+
+/** The head as carried across a wipe in the wipe marker: seq (u64) || hash (32). */
+export function encodeCarry(head: { seq: number; hash: Uint8Array }): Uint8Array {
+  const out = new Uint8Array(40);
+  let v = head.seq;
+  for (let i = 7; i >= 0; i--) { out[i] = v % 256; v = Math.floor(v / 256); }
+  out.set(head.hash, 8);
+  return out;
+}
+
+export function decodeCarry(carried: Uint8Array | undefined): { seq: number; hash: Uint8Array } | undefined {
+  if (!carried || carried.length !== 40) return undefined;
+  let seq = 0;
+  for (let i = 0; i < 8; i++) seq = seq * 256 + carried[i];
+  return { seq, hash: carried.slice(8) };
+}
+
+/** An event's bytes at most: 64 of them fit a quarter of the 64 KiB vault, whatever a transaction holds. */
+export const MAX_EVENT_BYTES = 320;
+
+/**
+ * Details cut to fit: text to 66 characters (a taproot address is 62), lists to 3 items and a count of the
+ * rest, maps 3 deep; if that is still too long, only the top level's numbers and short text are kept.
+ */
+export function boundDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const cut = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return v.length > 66 ? `${v.slice(0, 63)}...` : v;
+    if (typeof v === 'bigint') return v.toString();
+    if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return v;
+    if (depth >= 3) return '...';
+    if (Array.isArray(v)) {
+      const kept = v.slice(0, 3).map((x) => cut(x, depth + 1));
+      return v.length > 3 ? [...kept, `+${v.length - 3} more`] : kept;
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) out[k] = cut((v as Record<string, unknown>)[k], depth + 1);
+    return out;
+  };
+  const bounded = cut(details, 0) as Record<string, unknown>;
+  if (encodeCbor(bounded).length <= MAX_EVENT_BYTES - 32) return bounded;
+  const flat: Record<string, unknown> = { cut: true };
+  for (const k of Object.keys(bounded)) {
+    const v = bounded[k];
+    if (typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 24)) flat[k] = v;
+  }
+  return encodeCbor(flat).length <= MAX_EVENT_BYTES - 32 ? flat : { cut: true };
+}
+
+interface Slot {
+  event: LatchEvent;
+  bytes: Uint8Array;
+  prev: Uint8Array;
+}
+
+export interface EventLogKeys {
+  /** the device id (16 bytes), made on first use */
+  deviceId(): Uint8Array;
+  /** the Ed25519 secret key for heads (a copy the caller wipes) */
+  signingSeed(): Uint8Array;
+}
+
+export class EventLog {
+  private headSeq = 0;
+  private headHash: Uint8Array = GENESIS;
+  /** the first event this log holds since a wipe (the wipe's own event), or 1 */
+  private startSeq = 1;
+  private loaded = false;
+
+  constructor(
+    private readonly records: VaultRecords,
+    private readonly clock: DeviceClock,
+    private readonly keys: EventLogKeys,
+    /** a new event: the session pushes it live, with the signed head (signed only if asked: it costs) */
+    private readonly onEvent: (bytes: Uint8Array, head: () => SignedHead) => void = () => {},
+  ) {}
+
+  /** Find the head among the ring's records (after the vault is open). */
+  load(): void {
+    this.headSeq = 0;
+    this.headHash = GENESIS;
+    this.startSeq = 1;
+    for (let slot = 0; slot < EVENT_SLOTS; slot++) {
+      const s = this.readSlot(EVENT_KEY_BASE + slot);
+      if (!s) continue;
+      if (s.event.seq > this.headSeq) {
+        this.headSeq = s.event.seq;
+        this.headHash = chainHash(s.prev, s.bytes);
+      }
+      if (WIPE_KINDS.has(s.event.kind) && s.event.seq > this.startSeq) this.startSeq = s.event.seq;
+    }
+    this.loaded = true;
+  }
+
+  get head(): { seq: number; hash: Uint8Array } {
+    this.ensure();
+    return { seq: this.headSeq, hash: this.headHash };
+  }
+
+  /** Record an event: one sealed record write (read back), then the live push. A flash failure throws (the
+   * caller's flow stops with it: nothing happens unrecorded). */
+  record(kind: EventKind, details: Record<string, unknown> = {}): LatchEvent {
+    this.ensure();
+    const event: LatchEvent = { seq: this.headSeq + 1, at: Math.floor(this.clock.now()), kind, details: boundDetails(details) };
+    const bytes = eventBytes(event);
+    const value = encodeCbor([bytes, this.headHash]);
+    this.records.setSealed(EVENT_KEY_BASE + (event.seq % EVENT_SLOTS), value, 'event');
+    this.headHash = chainHash(this.headHash, bytes);
+    this.headSeq = event.seq;
+    this.onEvent(bytes, () => this.signHead());
+    return event;
+  }
+
+  /** Events with seq >= `since` (at most `limit`, oldest first), the anchor before them and the signed head. */
+  since(since: number, limit = EVENT_SLOTS): EventsAnswer {
+    this.ensure();
+    const oldest = this.oldest();
+    const first = Math.max(since, oldest, 1);
+    const last = Math.min(this.headSeq, first + limit - 1);
+    const events: Uint8Array[] = [];
+    const damaged: number[] = [];
+    let anchor: Uint8Array | undefined = first === 1 ? GENESIS : undefined;
+    for (let seq = first; seq <= last; seq++) {
+      const s = this.readSlot(EVENT_KEY_BASE + (seq % EVENT_SLOTS));
+      if (!s || s.event.seq !== seq) { damaged.push(seq); continue; }
+      if (anchor === undefined && events.length === 0) anchor = s.prev;
+      events.push(s.bytes);
+    }
+    const head = last === this.headSeq ? this.signHead() : this.signAt(last);
+    if (events.length === 0 && damaged.length === 0) anchor = head.hash; // nothing new: the head is the anchor
+    return { events, anchor: anchor ?? GENESIS, head, key: this.publicKey(), dropped: oldest - 1, damaged, more: last < this.headSeq };
+  }
+
+  /** The newest events, newest first, for the History screen. */
+  latest(count: number): LatchEvent[] {
+    this.ensure();
+    const out: LatchEvent[] = [];
+    for (let seq = this.headSeq; seq >= this.oldest() && out.length < count; seq--) {
+      const s = this.readSlot(EVENT_KEY_BASE + (seq % EVENT_SLOTS));
+      if (s && s.event.seq === seq) out.push(s.event);
+    }
+    return out;
+  }
+
+  publicKey(): Uint8Array {
+    const seed = this.keys.signingSeed();
+    try {
+      return ed25519.getPublicKey(seed);
+    } finally {
+      wipe(seed);
+    }
+  }
+
+  /** After a wipe erased everything: continue the chain from `carried` with one event saying so ("reset-done", or
+   * "wiped" after too many wrong PINs). */
+  continueAfterReset(carried: { seq: number; hash: Uint8Array } | undefined, kind: 'reset-done' | 'wiped', details: Record<string, unknown>): void {
+    this.headSeq = carried?.seq ?? 0;
+    this.headHash = carried?.hash ?? GENESIS;
+    this.startSeq = this.headSeq + 1;
+    this.loaded = true;
+    this.record(kind, { ...details, ...(carried ? { erasedEvents: carried.seq } : {}) });
+  }
+
+  /** the oldest event the ring still holds: the newest EVENT_SLOTS, none from before the last wipe */
+  private oldest(): number {
+    return Math.max(1, this.startSeq, this.headSeq - EVENT_SLOTS + 1);
+  }
+
+  private signHead(): SignedHead {
+    return { seq: this.headSeq, hash: this.headHash, signature: this.sign(this.headSeq, this.headHash) };
+  }
+
+  /** A head at `seq` below the newest (a reply cut short by `limit`): its hash from the next event's record. */
+  private signAt(seq: number): SignedHead {
+    const next = this.readSlot(EVENT_KEY_BASE + ((seq + 1) % EVENT_SLOTS));
+    if (!next || next.event.seq !== seq + 1) throw new LatchError('record-damaged', `event ${seq + 1} does not open`);
+    return { seq, hash: next.prev, signature: this.sign(seq, next.prev) };
+  }
+
+  private sign(seq: number, hash: Uint8Array): Uint8Array {
+    const seed = this.keys.signingSeed();
+    try {
+      return ed25519.sign(headMessage(this.keys.deviceId(), seq, hash), seed);
+    } finally {
+      wipe(seed);
+    }
+  }
+
+  private ensure(): void {
+    if (!this.loaded) this.load();
+  }
+
+  private readSlot(key: number): Slot | undefined {
+    let raw: Uint8Array | undefined;
+    try {
+      raw = this.records.getSealed(key);
+    } catch {
+      return undefined; // damaged: reported by since() as a gap
+    }
+    if (!raw) return undefined;
+    try {
+      const [bytes, prev] = decodeCbor(raw) as [Uint8Array, Uint8Array];
+      return { event: decodeEvent(bytes), bytes, prev };
+    } catch {
+      return undefined;
+    }
+  }
+}

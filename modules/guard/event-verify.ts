@@ -1,0 +1,131 @@
+/**
+ * The app's check of what the device says it did (event-format.ts has the format). Portable: the app-side client
+ * runs it on Node, the tests on both engines.
+ *
+ * A reply to `events_since` holds: the events' exact bytes (oldest first), the chain hash just before the first
+ * (the anchor), the head (seq, hash) signed by the device's event key, the key, and what the ring no longer holds.
+ * It holds when:
+ *  - the key is the one the app pinned for this device (first reply: pinned now, inside a session that is itself
+ *    authenticated by the binding);
+ *  - the head's Ed25519 signature verifies over the device id, seq and hash;
+ *  - the events are consecutive, start where they should, and hash from the anchor to the signed head (so none
+ *    was altered, reordered, removed or added: the signature covers them all through the chain);
+ *  - the log continues the last head this app verified: the same hash at that seq, and not shorter (a flash
+ *    image rolled back, or a truncated log, ends before it).
+ * Events the ring overwrote before the app saw them are a warning, not a failure: the chain is checked from what
+ * is left, and the count says how many went unseen.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { constantTimeEqual, toHex } from '../bytes.js';
+import { EVENT_SLOTS } from '../vault/records.js';
+import { chainHash, decodeEvent, GENESIS, WIPE_KINDS, headMessage, type EventsAnswer, type LatchEvent } from './event-format.js';
+
+export interface KnownHead {
+  seq: number;
+  hash: Uint8Array;
+}
+
+export interface VerifyOptions {
+  /** the device id (16 bytes) the head is signed for */
+  deviceId: Uint8Array;
+  /** the `since` the app asked for */
+  since: number;
+  /** the event key pinned for this device; absent on the first reply (then this reply's key is pinned) */
+  key?: Uint8Array;
+  /** the last head this app verified */
+  last?: KnownHead;
+}
+
+export interface EventsCheck {
+  /** every check held */
+  ok: boolean;
+  /** what failed, in words (empty when ok) */
+  problems: string[];
+  /** the events, decoded, oldest first (whatever their check: show them with the problems) */
+  events: LatchEvent[];
+  /** the head this reply proves (store it as the last head only when ok) */
+  head: KnownHead;
+  /** the key to pin */
+  key: Uint8Array;
+  /** events between the last head seen and the oldest still kept: overwritten in the ring before this app saw them */
+  unseenOverwritten: number;
+}
+
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && constantTimeEqual(a, b);
+}
+
+export function verifyEvents(answer: EventsAnswer, o: VerifyOptions): EventsCheck {
+  const problems: string[] = [];
+  const head = { seq: answer.head.seq, hash: answer.head.hash };
+  if (o.key && !same(o.key, answer.key)) {
+    problems.push(`the event key ${toHex(answer.key).slice(0, 16)}... is not the one pinned for this device: the log is not this device's`);
+  }
+  let signed = false;
+  try {
+    signed = ed25519.verify(answer.head.signature, headMessage(o.deviceId, head.seq, head.hash), answer.key);
+  } catch {
+    signed = false;
+  }
+  if (!signed) problems.push(`the signature on the log's head (event ${head.seq}) does not verify: the reply was altered or is not from this device`);
+  if (answer.damaged.length > 0) {
+    problems.push(`the device could not open event${answer.damaged.length > 1 ? 's' : ''} ${answer.damaged.join(', ')} (damaged flash): the chain cannot be checked across ${answer.damaged.length > 1 ? 'them' : 'it'}`);
+  }
+
+  // The chain, from the anchor to the signed head.
+  const first = Math.max(o.since, answer.dropped + 1, 1);
+  if (first === 1 && !same(answer.anchor, GENESIS)) problems.push('the log does not start from the beginning of the chain');
+  const events: LatchEvent[] = [];
+  const hashAt = new Map<number, Uint8Array>([[first - 1, answer.anchor]]);
+  let hash = answer.anchor;
+  let seq = first - 1;
+  let broken = false;
+  for (const bytes of answer.events) {
+    let event: LatchEvent;
+    try {
+      event = decodeEvent(bytes);
+    } catch (err) {
+      problems.push(`event ${seq + 1} is not a well-formed event: ${(err as Error).message}`);
+      broken = true;
+      break;
+    }
+    events.push(event);
+    if (event.seq !== seq + 1) {
+      problems.push(event.seq > seq + 1 ? `events ${seq + 1} to ${event.seq - 1} are missing from the reply` : `event ${event.seq} is out of order (expected ${seq + 1})`);
+      broken = true;
+      break;
+    }
+    hash = chainHash(hash, bytes);
+    seq = event.seq;
+    hashAt.set(seq, hash);
+  }
+  if (!broken) {
+    if (seq !== head.seq) problems.push(`the events end at ${seq} but the signed head is event ${head.seq}: the reply was cut short or padded`);
+    else if (!same(hash, head.hash)) problems.push('the events do not hash to the signed head: an event was altered, replaced or reordered');
+  }
+
+  // Continuity with what this app saw before.
+  let unseenOverwritten = 0;
+  if (o.last) {
+    if (head.seq < o.last.seq) {
+      problems.push(`the device's log ends at event ${head.seq}, before event ${o.last.seq} that this app already saw: events were removed (a rolled-back flash image or a truncated log)`);
+    } else {
+      const then = hashAt.get(o.last.seq) ?? (o.last.seq === head.seq ? head.hash : undefined);
+      if (then) {
+        if (!same(then, o.last.hash)) problems.push(`the log no longer holds the event ${o.last.seq} this app saw: it was rewritten from there`);
+      } else if (o.last.seq < first - 1) {
+        // Only a full ring, or a wipe (its event comes first), drops what the app has not seen: the count is not
+        // signed, so a reply that claims a drop the ring cannot have made is hiding events.
+        const wipedFirst = events.length > 0 && WIPE_KINDS.has(events[0].kind);
+        if (head.seq - first + 1 < EVENT_SLOTS && !wipedFirst) {
+          problems.push(`the reply says events ${o.last.seq + 1} to ${first - 1} are gone, but the device's ring keeps the newest ${EVENT_SLOTS}: events were withheld`);
+        } else {
+          unseenOverwritten = first - 1 - o.last.seq;
+        }
+      } else if (!broken) {
+        problems.push(`the reply does not reach back to event ${o.last.seq}, the last this app saw: ask from ${o.last.seq + 1}`);
+      }
+    }
+  }
+  return { ok: problems.length === 0, problems, events, head, key: answer.key, unseenOverwritten };
+}

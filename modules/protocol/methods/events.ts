@@ -1,0 +1,36 @@
+/**
+ * The event log over the session (guard/event-log.ts):
+ *   events_since     {since?, limit?}  -> {events: [bytes], anchor, head: {seq, hash, signature}, key, dropped, damaged}
+ *   events_subscribe {}                -> {head: {seq, hash, signature}, key}; then every new event arrives as the
+ *                                         notice {notify: 'event', data: {event: bytes, head}} while the session lasts
+ * Served to the bound app whether the device is locked or not: what happened while the phone was away is exactly
+ * what it needs to see.
+ */
+import type { EventLog } from '../../guard/event-log.js';
+import { EVENT_SLOTS } from '../../guard/event-log.js';
+import { fail, ok, onlyParams, type RpcServer } from '../rpc.js';
+
+export function registerEventMethods(rpc: RpcServer, events: EventLog, subscribe: () => void): void {
+  rpc.register('events_since', {
+    anytime: true,
+    run: (params) => {
+      const bad = onlyParams(params, ['since', 'limit']);
+      if (bad) return bad;
+      const since = params.since ?? 1;
+      const limit = params.limit ?? EVENT_SLOTS;
+      if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 1) return fail('bad-params', '"since" is a sequence number from 1');
+      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > EVENT_SLOTS) return fail('bad-params', `"limit" is 1 to ${EVENT_SLOTS}`);
+      return ok(events.since(since, limit));
+    },
+  });
+  rpc.register('events_subscribe', {
+    anytime: true,
+    run: (params) => {
+      const bad = onlyParams(params, []);
+      if (bad) return bad;
+      subscribe();
+      const answer = events.since(events.head.seq + 1, 1);
+      return ok({ head: answer.head, key: answer.key });
+    },
+  });
+}
