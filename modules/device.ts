@@ -24,6 +24,8 @@ import { Keyring } from './wallet/keyring.js';
 import { Guard, type GuardNotice } from './guard/guard.js';
 import { EventLog, decodeCarry, encodeCarry, type EventKind } from './guard/event-log.js';
 import { installGuard } from './guard/install.js';
+import { BackupCodeStore } from './binding/backup-code.js';
+import { backupBindNotice, bindingCodeReplaced } from './app/owner-codes.js';
 import { configureCurves } from './crypto/curves.js';
 
 export const FIRMWARE_VERSION = '0.3.0';
@@ -70,6 +72,8 @@ export class Device {
   readonly guard: Guard;
   /** what the device did, hash-chained and signed, for the bound app and the History screen */
   readonly events: EventLog;
+  /** the one-time backup code: made in the menu, used by binding, voided at every boot */
+  readonly backupCodes: BackupCodeStore;
   private readonly nav: Navigator;
   private readonly approvals: Approvals;
   private fault: Screen | undefined;
@@ -96,10 +100,12 @@ export class Device {
       this.linkHandler.notify(notice, data);
       this.events.record(GUARD_EVENTS[notice], data);
     }, (kind, details) => this.events.record(kind, details));
+    this.backupCodes = new BackupCodeStore(this.vault.records, this.vault.clock, this.entropy);
     this.ctx = {
       vault: this.vault,
       guard: this.guard,
       events: this.events,
+      backupCodes: this.backupCodes,
       entropy: this.entropy,
       log: ports.log,
       now: () => ports.clock.now(),
@@ -128,6 +134,9 @@ export class Device {
       // The Allow screen itself gives way to the result (it is the screen the owner just answered on).
       frozen: () => this.guard.frozenReason,
       event: (kind, details) => void this.events.record(kind, details),
+      backupCodes: this.backupCodes,
+      showBackupBind: (label) => this.nav.showIfFree(() => backupBindNotice(this.ctx, label)),
+      bindingCodeChanged: (code) => void this.nav.showIfFree(() => bindingCodeReplaced(this.ctx, code)),
       bound: (label) => void (this.nav.current.screen().id === 'bind-allow' ? this.go(bound(this.ctx, label)) : this.nav.showIfFree(() => bound(this.ctx, label))),
       abandoned: () => {
         this.nav.cancel('allow-app');
@@ -200,6 +209,7 @@ export class Device {
       return this.go(message(this.ctx, 'wiped', 'Device erased', [line(why)], () => this.ctx.home()));
     }
     if (report.storage !== 'ok') return this.ctx.home();
+    this.voidBackupCode();
     if (report.droppedIncompleteSetup) {
       return this.go(message(this.ctx, 'wallet-dropped', 'Wallet discarded', [
         line('The wallet on this device was incomplete (setup was interrupted) or its storage was damaged.'),
@@ -207,6 +217,17 @@ export class Device {
       ], () => this.ctx.home()));
     }
     this.ctx.home();
+  }
+
+  /** A backup code never outlives a reboot. A failure to delete it leaves it unusable anyway: the record's
+   * expiry is 2 h of device time, and the state check happens before every use. */
+  private voidBackupCode(): void {
+    try {
+      if (this.backupCodes.voidAtBoot()) this.ports.log.log('backup code voided by the reboot');
+    } catch (err) {
+      if (!(err instanceof LatchError)) throw err;
+      this.ports.log.log(`backup code not voided: ${err.message}`);
+    }
   }
 
   /** Show the home screen for the current state (after a host changed the vault: the simulator's debug link). */
@@ -283,6 +304,7 @@ export class Device {
     if (!this.fault && this.booted && this.vault.storage === 'ok') {
       try {
         this.guard.tick();
+        if (this.backupCodes.justExpired()) this.events.record('backup-code-expired', {});
       } catch (err) {
         if (!(err instanceof LatchError)) throw err;
         this.ports.log.log(`guard: ${err.message}`);

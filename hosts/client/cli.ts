@@ -12,6 +12,7 @@ import type { CommandContext } from './commands/context.js';
 import { BTC_USAGE, btcCommand } from './commands/btc.js';
 import { GUARD_USAGE, freezeCommand, otpCommand, policyCommand } from './commands/guard.js';
 import { ETH_USAGE, ethCommand } from './commands/eth.js';
+import { EVENTS_USAGE, eventsCommand } from './commands/events.js';
 
 const USAGE = `usage: latch <command> [options]
 
@@ -24,12 +25,18 @@ commands:
 ${ETH_USAGE}
 ${BTC_USAGE}
 ${GUARD_USAGE}
+${EVENTS_USAGE}
 
 options:
   --device URL   ws://HOST:PORT/link (default ws://127.0.0.1:8080/link, the board simulator), or ble / ble:NAME
   --home DIR     where this app's key file lives (default ~/.latch)
   --label NAME   the name the device shows for this app (bind; default latch-cli@<host>)
   --code CODE    the binding code (bind), instead of asking
+  --backup-code  (bind) bind with the device's one-time backup code (Menu > Backup code on the device) instead of
+                 the binding code: typed here (or --code, or one line on stdin); the device then shows a new
+                 binding code
+  --since N      (events) from event N (default: all the device keeps)
+  --follow       (events) then print new events as they happen, checked one by one
   --protect      (bind) encrypt this app's key file with a passphrase (asked on the terminal, or LATCH_PASSPHRASE);
                  a protected key file asks for it each time, or reads LATCH_PASSPHRASE
   --mtu N        the link MTU to ask for (default 247)
@@ -53,7 +60,7 @@ options:
 class UsageError extends Error {}
 
 /** Session command families: `latch eth ...`, `latch btc ...`. */
-const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand, policy: policyCommand, freeze: freezeCommand, otp: otpCommand };
+const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand, policy: policyCommand, freeze: freezeCommand, otp: otpCommand, events: eventsCommand };
 
 /** What each RPC error means for the person at the terminal. */
 const RPC_WORDS: Record<string, string> = {
@@ -71,13 +78,13 @@ const RPC_WORDS: Record<string, string> = {
   'policy-pending': 'a policy change is already pending',
 };
 
-async function readCode(): Promise<string> {
+async function readCode(which: string): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stdout : undefined, terminal: process.stdin.isTTY });
   try {
-    if (process.stdin.isTTY) process.stdout.write('Binding code shown on the device: ');
+    if (process.stdin.isTTY) process.stdout.write(which === 'binding code' ? 'Binding code shown on the device: ' : 'Backup code: ');
     const line = await new Promise<string>((resolve, reject) => {
       rl.once('line', resolve);
-      rl.once('close', () => reject(new Error('no binding code on standard input')));
+      rl.once('close', () => reject(new Error(`no ${which} on standard input`)));
     });
     return line.trim();
   } finally {
@@ -125,6 +132,9 @@ export async function main(argv: string[]): Promise<number> {
         home: { type: 'string' },
         label: { type: 'string' },
         code: { type: 'string' },
+        'backup-code': { type: 'boolean', default: false },
+        since: { type: 'string' },
+        follow: { type: 'boolean', default: false },
         protect: { type: 'boolean', default: false },
         mtu: { type: 'string', default: '247' },
         index: { type: 'string' },
@@ -201,12 +211,14 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'bind') {
-      if (!process.stdin.isTTY && !values.code) process.stderr.write('latch: reading the binding code from standard input\n');
+      const backup = values['backup-code'] === true;
+      const which = backup ? 'backup code' : 'binding code';
+      if (!process.stdin.isTTY && !values.code) process.stderr.write(`latch: reading the ${which} from standard input\n`);
       const result = await client.bind(app.key, app.label, async () => {
         if (values.code) return values.code;
-        if (process.stdin.isTTY) process.stdout.write('The device shows a binding code on its screen.\n');
-        return readCode();
-      }, 120_000, () => process.stderr.write(`Code accepted. Hold C (Allow) on the device to bind "${app.label}".\n`));
+        if (process.stdin.isTTY) process.stdout.write(backup ? 'Type the 60-character backup code the device showed (spaces do not matter).\n' : 'The device shows a binding code on its screen.\n');
+        return readCode(which);
+      }, 120_000, () => process.stderr.write(`Code accepted. Hold C (Allow) on the device to bind "${app.label}".${backup ? ' The device then shows its new binding code.' : ''}\n`), backup);
       if (result.outcome === 'refused') {
         out('The binding was refused on the device.', { outcome: 'refused' });
         return 1;
@@ -233,7 +245,7 @@ export async function main(argv: string[]): Promise<number> {
       if (guardWords[n.notify]) process.stderr.write(`${guardWords[n.notify]}\n`);
       if (n.notify === 'waiting-for-owner') process.stderr.write('The owner is busy on the device: the request waits until they are back on its home screen.\n');
     });
-    if (family) return await family({ session, args: positionals.slice(1), values, out, usage: (m) => new UsageError(m) });
+    if (family) return await family({ session, deviceId: app.device.id, home, args: positionals.slice(1), values, out, usage: (m) => new UsageError(m) });
     if (command === 'info') {
       const info = await session.call('get_info');
       out(Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n'), info);

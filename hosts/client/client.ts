@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { concatBytes, toHex, utf8Encode } from '../../modules/bytes.js';
 import { cpace } from '../../modules/binding/cpace.js';
 import { normaliseCode } from '../../modules/binding/code.js';
+import { BACKUP_CODE_LENGTH, BACKUP_SALT_SIZE, backupVerifier } from '../../modules/binding/backup-code.js';
 import {
   DEVICE_ID_SIZE, ErrorCode, KEY_SIZE, Kind, MAX_LABEL, NONCE_SIZE, TAG_SIZE, bindContext, message, parseError, sessionPrologue,
 } from '../../modules/protocol/messages.js';
@@ -85,18 +86,29 @@ export class LatchClient {
    * Bind this app. `askCode` is called once the device shows its code (the user reads it off the LCD); the
    * device then asks its user to allow the app, so allow `allowTimeoutMs` for that.
    */
-  async bind(app: KeyPair, label: string, askCode: () => Promise<string>, allowTimeoutMs = 120_000, onWaitingForUser?: () => void): Promise<BindResult> {
+  async bind(app: KeyPair, label: string, askCode: () => Promise<string>, allowTimeoutMs = 120_000, onWaitingForUser?: () => void, withBackupCode = false): Promise<BindResult> {
     if (!label || utf8Encode(label).length > MAX_LABEL) throw new Error(`the app label must be 1 to ${MAX_LABEL} bytes`);
     const nonceA = new Uint8Array(randomBytes(NONCE_SIZE));
-    await this.send(message(Kind.bindRequest, nonceA, app.pub, utf8Encode(label)));
+    await this.send(message(withBackupCode ? Kind.bindRequestBackup : Kind.bindRequest, nonceA, app.pub, utf8Encode(label)));
     const challenge = await this.expect(Kind.bindChallenge);
-    if (challenge.length !== NONCE_SIZE + KEY_SIZE + DEVICE_ID_SIZE) throw new Error('the device sent a malformed challenge');
+    const saltSize = withBackupCode ? BACKUP_SALT_SIZE : 0;
+    if (challenge.length !== NONCE_SIZE + KEY_SIZE + DEVICE_ID_SIZE + saltSize) throw new Error('the device sent a malformed challenge');
     const nonceB = challenge.slice(0, NONCE_SIZE);
-    const device = { publicKey: challenge.slice(NONCE_SIZE, NONCE_SIZE + KEY_SIZE), id: challenge.slice(NONCE_SIZE + KEY_SIZE) };
-    const code = normaliseCode(await askCode());
-    if (!code) throw new Error('a binding code is 8 characters from 2-9 and A-Z without I and O');
-    const ctx = bindContext(device.id, nonceA, nonceB, app.pub, label, device.publicKey);
-    const party = cpace('initiator', utf8Encode(code), ctx.ci, ctx.sid, ctx.adApp, ctx.adDevice, new Uint8Array(randomBytes(32)));
+    const device = { publicKey: challenge.slice(NONCE_SIZE, NONCE_SIZE + KEY_SIZE), id: challenge.slice(NONCE_SIZE + KEY_SIZE, NONCE_SIZE + KEY_SIZE + DEVICE_ID_SIZE) };
+    const typed = await askCode();
+    let password: Uint8Array;
+    if (withBackupCode) {
+      const code = normaliseCode(typed, BACKUP_CODE_LENGTH);
+      if (!code) throw new Error(`a backup code is ${BACKUP_CODE_LENGTH} characters from 2-9 and A-Z without I and O (spaces and dashes do not matter)`);
+      // CPace's password is the code's salted hash, as the device keeps it; the code itself never leaves here.
+      password = backupVerifier(challenge.subarray(NONCE_SIZE + KEY_SIZE + DEVICE_ID_SIZE), code);
+    } else {
+      const code = normaliseCode(typed);
+      if (!code) throw new Error('a binding code is 8 characters from 2-9 and A-Z without I and O');
+      password = utf8Encode(code);
+    }
+    const ctx = bindContext(device.id, nonceA, nonceB, app.pub, label, device.publicKey, withBackupCode);
+    const party = cpace('initiator', password, ctx.ci, ctx.sid, ctx.adApp, ctx.adDevice, new Uint8Array(randomBytes(32)));
     await this.send(message(Kind.bindShareA, party.share));
     const shareB = await this.expect(Kind.bindShareB);
     if (shareB.length !== KEY_SIZE + TAG_SIZE) throw new Error('the device sent a malformed key share');
@@ -106,9 +118,10 @@ export class LatchClient {
     await this.send(message(Kind.bindConfirmA, keys.ourTag));
     keys.wipe();
     party.wipe();
+    password.fill(0);
     if (!deviceProvedCode) {
       const err = await this.expect(Kind.bindResult).then(() => undefined, (e) => e);
-      throw err instanceof DeviceError ? err : new DeviceError(ErrorCode.bindFailed, 'bindFailed', 'wrong binding code');
+      throw err instanceof DeviceError ? err : new DeviceError(ErrorCode.bindFailed, 'bindFailed', `wrong ${withBackupCode ? 'backup' : 'binding'} code`);
     }
     onWaitingForUser?.();
     const result = await this.expect(Kind.bindResult, allowTimeoutMs);
@@ -202,6 +215,8 @@ export class Session {
   private nextId = 1;
   private readonly waiters = new Map<number, Waiter>();
   private pumping = false;
+  /** reading on with no request waiting (following events) until the link closes */
+  private watchEnded: ((why: string) => void) | undefined;
   private readonly noticeListeners: ((n: DeviceNotice) => void)[] = [];
   /** notices that arrived, newest last (tests and the CLI read them) */
   readonly notices: DeviceNotice[] = [];
@@ -239,6 +254,14 @@ export class Session {
     return done;
   }
 
+  /** Keep reading the device's notices with no request waiting, until the link closes (resolves with why). */
+  watch(): Promise<string> {
+    return new Promise<string>((resolve) => {
+      this.watchEnded = resolve;
+      void this.pump();
+    });
+  }
+
   /** Withdraw the request waiting for the owner (the device answers it `cancelled`). */
   async cancel(): Promise<void> {
     await this.call('cancel');
@@ -249,7 +272,7 @@ export class Session {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.waiters.size) {
+      while (this.waiters.size || this.watchEnded) {
         let m: Uint8Array;
         try {
           m = await this.client.expect(Kind.sessionData, 500);
@@ -265,6 +288,8 @@ export class Session {
           }
           for (const w of this.waiters.values()) w.reject(err as Error);
           this.waiters.clear();
+          this.watchEnded?.((err as Error).message);
+          this.watchEnded = undefined;
           return;
         }
         const reply = decodeCbor(this.transport.receive.decrypt(EMPTY, m)) as any;

@@ -8,6 +8,7 @@ import type { Screen } from '../ui/screen.js';
 import type { Vault } from '../vault/vault.js';
 import type { Guard } from '../guard/guard.js';
 import type { EventLog } from '../guard/event-log.js';
+import type { BackupCodeStore } from '../binding/backup-code.js';
 
 export interface Activity {
   screen(): Screen;
@@ -28,6 +29,8 @@ export interface AppContext {
   guard: Guard;
   /** the tamper-evident event log (guard/event-log.ts) */
   events: EventLog;
+  /** the one-time backup code (binding/backup-code.ts) */
+  backupCodes: BackupCodeStore;
   entropy: HealthTestedEntropy;
   log: LogPort;
   now(): number;

@@ -16,7 +16,7 @@ import { duration } from '../guard/spending.js';
 import { reviewActivity, type ReviewPage } from '../signing/review.js';
 import { message, type Activity, type AppContext } from './activity.js';
 import { askCode } from './code-entry.js';
-import { checkPin } from './home.js';
+import { checkPin } from './pin-check.js';
 import { pinEntry } from './pin-entry.js';
 
 export type PolicyOutcome = 'applied' | 'pending' | 'refused' | 'bad-code';

@@ -1,14 +1,13 @@
-/** Home screens for each device state, the unlocked menu, unlocking and changing the PIN. */
+/** Home screens for each device state, and unlocking. */
 import { line } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
-import { MAX_PIN_ATTEMPTS, WARN_REMAINING } from '../vault/vault.js';
-import { AUTO_LOCK_CHOICES } from '../vault/preferences.js';
-import { message, type Activity, type AppContext } from './activity.js';
-import { pinEntry } from './pin-entry.js';
+import { type Activity, type AppContext } from './activity.js';
+import { checkPin, triesNote } from './pin-check.js';
+import { lockNow, menu } from './menu.js';
 import { resetConfirm } from './reset.js';
 import { setupChoice } from './setup.js';
 import { appNamed } from './binding.js';
-import { codesScreen, freezeConfirm, frozenLines, limitsScreen, unfreezeFlow } from './guard-screens.js';
+import { frozenLines, unfreezeFlow } from './guard-screens.js';
 
 /** The vault is not this chip's (a flash image from another board) or from older firmware: only a reset helps. */
 export function storageHome(ctx: AppContext, status: 'foreign' | 'old-format'): Activity {
@@ -69,16 +68,6 @@ export function blankHome(ctx: AppContext): Activity {
   };
 }
 
-function triesNote(ctx: AppContext) {
-  const failures = ctx.vault.pinFailures;
-  if (failures === 0) return [];
-  const remaining = MAX_PIN_ATTEMPTS - failures;
-  if (remaining <= WARN_REMAINING) {
-    return [line(`Warning: ${remaining} ${remaining === 1 ? 'try' : 'tries'} left before the device erases itself.`, { color: THEME.danger })];
-  }
-  return [line(`${failures} wrong ${failures === 1 ? 'PIN' : 'PINs'} so far; ${remaining} tries left.`, { color: THEME.warning })];
-}
-
 export function lockedHome(ctx: AppContext): Activity {
   let shownWait = -1;
   const waitSeconds = () => Math.ceil(ctx.vault.waitMs / 1000);
@@ -118,47 +107,6 @@ function unlockPin(ctx: AppContext): Activity {
   });
 }
 
-/**
- * Ask for the PIN and check it (counted like every attempt: delays, warnings, the wipe at 10); `then` runs
- * when it is right. Unlocking, changing the PIN and other owner-only steps all go through here.
- */
-export function checkPin(ctx: AppContext, id: string, title: string, prompt: string, then: () => void): Activity {
-  return pinEntry(ctx, {
-    id,
-    title,
-    prompt,
-    notes: triesNote(ctx),
-    cancel: () => ctx.home(),
-    done: (pin) => {
-      const result = ctx.vault.unlock(pin);
-      if (result.ok) return then();
-      if (result.reason === 'wiped') {
-        ctx.forgetBonds();
-        ctx.locked();
-        ctx.log.log('too many wrong PINs: wiped');
-        return ctx.go(message(ctx, 'wiped', 'Device erased', [
-          line(`${MAX_PIN_ATTEMPTS} wrong PINs in a row.`, { color: THEME.danger }),
-          line('The device erased its wallet and binding, as it must. Restore from your recovery words.'),
-        ], () => ctx.home()));
-      }
-      if (result.reason === 'wait') return ctx.home();
-      ctx.log.log(`wrong PIN (${result.failures} of ${MAX_PIN_ATTEMPTS})`);
-      ctx.events.record('pin-wrong', { failures: result.failures, remaining: result.remaining });
-      return ctx.go(message(ctx, 'pin-wrong', 'Wrong PIN', [
-        line('That PIN is not right.'),
-        ...triesNote(ctx),
-        ...(result.delayMs ? [line(`Wait ${result.delayMs / 1000} s before the next try.`)] : []),
-      ], () => ctx.home()));
-    },
-  });
-}
-
-function lockNow(ctx: AppContext): void {
-  ctx.vault.lock();
-  ctx.locked();
-  ctx.home();
-}
-
 export function unlockedHome(ctx: AppContext): Activity {
   return {
     interruptible: true,
@@ -179,138 +127,4 @@ export function unlockedHome(ctx: AppContext): Activity {
       else if (e.button === 'c' && ctx.guard.freeze.frozen) ctx.go(unfreezeFlow(ctx));
     },
   };
-}
-
-interface MenuItem {
-  label: () => string;
-  select: () => void;
-}
-
-function menuItems(ctx: AppContext): MenuItem[] {
-  const items: MenuItem[] = [
-    { label: () => 'Lock', select: () => lockNow(ctx) },
-    { label: () => 'Change PIN', select: () => ctx.go(changePin(ctx)) },
-    {
-      label: () => `Auto-lock: ${ctx.vault.preferences.autoLockMinutes} min`,
-      select: () => {
-        const p = ctx.vault.preferences;
-        const at = AUTO_LOCK_CHOICES.indexOf(p.autoLockMinutes);
-        ctx.vault.setPreferences({ ...p, autoLockMinutes: AUTO_LOCK_CHOICES[(at + 1) % AUTO_LOCK_CHOICES.length] });
-        ctx.log.log(`auto-lock set to ${ctx.vault.preferences.autoLockMinutes} min`);
-      },
-    },
-  ];
-  items.push({
-    label: () => `Blind signing: ${ctx.vault.preferences.blindSigning ? 'on' : 'off'}`,
-    select: () => {
-      const p = ctx.vault.preferences;
-      if (p.blindSigning) {
-        ctx.vault.setPreferences({ ...p, blindSigning: false });
-        ctx.log.log('blind signing turned off');
-      } else ctx.go(blindSigningOn(ctx));
-    },
-  });
-  if (ctx.vault.bindFailures > 0) {
-    items.push({
-      label: () => 'Clear binding lock-out',
-      select: () => {
-        ctx.vault.clearBindFailures();
-        ctx.log.log('binding lock-out cleared by the owner');
-        ctx.go(message(ctx, 'bind-lock-cleared', 'Binding unlocked', [line('Failed binding attempts were forgotten: apps can bind again with the code.')], () => ctx.go(menu(ctx))));
-      },
-    });
-  }
-  const back = () => ctx.go(menu(ctx));
-  items.push({ label: () => 'Spending limits', select: () => ctx.go(limitsScreen(ctx, back)) });
-  items.push({ label: () => `Verification codes: ${ctx.guard.codes.enrolled ? 'on' : 'off'}`, select: () => ctx.go(codesScreen(ctx, back)) });
-  if (!ctx.guard.freeze.frozen) items.push({ label: () => 'Freeze now', select: () => ctx.go(freezeConfirm(ctx, back, () => ctx.frozen())) });
-  items.push({ label: () => 'Factory reset', select: () => ctx.go(resetConfirm(ctx)) });
-  items.push({ label: () => 'About', select: () => ctx.about(() => ctx.go(menu(ctx))) });
-  return items;
-}
-
-/** menu items on one screen (large font) */
-const MENU_ROWS = 6;
-
-function menu(ctx: AppContext): Activity {
-  let at = 0;
-  let items = menuItems(ctx);
-  return {
-    interruptible: true,
-    screen: () => ({
-      id: 'menu',
-      title: 'Menu',
-      // a window of MENU_ROWS items around the cursor; arrows say there is more above or below
-      lines: (() => {
-        const first = Math.max(0, Math.min(at - Math.floor(MENU_ROWS / 2), items.length - MENU_ROWS));
-        const shown = items.slice(first, first + MENU_ROWS).map((item, k) => line(`${first + k === at ? '>' : ' '} ${item.label()}`, { size: 'large' }));
-        return [...shown, line(`${first > 0 ? '^ more above  ' : ''}${first + MENU_ROWS < items.length ? 'v more below' : ''}`, { color: THEME.dim })];
-      })(),
-      buttons: { a: 'Up', b: 'Select', c: 'Down' },
-    }),
-    press: (e) => {
-      if (e.long) {
-        if (e.button === 'b') ctx.home(); // hold B: back; other long presses do nothing here
-        return;
-      }
-      if (e.button === 'a') at = (at + items.length - 1) % items.length;
-      else if (e.button === 'c') at = (at + 1) % items.length;
-      else {
-        const before = items[at];
-        before.select();
-        items = menuItems(ctx);
-        at = Math.min(at, items.length - 1);
-      }
-      ctx.refresh();
-    },
-  };
-}
-
-/** Turning blind signing on is a security decision (hold C), as on Ledger where it is a setting, not a prompt. */
-function blindSigningOn(ctx: AppContext): Activity {
-  return {
-    decision: true,
-    screen: () => ({
-      id: 'blind-signing-on',
-      title: 'Blind signing',
-      lines: [
-        line('Allow signing data the device cannot decode?', { size: 'large' }),
-        line('Contract calls and typed data it cannot show will then be signed by their hash alone.', { color: THEME.warning }),
-        line('Turn it on only for an app and contracts you trust; turn it off again after.'),
-      ],
-      buttons: { a: 'Cancel', c: 'Hold: Allow' },
-    }),
-    press: (e) => {
-      if (e.button === 'a') ctx.go(menu(ctx));
-      else if (e.button === 'c' && e.long) {
-        ctx.vault.setPreferences({ ...ctx.vault.preferences, blindSigning: true });
-        ctx.log.log('blind signing turned on');
-        ctx.go(menu(ctx));
-      }
-    },
-  };
-}
-
-/** The current PIN first (an unlocked device left on a table must not let anyone change it), then the new one twice. */
-function changePin(ctx: AppContext): Activity {
-  return checkPin(ctx, 'pin-current', 'Current PIN', 'Enter your current PIN.', () =>
-    ctx.go(pinEntry(ctx, {
-      id: 'pin-change',
-      title: 'New PIN',
-      prompt: 'Choose a new PIN of 6 to 8 digits.',
-      cancel: () => ctx.home(),
-      done: (first) =>
-        ctx.go(pinEntry(ctx, {
-          id: 'pin-change-confirm',
-          title: 'Confirm new PIN',
-          prompt: 'Enter the new PIN again.',
-          cancel: () => ctx.home(),
-          done: (second) => {
-            if (first !== second) return ctx.go(message(ctx, 'pin-mismatch', 'PINs differ', [line('The two PINs were not the same; the PIN is unchanged.')], () => ctx.home()));
-            ctx.vault.changePin(first);
-            ctx.log.log('PIN changed');
-            ctx.go(message(ctx, 'pin-changed', 'PIN changed', [line('Use the new PIN from now on.')], () => ctx.home()));
-          },
-        })),
-    })));
 }

@@ -10,7 +10,12 @@ export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export const CODE_LENGTH = 8;
 
 export function makeBindingCode(entropy: HealthTestedEntropy): string {
-  const bytes = entropy.bytes(5);
+  return makeCode(entropy, CODE_LENGTH);
+}
+
+/** `length` symbols of the code alphabet, 5 bits each from the entropy (whole bytes; spare low bits unused). */
+export function makeCode(entropy: HealthTestedEntropy, length: number): string {
+  const bytes = entropy.bytes(Math.ceil((length * 5) / 8));
   let bits = 0;
   let acc = 0;
   let code = '';
@@ -24,13 +29,13 @@ export function makeBindingCode(entropy: HealthTestedEntropy): string {
     acc &= (1 << bits) - 1;
   }
   wipe(bytes);
-  return code;
+  return code.slice(0, length);
 }
 
 /** Normalise what a user typed: case, spaces and dashes do not matter; the look-alikes 0/O and 1/I are refused. */
-export function normaliseCode(typed: string): string | undefined {
+export function normaliseCode(typed: string, length = CODE_LENGTH): string | undefined {
   const code = typed.toUpperCase().replace(/[\s-]/g, '');
-  if (code.length !== CODE_LENGTH) return undefined;
+  if (code.length !== length) return undefined;
   for (const c of code) if (!CODE_ALPHABET.includes(c)) return undefined;
   return code;
 }

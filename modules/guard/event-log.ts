@@ -156,11 +156,17 @@ export class EventLog {
     return { events, anchor: anchor ?? GENESIS, head, key: this.publicKey(), dropped: oldest - 1, damaged, more: last < this.headSeq };
   }
 
-  /** The newest events, newest first, for the History screen. */
-  latest(count: number): LatchEvent[] {
+  /** the oldest event the ring still holds */
+  get oldestKept(): number {
+    this.ensure();
+    return this.oldest();
+  }
+
+  /** The newest events after skipping `skip` of them, newest first (the History screen's pages). */
+  latest(count: number, skip = 0): LatchEvent[] {
     this.ensure();
     const out: LatchEvent[] = [];
-    for (let seq = this.headSeq; seq >= this.oldest() && out.length < count; seq--) {
+    for (let seq = this.headSeq - skip; seq >= this.oldest() && out.length < count; seq--) {
       const s = this.readSlot(EVENT_KEY_BASE + (seq % EVENT_SLOTS));
       if (s && s.event.seq === seq) out.push(s.event);
     }

@@ -14,6 +14,7 @@ import { cpace, type CPaceKeys, type CPaceParty } from '../binding/cpace.js';
 import { makeBindingCode } from '../binding/code.js';
 import { keyPair } from '../session/noise-kk.js';
 import { BIND_FREE_ATTEMPTS, type Vault } from '../vault/vault.js';
+import type { BackupCodeStore } from '../binding/backup-code.js';
 import { ErrorCode, KEY_SIZE, Kind, NONCE_SIZE, TAG_SIZE, bindContext, message, parseBindRequest } from './messages.js';
 
 /** What binding needs from the device's screen: every decision is taken there. */
@@ -25,10 +26,25 @@ export interface BindUi {
   bindFailed(reason: string, failures: number, waitMs: number): void;
   /** why no app may bind now (the device is frozen), if so */
   frozen?(): string | undefined;
-  /** the event log hears bind requests, wrong codes, lock-outs and new bindings */
-  event?(kind: 'bind-requested' | 'bind-wrong-code' | 'bind-locked' | 'app-bound' | 'app-replaced', details: Record<string, unknown>): void;
+  /** the event log hears bind requests, wrong codes, lock-outs, new bindings and the backup code's use */
+  event?(kind: BindEventKind, details: Record<string, unknown>): void;
   bound(label: string): void;
+  /** the one-time backup code's record (binding with it); absent: no backup codes */
+  backupCodes?: BackupCodeStore;
+  /** an app asks to bind with the backup code: say so on the screen unless the owner is busy; false = busy */
+  showBackupBind?(label: string): boolean;
+  /** the backup code was used: the binding code was replaced; show the new one */
+  bindingCodeChanged?(code: string): void;
 }
+
+export type BindEventKind = 'bind-requested' | 'bind-wrong-code' | 'bind-locked' | 'app-bound' | 'app-replaced'
+  | 'backup-code-used' | 'backup-code-refused' | 'binding-code-changed';
+
+const BACKUP_REFUSALS: Record<'none' | 'used' | 'expired', string> = {
+  none: 'no backup code is valid on the device: make one in its Menu > Backup code (a reboot voids it)',
+  used: 'that backup code was already used: a backup code works once; make a new one on the device',
+  expired: 'the backup code expired (it is valid for 2 hours of device time): make a new one on the device',
+};
 
 interface BindState {
   phase: 'challenged' | 'confirming' | 'asking';
@@ -36,7 +52,9 @@ interface BindState {
   label: string;
   party?: CPaceParty;
   keys?: CPaceKeys;
-  code: string;
+  /** CPace's password: the binding code's bytes, or the backup code's salted hash */
+  password: Uint8Array;
+  withBackupCode: boolean;
   ctx: ReturnType<typeof bindContext>;
 }
 
@@ -58,11 +76,14 @@ export class BindResponder {
     return this.bind !== undefined;
   }
 
-  onRequest(body: Uint8Array): void {
+  onRequest(body: Uint8Array, withBackupCode = false): void {
     const req = parseBindRequest(body);
     if (this.bind?.phase === 'asking') return this.fail(ErrorCode.busy, 'the device is asking its owner about another binding');
     const frozen = this.ui.frozen?.();
-    this.ui.event?.('bind-requested', { app: req.label, ...(frozen ? { refused: 'frozen' } : this.vault.hasWallet && !this.vault.isUnlocked ? { refused: 'locked' } : {}) });
+    this.ui.event?.('bind-requested', {
+      app: req.label, ...(withBackupCode ? { with: 'backup code' } : {}),
+      ...(frozen ? { refused: 'frozen' } : this.vault.hasWallet && !this.vault.isUnlocked ? { refused: 'locked' } : {}),
+    });
     if (frozen) {
       this.log.log(`bind request from app named "${req.label}" refused: frozen`);
       return this.fail(ErrorCode.frozen, `no new app can bind: the device is ${frozen}`);
@@ -78,26 +99,48 @@ export class BindResponder {
       return this.fail(ErrorCode.bindLocked, `binding is locked for ${Math.ceil(wait / 1000)} s after ${this.vault.bindFailures} failed attempts (the owner can clear this in the device's menu)`);
     }
     this.vault.ensureIdentity();
-    let code = this.vault.bindingCode();
-    if (!code) {
-      code = makeBindingCode(this.entropy);
-      this.vault.setBindingCode(code);
-      this.log.log('binding code created (shown on the LCD only)');
-    }
-    if (!this.ui.showBindCode(code, req.label)) {
-      code = '';
-      this.log.log(`bind request from app named "${req.label}": the owner is busy on the device`);
-      return this.fail(ErrorCode.busy, 'busy: the owner is using the device; try again when it shows its home screen');
+    let password: Uint8Array;
+    let salt: Uint8Array = new Uint8Array(0);
+    if (withBackupCode) {
+      const store = this.ui.backupCodes;
+      const valid = store?.valid();
+      if (!valid) {
+        // Counted like a wrong code: a stream of stale or made-up codes meets the same lock-out.
+        const state = store?.state() ?? 'none';
+        const why = state === 'valid' ? 'none' : state;
+        const failures = this.vault.countBindAttempt();
+        this.ui.event?.('backup-code-refused', { app: req.label, reason: why, failures });
+        this.log.log(`bind with a backup code from app named "${req.label}" refused: ${why}`);
+        return this.fail(ErrorCode.backupCode, BACKUP_REFUSALS[why]);
+      }
+      if (!this.ui.showBackupBind?.(req.label)) {
+        wipe(valid.verifier);
+        return this.fail(ErrorCode.busy, 'busy: the owner is using the device; try again when it shows its home screen');
+      }
+      password = valid.verifier;
+      salt = valid.salt;
+    } else {
+      let code = this.vault.bindingCode();
+      if (!code) {
+        code = makeBindingCode(this.entropy);
+        this.vault.setBindingCode(code);
+        this.log.log('binding code created (shown on the LCD only)');
+      }
+      if (!this.ui.showBindCode(code, req.label)) {
+        this.log.log(`bind request from app named "${req.label}": the owner is busy on the device`);
+        return this.fail(ErrorCode.busy, 'busy: the owner is using the device; try again when it shows its home screen');
+      }
+      password = utf8Encode(code);
     }
     const deviceId = fromHex(this.vault.deviceId!);
     const priv = this.vault.staticPrivateKey();
     const devicePub = keyPair(priv).pub;
     wipe(priv);
     const nonceB = this.entropy.bytes(NONCE_SIZE);
-    const ctx = bindContext(deviceId, req.nonceA, nonceB, req.appPub, req.label, devicePub);
-    this.bind = { phase: 'challenged', appPub: req.appPub, label: req.label, code, ctx };
-    this.log.log(`bind request from app named "${req.label}"`);
-    this.send(message(Kind.bindChallenge, nonceB, devicePub, deviceId));
+    const ctx = bindContext(deviceId, req.nonceA, nonceB, req.appPub, req.label, devicePub, withBackupCode);
+    this.bind = { phase: 'challenged', appPub: req.appPub, label: req.label, password, withBackupCode, ctx };
+    this.log.log(`bind request from app named "${req.label}"${withBackupCode ? ' with the backup code' : ''}`);
+    this.send(message(Kind.bindChallenge, nonceB, devicePub, deviceId, salt));
   }
 
   onShareA(body: Uint8Array): void {
@@ -106,9 +149,8 @@ export class BindResponder {
     if (body.length !== KEY_SIZE) throw new LatchError('bad-message', `a CPace share is ${KEY_SIZE} bytes, not ${body.length}`);
     // Count the attempt in flash before answering: the answer lets the app test its guess of the code.
     const failures = this.vault.countBindAttempt();
-    const prs = utf8Encode(b.code);
-    b.party = cpace('responder', prs, b.ctx.ci, b.ctx.sid, b.ctx.adDevice, b.ctx.adApp, this.entropy.bytes(32));
-    wipe(prs);
+    b.party = cpace('responder', b.password, b.ctx.ci, b.ctx.sid, b.ctx.adDevice, b.ctx.adApp, this.entropy.bytes(32));
+    wipe(b.password);
     try {
       b.keys = b.party.finish(body);
     } catch (err) {
@@ -127,19 +169,29 @@ export class BindResponder {
       const failures = this.vault.bindFailures;
       const wait = this.vault.bindWaitMs;
       this.end();
-      this.ui.event?.('bind-wrong-code', { app: b.label, failures });
+      const which = b.withBackupCode ? 'backup code' : 'binding code';
+      this.ui.event?.(b.withBackupCode ? 'backup-code-refused' : 'bind-wrong-code', { app: b.label, failures, ...(b.withBackupCode ? { reason: 'wrong' } : {}) });
       if (wait > 0) this.ui.event?.('bind-locked', { forMs: wait, failures });
       const left = Math.max(0, BIND_FREE_ATTEMPTS - failures);
-      this.ui.bindFailed('The code entered in the app was wrong.', failures, wait);
+      this.ui.bindFailed(`The ${which} entered in the app was wrong.`, failures, wait);
       return this.fail(ErrorCode.bindFailed, wait > 0
-        ? `wrong binding code; binding is now locked for ${Math.ceil(wait / 1000)} s`
-        : `wrong binding code; ${left} ${left === 1 ? 'try' : 'tries'} left before a lock-out`);
+        ? `wrong ${which}; binding is now locked for ${Math.ceil(wait / 1000)} s`
+        : `wrong ${which}; ${left} ${left === 1 ? 'try' : 'tries'} left before a lock-out`);
     }
     this.vault.clearBindFailures();
     b.phase = 'asking';
     b.party?.wipe();
     b.keys.wipe();
-    b.code = '';
+    let newCode: string | undefined;
+    if (b.withBackupCode) {
+      // Used: it never works again. The binding code may be in the wrong hands (the owner lost it): replace it.
+      this.ui.backupCodes?.markUsed();
+      this.ui.event?.('backup-code-used', { app: b.label });
+      newCode = makeBindingCode(this.entropy);
+      this.vault.setBindingCode(newCode);
+      this.ui.event?.('binding-code-changed', { why: 'the backup code was used' });
+      this.log.log('backup code used; the binding code was replaced (the new one is shown on the LCD only)');
+    }
     const outcome = this.ui.askAllow(b.label, (allow) => {
       if (this.bind !== b) return;
       const frozen = allow === true ? this.ui.frozen?.() : undefined;
@@ -162,6 +214,8 @@ export class BindResponder {
         this.fail(ErrorCode.timeout, 'the owner did not answer on the device in time: bind again');
       }
       this.end();
+      if (newCode) this.ui.bindingCodeChanged?.(newCode);
+      newCode = undefined;
     });
     if (outcome === 'busy') {
       this.end();
@@ -174,7 +228,7 @@ export class BindResponder {
     if (!b) return;
     b.party?.wipe();
     b.keys?.wipe();
-    b.code = '';
+    wipe(b.password);
     this.bind = undefined;
   }
 }

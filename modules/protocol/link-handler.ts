@@ -151,6 +151,7 @@ export class LinkHandler {
       if (why) return this.fail(ErrorCode.deviceFault, why);
       switch (kind) {
         case Kind.bindRequest: return this.binder.onRequest(body);
+        case Kind.bindRequestBackup: return this.binder.onRequest(body, true);
         case Kind.bindShareA: return this.binder.onShareA(body);
         case Kind.bindConfirmA: return this.binder.onConfirmA(body);
         case Kind.sessionInit: return this.session.onInit(body);

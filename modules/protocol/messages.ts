@@ -9,6 +9,9 @@
  *   BIND_SHARE_B     device -> app  Yb(32) | Tb(64)
  *   BIND_CONFIRM_A   app -> device  Ta(64)
  *   BIND_RESULT      device -> app  status(1): 0 allowed on the device, 1 refused on the device
+ *   BIND_REQUEST_BACKUP app -> device  as BIND_REQUEST, to bind with the one-time backup code; the device answers
+ *                    BIND_CHALLENGE with the code's salt(16) appended, and CPace's password is then the code's
+ *                    salted hash (binding/backup-code.ts), on the context "latch-bind-backup-v1"
  *   SESSION_INIT     app -> device  app static pub(32) | Noise KK message 1
  *   SESSION_ACCEPT   device -> app  Noise KK message 2
  *   SESSION_DATA     both ways      Noise transport message (CBOR inside)
@@ -25,6 +28,7 @@ export const Kind = {
   bindShareB: 0x04,
   bindConfirmA: 0x05,
   bindResult: 0x06,
+  bindRequestBackup: 0x07,
   sessionInit: 0x10,
   sessionAccept: 0x11,
   sessionData: 0x12,
@@ -51,6 +55,8 @@ export const ErrorCode = {
   timeout: 15,
   /** the device is frozen (emergency stop): no new app binds until the owner unfreezes it */
   frozen: 16,
+  /** no backup code is valid on the device (none made, used, expired, or voided by a reboot) */
+  backupCode: 17,
 } as const;
 
 export const ERROR_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ErrorCode).map(([k, v]) => [v, k]));
@@ -97,9 +103,10 @@ export function parseBindRequest(body: Uint8Array): { nonceA: Uint8Array; appPub
 }
 
 /** The CPace inputs both sides derive from the exchanged values (design section 6). */
-export function bindContext(deviceId: Uint8Array, nonceA: Uint8Array, nonceB: Uint8Array, appPub: Uint8Array, label: string, devicePub: Uint8Array) {
+export function bindContext(deviceId: Uint8Array, nonceA: Uint8Array, nonceB: Uint8Array, appPub: Uint8Array, label: string, devicePub: Uint8Array, withBackupCode = false) {
   return {
-    ci: lvCat(utf8Encode('latch-bind-v1'), deviceId),
+    // A separate context for the backup code: a transcript with one password can never pass for the other.
+    ci: lvCat(utf8Encode(withBackupCode ? 'latch-bind-backup-v1' : 'latch-bind-v1'), deviceId),
     sid: concatBytes(nonceA, nonceB),
     adApp: lvCat(appPub, utf8Encode(label)),
     adDevice: lvCat(devicePub, deviceId),

@@ -42,6 +42,8 @@ export const RecordKey = {
   policyPending: 18,
   /** what was signed in the last 24 hours per limited asset (guard/ledger.ts), CBOR sealed under the device key */
   spendLedger: 19,
+  /** the one-time backup code's salted hash, state and expiry (binding/backup-code.ts), sealed; deleted at boot */
+  backupCode: 20,
   /** the event log's ring (guard/event-log.ts): EVENT_SLOTS records from this key, each sealed under the device key */
   eventsFirst: 0x100,
 } as const;

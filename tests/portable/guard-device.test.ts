@@ -6,10 +6,10 @@
 import test from 'ava';
 import { encodeCbor as encode } from '../../modules/protocol/cbor.js';
 import { serializeUnsigned, type EthTx } from '../../modules/ethereum/tx.js';
-import { parseOtpauth, totp } from '../../modules/guard/otp.js';
+import { totp } from '../../modules/guard/otp.js';
 import { DAY_MS } from '../../modules/guard/ledger.js';
 import { AppPeer } from './support/app-peer.js';
-import { deviceRig, PIN } from './support/device-rig.js';
+import { deviceRig, enrolCodes, PIN } from './support/device-rig.js';
 
 const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
 const ETH = 10n ** 18n;
@@ -53,20 +53,6 @@ function setPolicy(rig: ReturnType<typeof deviceRig>, app: AppPeer, policy: unkn
   pages(rig);
   rig.decide('c');
   return answer(app);
-}
-
-/** Menu > Verification codes > set up, reading the secret off the QR code; returns it. */
-function enrolCodes(rig: ReturnType<typeof deviceRig>): Uint8Array {
-  rig.press('b'); // Menu
-  while (!rig.d.screen.lines.find((l) => l.startsWith('>'))!.includes('Verification codes')) rig.press('c');
-  rig.press('b');
-  if (rig.d.screen.id !== 'codes-enrol') throw new Error(`expected the enrolment screen, got ${rig.d.screen.id}: ${rig.text()}`);
-  const secret = parseOtpauth(rig.d.screen.qr!).secret;
-  rig.press('c');
-  rig.enterPin(totp(secret, rig.d.guard.world.now()!));
-  if ((rig.d.screen.id as string) !== 'codes-enrolled') throw new Error(`enrolment failed: ${rig.text()}`);
-  rig.press('b');
-  return secret;
 }
 
 test('a daily limit set by the app and confirmed on the device: within it signs, over it is refused in words', (t) => {

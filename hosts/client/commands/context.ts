@@ -3,6 +3,9 @@ import type { Session } from '../client.js';
 
 export interface CommandContext {
   session: Session;
+  /** the bound device's id, and this app's home directory (where per-device state is kept) */
+  deviceId: Uint8Array;
+  home: string;
   /** positionals after the family name, e.g. ["sign-tx", "tx.json"] */
   args: string[];
   values: Record<string, string | boolean | undefined>;

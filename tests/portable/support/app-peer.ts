@@ -6,6 +6,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8Encode } from '../../../modules/bytes.js';
 import { cpace } from '../../../modules/binding/cpace.js';
+import { backupVerifier } from '../../../modules/binding/backup-code.js';
 import type { Device } from '../../../modules/device.js';
 import { decodeCbor, encodeCbor } from '../../../modules/protocol/cbor.js';
 import { DEVICE_ID_SIZE, KEY_SIZE, Kind, NONCE_SIZE, bindContext, message, parseError, sessionPrologue } from '../../../modules/protocol/messages.js';
@@ -77,17 +78,18 @@ export class AppPeer {
     });
   }
 
-  private pendingBind: { nonceA: Uint8Array; nonceB: Uint8Array; label: string; device: { id: Uint8Array; publicKey: Uint8Array } } | undefined;
+  private pendingBind: { nonceA: Uint8Array; nonceB: Uint8Array; label: string; device: { id: Uint8Array; publicKey: Uint8Array }; salt?: Uint8Array } | undefined;
 
   /** Step 1: ask to bind. The device answers with its challenge (and shows its code) or an ERROR. */
-  requestBind(label = 'Test phone'): DeviceReply[] {
+  requestBind(label = 'Test phone', withBackupCode = false): DeviceReply[] {
     const nonceA = testBytes(NONCE_SIZE);
-    const replies = this.send(message(Kind.bindRequest, nonceA, this.key.pub, utf8Encode(label)));
+    const replies = this.send(message(withBackupCode ? Kind.bindRequestBackup : Kind.bindRequest, nonceA, this.key.pub, utf8Encode(label)));
     if (replies.length === 1 && replies[0].kind === Kind.bindChallenge) {
       const c = replies[0].body;
       this.pendingBind = {
         nonceA, label, nonceB: c.slice(0, NONCE_SIZE),
         device: { publicKey: c.slice(NONCE_SIZE, NONCE_SIZE + KEY_SIZE), id: c.slice(NONCE_SIZE + KEY_SIZE, NONCE_SIZE + KEY_SIZE + DEVICE_ID_SIZE) },
+        ...(withBackupCode ? { salt: c.slice(NONCE_SIZE + KEY_SIZE + DEVICE_ID_SIZE) } : {}),
       };
     }
     return replies;
@@ -98,8 +100,9 @@ export class AppPeer {
     const p = this.pendingBind;
     if (!p) throw new Error('no bind request in progress');
     this.pendingBind = undefined;
-    const ctx = bindContext(p.device.id, p.nonceA, p.nonceB, this.key.pub, p.label, p.device.publicKey);
-    const party = cpace('initiator', utf8Encode(code), ctx.ci, ctx.sid, ctx.adApp, ctx.adDevice, testBytes(32));
+    const ctx = bindContext(p.device.id, p.nonceA, p.nonceB, this.key.pub, p.label, p.device.publicKey, p.salt !== undefined);
+    const password = p.salt ? backupVerifier(p.salt, code.replace(/\s/g, '')) : utf8Encode(code);
+    const party = cpace('initiator', password, ctx.ci, ctx.sid, ctx.adApp, ctx.adDevice, testBytes(32));
     const second = this.send(message(Kind.bindShareA, party.share));
     if (second.length !== 1 || second[0].kind !== Kind.bindShareB) return second;
     const keys = party.finish(second[0].body.subarray(0, KEY_SIZE));

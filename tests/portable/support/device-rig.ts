@@ -3,6 +3,7 @@ import { Device } from '../../../modules/device.js';
 import type { ButtonId } from '../../../modules/ports.js';
 import { GUARD_MS } from '../../../modules/app/navigator.js';
 import { fakeBoard, type FakeBoard } from './fake-ports.js';
+import { parseOtpauth, totp } from '../../../modules/guard/otp.js';
 
 export const PIN = '123456';
 export const ENTROPY = Uint8Array.from({ length: 16 }, (_, i) => 0x11 * (i % 15));
@@ -63,4 +64,24 @@ export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}
     if (options.unlocked) rig.unlock();
   }
   return rig;
+}
+
+/** From the unlocked home screen (or the menu): Menu, then down to the item whose label starts with `label`, and select it. */
+export function menuItem(rig: DeviceRig, label: string): void {
+  if (rig.d.screen.id !== 'menu') rig.press('b');
+  for (let i = 0; i < 30 && !rig.d.screen.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith(label); i++) rig.press('c');
+  if (!rig.d.screen.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith(label)) throw new Error(`no menu item "${label}"`);
+  rig.press('b');
+}
+
+/** Menu > Verification codes > set up, reading the secret off the QR code; returns it. */
+export function enrolCodes(rig: DeviceRig): Uint8Array {
+  menuItem(rig, 'Verification codes');
+  if (rig.d.screen.id !== 'codes-enrol') throw new Error(`expected the enrolment screen, got ${rig.d.screen.id}: ${rig.text()}`);
+  const secret = parseOtpauth(rig.d.screen.qr!).secret;
+  rig.press('c');
+  rig.enterPin(totp(secret, rig.d.guard.world.now()!));
+  if ((rig.d.screen.id as string) !== 'codes-enrolled') throw new Error(`enrolment failed: ${rig.text()}`);
+  rig.press('b');
+  return secret;
 }

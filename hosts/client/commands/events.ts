@@ -1,0 +1,63 @@
+/**
+ * `latch events [--since N] [--follow] [--json]`: what the device did, checked. Every reply is verified against
+ * the key and the last head this app saw (hosts/client/events.ts); a log that does not check out is said plainly
+ * and the command fails (exit 1), with the events shown for what they are worth.
+ */
+import { toHex } from '../../../modules/bytes.js';
+import type { LatchEvent } from '../../../modules/guard/event-format.js';
+import { EventsApp, EventLogError, fileEventsStore } from '../events.js';
+import type { CommandContext } from './context.js';
+
+export const EVENTS_USAGE = `  events [--since N] [--follow]                 the device's event log, checked (hash chain, signed head, nothing
+                                                removed since the last look); --follow prints new events live`;
+
+function plain(v: unknown): string {
+  if (v instanceof Uint8Array) return toHex(v);
+  if (Array.isArray(v)) return `[${v.map(plain).join(', ')}]`;
+  if (typeof v === 'object' && v !== null) return `{${Object.entries(v).map(([k, x]) => `${k}: ${plain(x)}`).join(', ')}}`;
+  return String(v);
+}
+
+function eventLine(e: LatchEvent): string {
+  const details = Object.entries(e.details).map(([k, v]) => `${k}=${plain(v)}`).join(' ');
+  return `#${e.seq}  ${(e.at / 1000).toFixed(0).padStart(8)} s  ${e.kind}${details ? `  ${details}` : ''}`;
+}
+
+function eventJson(e: LatchEvent): unknown {
+  return JSON.parse(JSON.stringify(e, (_, v) => (v instanceof Uint8Array ? toHex(v) : typeof v === 'bigint' ? v.toString() : v)));
+}
+
+export async function eventsCommand(c: CommandContext): Promise<number> {
+  if (c.args.length) throw c.usage(`"latch events" takes no arguments (got "${c.args.join(' ')}")`);
+  const since = c.values.since === undefined ? 1 : Number(c.values.since);
+  if (!Number.isSafeInteger(since) || since < 1) throw c.usage('--since is an event number from 1');
+  const app = new EventsApp(c.session, c.deviceId, fileEventsStore(c.home, c.deviceId));
+  const report = await app.sync(since);
+  const lines = report.events.map(eventLine);
+  if (report.dropped > 0 && since <= report.dropped) lines.unshift(`(events 1 to ${report.dropped} are no longer kept on the device: it keeps the newest 64)`);
+  if (report.unseenOverwritten > 0) lines.push(`warning: ${report.unseenOverwritten} events were overwritten on the device before this app saw them`);
+  if (!report.ok) lines.push(`THE LOG DOES NOT CHECK OUT: ${report.problems.join('; ')}`);
+  else lines.push(report.events.length ? `verified: the chain holds to event ${report.head.seq}, signed by the device` : `no events from ${since}; verified to event ${report.head.seq}`);
+  c.out(lines.join('\n'), { ok: report.ok, problems: report.problems, events: report.events.map(eventJson), head: report.head.seq, dropped: report.dropped, unseenOverwritten: report.unseenOverwritten });
+  if (!report.ok) return 1;
+  if (!c.values.follow) return 0;
+  process.stderr.write('Following new events (Ctrl-C stops).\n');
+  // The device drops a link after 30 s without a message: a ping every 10 s keeps this one.
+  const keepAlive = setInterval(() => void c.session.call('ping').catch(() => undefined), 10_000);
+  return new Promise<number>((resolve) => {
+    app.follow((event, problems) => {
+      if (event) c.out(eventLine(event), { event: eventJson(event), ok: problems.length === 0, problems });
+      if (problems.length) {
+        process.stderr.write(`latch: THE LOG DOES NOT CHECK OUT: ${problems.join('; ')}\n`);
+        resolve(1);
+      }
+    }).catch((err) => {
+      process.stderr.write(`latch: ${err instanceof EventLogError ? err.message : (err as Error).message}\n`);
+      resolve(1);
+    });
+    void c.session.watch().then((why) => {
+      process.stderr.write(`latch: the link closed (${why})\n`);
+      resolve(1);
+    });
+  }).finally(() => clearInterval(keepAlive));
+}

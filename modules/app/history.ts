@@ -1,0 +1,96 @@
+/**
+ * Menu > History: the event log on the device's own screen, newest first, a few to a page. The owner reads here
+ * what the device did (and what was tried) whether or not the phone is around.
+ */
+import { line, type ScreenLine } from '../ui/screen.js';
+import { THEME } from '../ui/render.js';
+import { duration } from '../guard/spending.js';
+import type { LatchEvent } from '../guard/event-format.js';
+import type { Activity, AppContext } from './activity.js';
+
+export const HISTORY_PAGE = 4;
+
+const TITLES: Record<string, string> = {
+  'sign-requested': 'Signing asked',
+  'signed': 'Signed',
+  'sign-refused': 'Refused on the device',
+  'policy-refused': 'Refused by the limits',
+  'bind-requested': 'Binding asked',
+  'bind-wrong-code': 'Wrong binding code',
+  'bind-locked': 'Binding locked out',
+  'app-bound': 'App bound',
+  'app-replaced': 'App replaced',
+  'pin-wrong': 'Wrong PIN',
+  'wiped': 'Erased: too many wrong PINs',
+  'frozen': 'Frozen',
+  'unfrozen': 'Unfrozen',
+  'policy-changed': 'Limits changed',
+  'policy-pending': 'Looser limits pending',
+  'policy-pending-cancelled': 'Pending limits cancelled',
+  'code-enrolled': 'Verification codes on',
+  'code-removed': 'Verification codes off',
+  'code-wrong': 'Wrong verification code',
+  'code-removal-pending': 'Codes removal pending',
+  'code-removal-cancelled': 'Codes removal cancelled',
+  'backup-code-made': 'Backup code made',
+  'backup-code-used': 'Backup code used',
+  'backup-code-expired': 'Backup code expired',
+  'backup-code-refused': 'Backup code refused',
+  'binding-code-shown': 'Binding code shown',
+  'binding-code-changed': 'Binding code changed',
+  'reset-requested': 'Reset asked by the app',
+  'reset-done': 'Factory reset',
+};
+
+/** One event in words: what happened and its details (the same fields the app receives). */
+export function describeEvent(e: LatchEvent, now: number): { title: string; detail: string } {
+  const when = now >= e.at ? `${duration(now - e.at)} ago` : 'just now';
+  const detail = Object.keys(e.details)
+    .map((k) => `${k} ${plain(e.details[k])}`)
+    .join(', ');
+  return { title: `#${e.seq} ${TITLES[e.kind] ?? e.kind}, ${when}`, detail };
+}
+
+function plain(v: unknown): string {
+  if (typeof v === 'string') return v.length > 24 ? `${v.slice(0, 12)}...${v.slice(-8)}` : v;
+  if (Array.isArray(v)) return `[${v.map(plain).join(' ')}]`;
+  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  if (typeof v === 'object' && v !== null) return `{${Object.keys(v).map((k) => `${k} ${plain((v as Record<string, unknown>)[k])}`).join(', ')}}`;
+  return String(v);
+}
+
+export function historyScreen(ctx: AppContext, back: () => void): Activity {
+  let page = 0;
+  const newest = ctx.events.head.seq;
+  const oldest = ctx.events.oldestKept;
+  const total = newest >= oldest ? newest - oldest + 1 : 0;
+  const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE));
+  return {
+    interruptible: true,
+    screen: () => {
+      const now = ctx.vault.clock.now();
+      const shown = ctx.events.latest(HISTORY_PAGE, page * HISTORY_PAGE);
+      const lines: ScreenLine[] = shown.length
+        ? shown.flatMap((e) => {
+          const d = describeEvent(e, now);
+          return [line(d.title, { color: /refused|wrong|locked|wiped|reset|frozen|replaced/i.test(e.kind) ? THEME.warning : undefined }), line(d.detail ? `  ${d.detail}` : '', { color: THEME.dim })];
+        })
+        : [line('Nothing recorded yet.')];
+      if (page === pages - 1 && oldest > 1) lines.push(line(`${oldest - 1} older events are no longer kept.`, { color: THEME.dim }));
+      lines.push(line(`Page ${page + 1} of ${pages}. Times are device time (powered on).`, { color: THEME.dim }));
+      return {
+        id: 'history',
+        title: 'History',
+        lines,
+        buttons: { a: 'Back', ...(page > 0 ? { b: 'Newer' } : {}), ...(page < pages - 1 ? { c: 'Older' } : {}) },
+      };
+    },
+    press: (e) => {
+      if (e.long) return;
+      if (e.button === 'a') back();
+      else if (e.button === 'b' && page > 0) page--;
+      else if (e.button === 'c' && page < pages - 1) page++;
+      ctx.refresh();
+    },
+  };
+}

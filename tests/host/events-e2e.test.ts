@@ -1,0 +1,249 @@
+// The event log end to end on XS, through the `latch` CLI and the control API: a bind, a signature, a refusal and a
+// freeze are in the log; the owner's freeze and unfreeze arrive live with --follow, and the events again with
+// --since after a reconnect; a record edited in the flash image, a rolled-back image and a reply altered on the
+// way are each caught by the client. (The simulator's link takes one app at a time, as BLE does: what arrives
+// live over the CLI is what the owner does on the device; signing live is followed through the client library.)
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DeviceDriver } from './support/device-driver.js';
+import { latch } from './support/cli.js';
+import { connect } from './support/raw-app.js';
+import { startSim, type RunningSim } from './support/sim.js';
+import { loadOrCreate } from '../../hosts/client/keystore.js';
+import { EventsApp, fileEventsStore, memoryEventsStore } from '../../hosts/client/events.js';
+import type { LatchEvent } from '../../modules/guard/event-format.js';
+import { RecordLog } from '../../modules/storage/record-log.js';
+import { EVENT_SLOTS, RecordKey } from '../../modules/vault/records.js';
+import { NorFlash, seededRandom } from '../../hosts/sim/nor-flash.js';
+import { serializeUnsigned } from '../../modules/ethereum/tx.js';
+
+const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../hosts/client/bin.mjs');
+const MNEMONIC = 'all all all all all all all all all all all all';
+const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
+const ethTx = (value: string, nonce: number) => JSON.stringify({ chainId: 1, nonce, to: TO, value, gasLimit: 21000, maxFeePerGas: '1000000000', maxPriorityFeePerGas: '1' });
+
+let sim: RunningSim;
+let d: DeviceDriver;
+let home: string;
+const device = () => ['--device', `${sim.url.replace('http', 'ws')}/link`, '--home', home];
+
+test.before(async () => {
+  sim = await startSim({ manualClock: true, pinIterations: 50, autoTick: true });
+  d = new DeviceDriver(sim.url);
+  await d.call('POST', '/api/debug/load', { mnemonic: MNEMONIC, pin: '123456' });
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-events-'));
+  const r = await latch(['bind', ...device(), '--label', 'Alice phone'], async (write) => {
+    write((await d.waitFor('bind-code')).lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l))!);
+    await d.waitFor('bind-allow');
+    await d.decide('c');
+  });
+  if (r.code !== 0) throw new Error(`bind failed: ${r.stderr}`);
+  await d.press('b');
+});
+test.after.always(async () => {
+  await sim?.stop();
+  if (home) fs.rmSync(home, { recursive: true, force: true });
+});
+
+/** Page through the review and hold C (or press B to refuse) at its end. */
+async function answerReview(approve: boolean): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const s = await d.screen();
+    if (s.id.endsWith('-review')) await d.press(approve ? 'c' : 'b');
+    else if (s.id.endsWith('-confirm')) {
+      if (approve) await d.decide('c');
+      else await d.press('b');
+      return;
+    } else if (!approve && s.id.endsWith('-done')) return;
+    else await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`no review appeared: ${JSON.stringify(await d.screen())}`);
+}
+
+/** Where record `key`'s stored (sealed) bytes sit in a flash image: read through the record log, then found. */
+function recordOffset(image: Uint8Array, key: number): number {
+  const flash = new NorFlash({ size: image.length, sectorSize: 4096, random: seededRandom(1) });
+  flash.bytes.set(image);
+  const log = new RecordLog(flash);
+  log.mount();
+  const value = Buffer.from(log.get(key)!);
+  const at = Buffer.from(image).indexOf(value);
+  if (at < 0) throw new Error(`record ${key} not found in the image`);
+  return at;
+}
+
+/** Back to the unlocked home screen from wherever the device is (unlocking it if it locked itself). */
+async function toUnlockedHome(): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    const s = await d.screen();
+    if (s.id === 'unlocked') return;
+    if (s.id === 'locked') {
+      await d.press('b');
+      await d.enterPin('123456');
+    } else if (s.id.startsWith('pin-')) await d.enterPin('123456');
+    else await d.press(s.buttons.b ? 'b' : 'a');
+  }
+  throw new Error(`not home: ${JSON.stringify(await d.screen())}`);
+}
+
+async function toMenu(label: string): Promise<void> {
+  await toUnlockedHome();
+  await d.press('b');
+  for (let i = 0; i < 20; i++) {
+    const s = await d.screen();
+    if (s.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith(label)) break;
+    await d.press('c');
+  }
+  await d.press('b');
+}
+
+async function eventsJson(args: string[] = []): Promise<{ code: number; json: any; stderr: string }> {
+  const r = await latch(['events', '--json', ...args, ...device()]);
+  return { code: r.code, json: JSON.parse(r.stdout.trim().split('\n')[0]), stderr: r.stderr };
+}
+
+test.serial('a bind, a signature, a refusal and a freeze are in the log; freeze and unfreeze arrive live; --since after a reconnect', async (t) => {
+  const signed = await latch(['eth', 'sign-tx', ethTx('1000', 0), ...device()], async () => { await answerReview(true); });
+  t.is(signed.code, 0, signed.stderr);
+  await d.press('b');
+  const refused = await latch(['eth', 'sign-tx', ethTx('2000', 1), ...device()], async () => { await answerReview(false); });
+  t.is(refused.code, 1);
+  await toUnlockedHome();
+
+  const all = await eventsJson();
+  t.is(all.code, 0, all.stderr);
+  t.true(all.json.ok);
+  const kinds = all.json.events.map((e: LatchEvent) => e.kind);
+  for (const k of ['bind-requested', 'app-bound', 'sign-requested', 'signed', 'sign-refused']) t.true(kinds.includes(k), `${k} in ${kinds}`);
+  const signedEvent = all.json.events.find((e: LatchEvent) => e.kind === 'sign-requested');
+  t.is(signedEvent.details.app, 'Alice phone');
+  t.is(signedEvent.details.to, TO);
+  t.is(signedEvent.details.value, '1000');
+  const headBefore: number = all.json.head;
+
+  // --follow: the owner freezes and unfreezes on the device; both arrive live, checked one by one
+  const follow = spawn(process.execPath, [BIN, 'events', '--follow', '--json', ...device()], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  follow.stdout.on('data', (x) => { out += x; });
+  follow.stderr.on('data', (x) => { err += x; });
+  const lines = () => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const until = async (pred: () => boolean, what: string) => {
+    for (let i = 0; i < 400 && !pred(); i++) await new Promise((r) => setTimeout(r, 25));
+    if (!pred()) throw new Error(`${what} did not arrive: ${out} ${err}`);
+  };
+  await until(() => /Following new events/.test(err), 'the follow start');
+  try {
+    await toMenu('Freeze now');
+    await d.decide('c');
+    await until(() => lines().some((l) => l.event?.kind === 'frozen'), 'the freeze');
+  } catch (e) {
+    follow.kill('SIGINT');
+    throw e;
+  }
+  try {
+    await d.waitFor('locked');
+    await d.press('c'); // Unfreeze (the locked screen while frozen)
+    const after = await d.enterPin('123456');
+    t.is(after.id, 'unfrozen', JSON.stringify(after));
+    await until(() => lines().some((l) => l.event?.kind === 'unfrozen'), 'the unfreeze');
+  } finally {
+    follow.kill('SIGINT');
+    await new Promise((r) => follow.on('close', r));
+  }
+  const live = lines().filter((l) => l.event);
+  t.true(live.every((l) => l.ok), JSON.stringify(live));
+  t.deepEqual(live.map((l) => l.event.kind), ['frozen', 'unfrozen']);
+  t.is(live[0].event.details.by, 'owner');
+  await toUnlockedHome();
+
+  // a reconnect: --since the first new event, continuing the head the follow verified
+  const again = await eventsJson(['--since', String(headBefore + 1)]);
+  t.is(again.code, 0, again.stderr);
+  t.deepEqual(again.json.events.map((e: LatchEvent) => e.kind), ['frozen', 'unfrozen']);
+  t.is(again.json.events[0].seq, headBefore + 1);
+});
+
+test.serial('a record edited in the flash image, a rolled-back image and an altered reply are caught by the client', async (t) => {
+  const image = sim.board.hw.flash.bytes.slice();
+  // one more event, seen by the app
+  await toMenu('Binding code');
+  await d.enterPin('123456');
+  await d.press('a');
+  await d.press('b', true);
+  const seen = await eventsJson();
+  t.true(seen.json.ok, seen.stderr);
+  const last = seen.json.events.at(-1);
+  t.is(last.kind, 'binding-code-shown');
+
+  // rolled back: the image from before that event, rebooted
+  const now = sim.board.hw.flash.bytes.slice();
+  sim.board.hw.flash.bytes.set(image);
+  await d.call('POST', '/api/reboot');
+  const rolled = await eventsJson();
+  t.is(rolled.code, 1);
+  t.false(rolled.json.ok);
+  t.regex(rolled.json.problems.join(' '), new RegExp(`before event ${last.seq} that this app already saw`));
+  t.regex(rolled.stderr + JSON.stringify(rolled.json), /does not check out|before event/);
+
+  // a bit cleared inside the newest event's record (NOR flash can do that in place): it no longer opens
+  sim.board.hw.flash.bytes.set(now);
+  const bytes = sim.board.hw.flash.bytes;
+  const at = recordOffset(bytes, RecordKey.eventsFirst + (last.seq % EVENT_SLOTS));
+  let k = at + 40;
+  while (!(bytes[k] & 1)) k++;
+  bytes[k] &= 0xfe;
+  await d.call('POST', '/api/reboot');
+  const damaged = await eventsJson();
+  t.is(damaged.code, 1);
+  // the newest event no longer opens: the log looks cut short, and the client says so
+  t.regex(damaged.json.problems.join(' '), new RegExp(`ends at event ${last.seq - 1}, before event ${last.seq}`));
+
+  // an altered reply, through the client library: an amount changed on the way
+  sim.board.hw.flash.bytes.set(now);
+  await d.call('POST', '/api/reboot');
+  const restored = await eventsJson();
+  t.true(restored.json.ok, JSON.stringify(restored.json.problems));
+  const app = await loadOrCreate(home);
+  const client = await connect(sim.url);
+  const session = await client.openSession(app.key, app.device!);
+  const honest = await new EventsApp(session, app.device!.id, memoryEventsStore()).sync();
+  t.true(honest.ok, honest.problems.join('; '));
+  const altered = await new EventsApp(session, app.device!.id, memoryEventsStore(), (a) => {
+    const i = a.events.length - 2;
+    a.events[i] = a.events[i].slice();
+    a.events[i][a.events[i].length - 1] ^= 1;
+    return a;
+  }).sync();
+  t.false(altered.ok);
+  t.regex(altered.problems.join(' '), /altered|well-formed/);
+  // and the app's own store was not moved by the failed check
+  const store = fileEventsStore(home, app.device!.id).load()!;
+  t.is(store.last.seq, last.seq);
+  await client.close();
+});
+
+test.serial('following through the client library: a request and its signature arrive live on the same session', async (t) => {
+  await toUnlockedHome();
+  await new Promise((r) => setTimeout(r, 500)); // the keys are made on the ticks after unlocking
+  const app = await loadOrCreate(home);
+  const client = await connect(sim.url);
+  const session = await client.openSession(app.key, app.device!);
+  const live: LatchEvent[] = [];
+  const problems: string[] = [];
+  const events = new EventsApp(session, app.device!.id, fileEventsStore(home, app.device!.id));
+  await events.follow((e, p) => { if (e) live.push(e); problems.push(...p); });
+  const approving = answerReview(true);
+  const tx = serializeUnsigned({ type: 'eip1559', chainId: 1n, nonce: 2n, maxPriorityFeePerGas: 1n, maxFeePerGas: 10n ** 9n, gasLimit: 21_000n, to: TO, value: 5n, data: new Uint8Array(0), accessList: [] });
+  const signed = await session.call('eth_sign_tx', { tx }, 60_000);
+  await approving;
+  t.truthy(signed.signedTx);
+  await d.press('b');
+  t.deepEqual(problems, []);
+  t.deepEqual(live.map((e) => e.kind).filter((k) => k !== 'sign-refused'), ['sign-requested', 'signed']);
+  await client.close();
+});
