@@ -1,28 +1,14 @@
 // The binding code never crosses the link in any form, and no frame is a function of the code alone.
 import test from 'ava';
-import { createHash } from 'node:crypto';
-import { CODE_ALPHABET } from '../../modules/binding/code.js';
 import { Kind } from '../../modules/protocol/messages.js';
 import { DeviceDriver } from './support/device-driver.js';
 import { bindHonestly, connect, screenCode } from './support/raw-app.js';
 import { startSim, type RunningSim } from './support/sim.js';
+import { encodings } from './support/code-forms.js';
 
 let sim: RunningSim;
 test.before(async () => { sim = await startSim({ pinIterations: 50, autoTick: true }); });
 test.after.always(async () => { await sim?.stop(); });
-
-function encodings(code: string): Buffer[] {
-  let v = 0n;
-  for (const c of code) v = (v << 5n) | BigInt(CODE_ALPHABET.indexOf(c));
-  const forty = Buffer.from(v.toString(16).padStart(10, '0'), 'hex');
-  const texts = [code, code.toLowerCase(), `${code.slice(0, 4)} ${code.slice(4)}`, `${code.slice(0, 4)}-${code.slice(4)}`];
-  const out = [...texts.map((s) => Buffer.from(s)), ...texts.map((s) => Buffer.from(s, 'utf16le')), forty, Buffer.from(forty).reverse()];
-  for (const base of [Buffer.from(code), forty]) {
-    for (const alg of ['sha1', 'sha256', 'sha512', 'md5']) out.push(createHash(alg).update(base).digest());
-  }
-  out.push(Buffer.from(Buffer.from(code).toString('base64')), Buffer.from(Buffer.from(code).toString('hex')));
-  return out;
-}
 
 test.serial('a whole bind + session run: the link log holds no form of the code, and code-dependent frames never repeat', async (t) => {
   const d = new DeviceDriver(sim.url);
