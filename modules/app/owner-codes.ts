@@ -6,7 +6,7 @@
  *    phone and the binding code; refused while frozen (a frozen device binds nothing).
  * And the screens binding shows for the backup code: the app's request, and the binding code that replaced it.
  */
-import { displayCode, makeBindingCode } from '../binding/code.js';
+import { displayCode } from '../binding/code.js';
 import { BACKUP_CODE_TTL_MS, groupBackupCode } from '../binding/backup-code.js';
 import { duration } from '../guard/spending.js';
 import { line } from '../ui/screen.js';
@@ -30,11 +30,7 @@ function ownerOnly(ctx: AppContext, id: string, title: string, why: string, then
 
 export function bindingCodeMenu(ctx: AppContext, back: () => void): Activity {
   return ownerOnly(ctx, 'binding-code', 'Binding code', 'see the binding code', () => {
-    let code = ctx.vault.bindingCode();
-    if (!code) {
-      code = makeBindingCode(ctx.entropy);
-      ctx.vault.setBindingCode(code);
-    }
+    const code = ctx.vault.bindingCode() ?? ctx.vault.newBindingCode();
     ctx.events.record('binding-code-shown', {});
     ctx.log.log('binding code shown on the LCD to the owner');
     ctx.go(bindingCodeShow(ctx, code, back));
@@ -61,8 +57,7 @@ function bindingCodeShow(ctx: AppContext, code: string, back: () => void, change
         code = '';
         back();
       } else if (e.button === 'c' && e.long && !changed) {
-        code = makeBindingCode(ctx.entropy);
-        ctx.vault.setBindingCode(code);
+        code = ctx.vault.newBindingCode();
         ctx.events.record('binding-code-changed', { why: 'the owner asked for a new one' });
         ctx.log.log('binding code replaced by the owner (shown on the LCD only)');
         ctx.go(bindingCodeShow(ctx, code, back, true));

@@ -12,6 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8Encode } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import { checkCbor, decodeCbor, encodeCbor } from '../protocol/cbor.js';
+import { encodeMs } from '../vault/device-clock.js'; // the vault's u64 big-endian codec
 
 export const GENESIS = new Uint8Array(32);
 
@@ -69,10 +70,7 @@ export function chainHash(prev: Uint8Array, event: Uint8Array): Uint8Array {
 }
 
 export function headMessage(deviceId: Uint8Array, seq: number, hash: Uint8Array): Uint8Array {
-  const n = new Uint8Array(8);
-  let v = seq;
-  for (let i = 7; i >= 0; i--) { n[i] = v % 256; v = Math.floor(v / 256); }
-  return concatBytes(utf8Encode('latch/events/head/v1'), deviceId, n, hash);
+  return concatBytes(utf8Encode('latch/events/head/v1'), deviceId, encodeMs(seq), hash);
 }
 
 /** An event's bytes back to the event; throws bad-params when they are not one. */

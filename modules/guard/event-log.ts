@@ -12,13 +12,13 @@
  *    the chain after the erase.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { wipe } from '../bytes.js';
+import { concatBytes, wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import { decodeCbor, encodeCbor } from '../protocol/cbor.js';
 import {
   chainHash, decodeEvent, eventBytes, GENESIS, headMessage, WIPE_KINDS, type EventKind, type EventsAnswer, type LatchEvent, type SignedHead,
 } from './event-format.js';
-import type { DeviceClock } from '../vault/device-clock.js';
+import { decodeMs, encodeMs, type DeviceClock } from '../vault/device-clock.js'; // the vault's u64 codec
 import { EVENT_SLOTS, RecordKey, type VaultRecords } from '../vault/records.js';
 
 export { EVENT_SLOTS };
@@ -27,18 +27,12 @@ const EVENT_KEY_BASE = RecordKey.eventsFirst;
 
 /** The head as carried across a wipe in the wipe marker: seq (u64) || hash (32). */
 export function encodeCarry(head: { seq: number; hash: Uint8Array }): Uint8Array {
-  const out = new Uint8Array(40);
-  let v = head.seq;
-  for (let i = 7; i >= 0; i--) { out[i] = v % 256; v = Math.floor(v / 256); }
-  out.set(head.hash, 8);
-  return out;
+  return concatBytes(encodeMs(head.seq), head.hash);
 }
 
 export function decodeCarry(carried: Uint8Array | undefined): { seq: number; hash: Uint8Array } | undefined {
   if (!carried || carried.length !== 40) return undefined;
-  let seq = 0;
-  for (let i = 0; i < 8; i++) seq = seq * 256 + carried[i];
-  return { seq, hash: carried.slice(8) };
+  return { seq: decodeMs(carried), hash: carried.slice(8) };
 }
 
 /** An event's bytes at most: 64 of them fit a quarter of the 64 KiB vault, whatever a transaction holds. */

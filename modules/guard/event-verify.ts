@@ -51,14 +51,10 @@ export interface EventsCheck {
   unseenOverwritten: number;
 }
 
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && constantTimeEqual(a, b);
-}
-
 export function verifyEvents(answer: EventsAnswer, o: VerifyOptions): EventsCheck {
   const problems: string[] = [];
   const head = { seq: answer.head.seq, hash: answer.head.hash };
-  if (o.key && !same(o.key, answer.key)) {
+  if (o.key && !constantTimeEqual(o.key, answer.key)) {
     problems.push(`the event key ${toHex(answer.key).slice(0, 16)}... is not the one pinned for this device: the log is not this device's`);
   }
   let signed = false;
@@ -74,7 +70,7 @@ export function verifyEvents(answer: EventsAnswer, o: VerifyOptions): EventsChec
 
   // The chain, from the anchor to the signed head.
   const first = Math.max(o.since, answer.dropped + 1, 1);
-  if (first === 1 && !same(answer.anchor, GENESIS)) problems.push('the log does not start from the beginning of the chain');
+  if (first === 1 && !constantTimeEqual(answer.anchor, GENESIS)) problems.push('the log does not start from the beginning of the chain');
   const events: LatchEvent[] = [];
   const hashAt = new Map<number, Uint8Array>([[first - 1, answer.anchor]]);
   let hash = answer.anchor;
@@ -101,7 +97,7 @@ export function verifyEvents(answer: EventsAnswer, o: VerifyOptions): EventsChec
   }
   if (!broken) {
     if (seq !== head.seq) problems.push(`the events end at ${seq} but the signed head is event ${head.seq}: the reply was cut short or padded`);
-    else if (!same(hash, head.hash)) problems.push('the events do not hash to the signed head: an event was altered, replaced or reordered');
+    else if (!constantTimeEqual(hash, head.hash)) problems.push('the events do not hash to the signed head: an event was altered, replaced or reordered');
   }
 
   // Continuity with what this app saw before.
@@ -112,7 +108,7 @@ export function verifyEvents(answer: EventsAnswer, o: VerifyOptions): EventsChec
     } else {
       const then = hashAt.get(o.last.seq) ?? (o.last.seq === head.seq ? head.hash : undefined);
       if (then) {
-        if (!same(then, o.last.hash)) problems.push(`the log no longer holds the event ${o.last.seq} this app saw: it was rewritten from there`);
+        if (!constantTimeEqual(then, o.last.hash)) problems.push(`the log no longer holds the event ${o.last.seq} this app saw: it was rewritten from there`);
       } else if (o.last.seq < first - 1) {
         // Only a full ring, or a wipe (its event comes first), drops what the app has not seen: the count is not
         // signed, so a reply that claims a drop the ring cannot have made is hiding events.

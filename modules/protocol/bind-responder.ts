@@ -11,7 +11,6 @@ import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
 import type { LogPort } from '../ports.js';
 import { cpace, type CPaceKeys, type CPaceParty } from '../binding/cpace.js';
-import { makeBindingCode } from '../binding/code.js';
 import { keyPair } from '../session/noise-kk.js';
 import { BIND_FREE_ATTEMPTS, type Vault } from '../vault/vault.js';
 import type { BackupCodeStore } from '../binding/backup-code.js';
@@ -122,8 +121,7 @@ export class BindResponder {
     } else {
       let code = this.vault.bindingCode();
       if (!code) {
-        code = makeBindingCode(this.entropy);
-        this.vault.setBindingCode(code);
+        code = this.vault.newBindingCode();
         this.log.log('binding code created (shown on the LCD only)');
       }
       if (!this.ui.showBindCode(code, req.label)) {
@@ -187,8 +185,7 @@ export class BindResponder {
       // Used: it never works again. The binding code may be in the wrong hands (the owner lost it): replace it.
       this.ui.backupCodes?.markUsed();
       this.ui.event?.('backup-code-used', { app: b.label });
-      newCode = makeBindingCode(this.entropy);
-      this.vault.setBindingCode(newCode);
+      newCode = this.vault.newBindingCode();
       this.ui.event?.('binding-code-changed', { why: 'the backup code was used' });
       this.log.log('backup code used; the binding code was replaced (the new one is shown on the LCD only)');
     }

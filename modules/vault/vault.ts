@@ -26,6 +26,7 @@ import { RecordLog, type MountReport } from '../storage/record-log.js';
 import { CHIP_CHECK_SIZE, chipCheck, deviceKey, eventSigningSeed } from './chip-keys.js';
 import { DeviceClock, decodeMs, encodeMs } from './device-clock.js';
 import { eraseVault } from './factory-reset.js';
+import { makeBindingCode } from '../binding/code.js';
 import { commitBatch, replay } from './journal.js';
 import { calibratePinIterations, MIN_PIN_ITERATIONS } from './calibrate.js';
 import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, unwrapWithPin } from './pin-kdf.js';
@@ -238,6 +239,13 @@ export class Vault {
     const bytes = utf8Encode(code);
     this.log.set(RecordKey.bindingCode, this.sealUnder(this.deviceKeyBytes!, RecordKey.bindingCode, bytes));
     wipe(bytes);
+  }
+
+  /** A new binding code from the health-tested RNG, stored in place of any old one; returned for the LCD only. */
+  newBindingCode(): string {
+    const code = makeBindingCode(this.entropy);
+    this.setBindingCode(code);
+    return code;
   }
 
   /** The bound app, if any. */
