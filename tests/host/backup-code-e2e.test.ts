@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeviceDriver } from './support/device-driver.js';
-import { latch } from './support/cli.js';
+import { bindWithCli, latch } from './support/cli.js';
 import { encodings } from './support/code-forms.js';
 import { startSim, type RunningSim } from './support/sim.js';
 
@@ -30,25 +30,9 @@ test.after.always(async () => {
   if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
-async function toUnlockedHome(): Promise<void> {
-  for (let i = 0; i < 10; i++) {
-    const s = await d.screen();
-    if (s.id === 'unlocked') return;
-    if (s.id === 'locked') {
-      await d.press('b');
-      await d.enterPin('123456');
-    } else if (s.id.startsWith('pin-')) await d.enterPin('123456');
-    else await d.press(s.buttons.b ? 'b' : 'a');
-  }
-  throw new Error(`not home: ${JSON.stringify(await d.screen())}`);
-}
-
 /** Menu > Backup code, with the PIN: the code as the QR code carries it, and the screen's grouped lines. */
 async function makeBackupCode(): Promise<{ code: string; grouped: string }> {
-  await toUnlockedHome();
-  await d.press('b');
-  for (let i = 0; i < 20 && !(await d.screen()).lines.find((l) => l.startsWith('>'))!.includes('Backup code'); i++) await d.press('c');
-  await d.press('b');
+  await d.menuItem('Backup code');
   const s = await d.enterPin('123456');
   if (s.id !== 'backup-code') throw new Error(`no backup code: ${JSON.stringify(s)}`);
   const grouped = s.lines.filter((l) => /^([2-9A-HJ-NP-Z]{5} ){3}[2-9A-HJ-NP-Z]{5}$/.test(l)).join(' ');
@@ -59,16 +43,7 @@ async function makeBackupCode(): Promise<{ code: string; grouped: string }> {
 
 test.serial('bind a new app with the backup code; the binding code is replaced; reuse, expiry and a reboot are refused; nothing on the link', async (t) => {
   // the owner's first phone, bound with the binding code
-  let oldBinding = '';
-  const first = await latch(['bind', ...device('a'), '--label', 'Lost phone'], async (write) => {
-    const line = (await d.waitFor('bind-code')).lines.find((l) => CODE_LINE.test(l))!;
-    oldBinding = line.replace(' ', '');
-    write(line);
-    await d.waitFor('bind-allow');
-    await d.decide('c');
-  });
-  t.is(first.code, 0, first.stderr);
-  await d.press('b');
+  const oldBinding = await bindWithCli(d, device('a'), 'Lost phone');
 
   const { code, grouped } = await makeBackupCode();
   t.is(code.length, 60);
@@ -98,21 +73,21 @@ test.serial('bind a new app with the backup code; the binding code is replaced; 
   const old = await latch(['bind', '--code', oldBinding, ...device('c'), '--label', 'Thief']);
   t.is(old.code, 1);
   t.regex(old.stderr, /wrong binding code/);
-  await toUnlockedHome();
+  await d.toUnlockedHome();
 
   // expired after 2 h of device time
   const late = await makeBackupCode();
   await d.call('POST', '/api/clock', { advanceMs: 2 * 3_600_000 + 1000 });
-  await toUnlockedHome();
+  await d.toUnlockedHome();
   const expired = await latch(['bind', '--backup-code', '--code', late.code, ...device('d'), '--label', 'Late']);
   t.is(expired.code, 1);
   t.regex(expired.stderr, /expired/);
-  await toUnlockedHome();
+  await d.toUnlockedHome();
 
   // voided by a reboot
   const lost = await makeBackupCode();
   await d.call('POST', '/api/reboot');
-  await toUnlockedHome();
+  await d.toUnlockedHome();
   const rebooted = await latch(['bind', '--backup-code', '--code', lost.code, ...device('e'), '--label', 'After reboot']);
   t.is(rebooted.code, 1);
   t.regex(rebooted.stderr, /no backup code is valid/);

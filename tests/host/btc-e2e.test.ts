@@ -13,7 +13,7 @@ import { base64 } from '@scure/base';
 import { p2wpkh } from '@scure/btc-signer';
 import decodeQR from '@paulmillr/qr/decode.js';
 import { DeviceDriver } from './support/device-driver.js';
-import { latch } from './support/cli.js';
+import { bindWithCli, latch } from './support/cli.js';
 import { startSim, type RunningSim } from './support/sim.js';
 import { buildPsbt, type KeySource } from '../portable/support/psbt-builder.js';
 import { NETWORKS } from '../../modules/bitcoin/networks.js';
@@ -35,13 +35,7 @@ test.before(async () => {
   const loaded = await d.call('POST', '/api/debug/load', { mnemonic: (bip84 as any).mnemonic, pin: '123456' });
   if (loaded.screen.id !== 'unlocked') throw new Error(`the debug link left ${loaded.screen.id}`);
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-btc-'));
-  const r = await latch(['bind', ...device(), '--label', 'Sparrow-like'], async (write) => {
-    write((await d.waitFor('bind-code')).lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l))!);
-    await d.waitFor('bind-allow');
-    await d.decide('c');
-  });
-  if (r.code !== 0) throw new Error(`bind failed: ${r.stderr}`);
-  await d.press('b');
+  await bindWithCli(d, device(), 'Sparrow-like');
 });
 test.after.always(async () => {
   await sim?.stop();

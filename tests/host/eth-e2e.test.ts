@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Transaction, TypedDataEncoder, verifyMessage, verifyTypedData, getAddress, parseEther } from 'ethers';
 import decodeQR from '@paulmillr/qr/decode.js';
 import { DeviceDriver } from './support/device-driver.js';
-import { latch } from './support/cli.js';
+import { bindWithCli, latch } from './support/cli.js';
 import { bindHonestly, connect } from './support/raw-app.js';
 import { startSim, type RunningSim } from './support/sim.js';
 import { EthApp } from '../../hosts/client/eth.js';
@@ -29,13 +29,7 @@ test.before(async () => {
   const loaded = await d.call('POST', '/api/debug/load', { mnemonic: MNEMONIC, pin: '123456' });
   if (loaded.screen.id !== 'unlocked') throw new Error(`the debug link left ${loaded.screen.id}`);
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-eth-'));
-  const r = await latch(['bind', ...device(), '--label', 'QA bench'], async (write) => {
-    write((await d.waitFor('bind-code')).lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l))!);
-    await d.waitFor('bind-allow');
-    await d.decide('c');
-  });
-  if (r.code !== 0) throw new Error(`bind failed: ${r.stderr}`);
-  await d.press('b');
+  await bindWithCli(d, device(), 'QA bench');
 });
 test.after.always(async () => {
   await sim?.stop();

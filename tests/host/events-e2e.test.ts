@@ -10,7 +10,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DeviceDriver } from './support/device-driver.js';
-import { latch } from './support/cli.js';
+import { bindWithCli, latch } from './support/cli.js';
 import { connect } from './support/raw-app.js';
 import { startSim, type RunningSim } from './support/sim.js';
 import { loadOrCreate } from '../../hosts/client/keystore.js';
@@ -36,13 +36,7 @@ test.before(async () => {
   d = new DeviceDriver(sim.url);
   await d.call('POST', '/api/debug/load', { mnemonic: MNEMONIC, pin: '123456' });
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-events-'));
-  const r = await latch(['bind', ...device(), '--label', 'Alice phone'], async (write) => {
-    write((await d.waitFor('bind-code')).lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l))!);
-    await d.waitFor('bind-allow');
-    await d.decide('c');
-  });
-  if (r.code !== 0) throw new Error(`bind failed: ${r.stderr}`);
-  await d.press('b');
+  await bindWithCli(d, device(), 'Alice phone');
 });
 test.after.always(async () => {
   await sim?.stop();
@@ -76,31 +70,6 @@ function recordOffset(image: Uint8Array, key: number): number {
   return at;
 }
 
-/** Back to the unlocked home screen from wherever the device is (unlocking it if it locked itself). */
-async function toUnlockedHome(): Promise<void> {
-  for (let i = 0; i < 10; i++) {
-    const s = await d.screen();
-    if (s.id === 'unlocked') return;
-    if (s.id === 'locked') {
-      await d.press('b');
-      await d.enterPin('123456');
-    } else if (s.id.startsWith('pin-')) await d.enterPin('123456');
-    else await d.press(s.buttons.b ? 'b' : 'a');
-  }
-  throw new Error(`not home: ${JSON.stringify(await d.screen())}`);
-}
-
-async function toMenu(label: string): Promise<void> {
-  await toUnlockedHome();
-  await d.press('b');
-  for (let i = 0; i < 20; i++) {
-    const s = await d.screen();
-    if (s.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith(label)) break;
-    await d.press('c');
-  }
-  await d.press('b');
-}
-
 async function eventsJson(args: string[] = []): Promise<{ code: number; json: any; stderr: string }> {
   const r = await latch(['events', '--json', ...args, ...device()]);
   return { code: r.code, json: JSON.parse(r.stdout.trim().split('\n')[0]), stderr: r.stderr };
@@ -112,7 +81,7 @@ test.serial('a bind, a signature, a refusal and a freeze are in the log; freeze 
   await d.press('b');
   const refused = await latch(['eth', 'sign-tx', ethTx('2000', 1), ...device()], async () => { await answerReview(false); });
   t.is(refused.code, 1);
-  await toUnlockedHome();
+  await d.toUnlockedHome();
 
   const all = await eventsJson();
   t.is(all.code, 0, all.stderr);
@@ -138,7 +107,7 @@ test.serial('a bind, a signature, a refusal and a freeze are in the log; freeze 
   };
   await until(() => /Following new events/.test(err), 'the follow start');
   try {
-    await toMenu('Freeze now');
+    await d.menuItem('Freeze now');
     await d.decide('c');
     await until(() => lines().some((l) => l.event?.kind === 'frozen'), 'the freeze');
   } catch (e) {
@@ -159,7 +128,7 @@ test.serial('a bind, a signature, a refusal and a freeze are in the log; freeze 
   t.true(live.every((l) => l.ok), JSON.stringify(live));
   t.deepEqual(live.map((l) => l.event.kind), ['frozen', 'unfrozen']);
   t.is(live[0].event.details.by, 'owner');
-  await toUnlockedHome();
+  await d.toUnlockedHome();
 
   // a reconnect: --since the first new event, continuing the head the follow verified
   const again = await eventsJson(['--since', String(headBefore + 1)]);
@@ -171,7 +140,7 @@ test.serial('a bind, a signature, a refusal and a freeze are in the log; freeze 
 test.serial('a record edited in the flash image, a rolled-back image and an altered reply are caught by the client', async (t) => {
   const image = sim.board.hw.flash.bytes.slice();
   // one more event, seen by the app
-  await toMenu('Binding code');
+  await d.menuItem('Binding code');
   await d.enterPin('123456');
   await d.press('a');
   await d.press('b', true);
@@ -228,7 +197,7 @@ test.serial('a record edited in the flash image, a rolled-back image and an alte
 });
 
 test.serial('following through the client library: a request and its signature arrive live on the same session', async (t) => {
-  await toUnlockedHome();
+  await d.toUnlockedHome();
   await new Promise((r) => setTimeout(r, 500)); // the keys are made on the ticks after unlocking
   const app = await loadOrCreate(home);
   const client = await connect(sim.url);

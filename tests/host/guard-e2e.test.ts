@@ -12,7 +12,7 @@ import { HDKey } from '@scure/bip32';
 import { base64 } from '@scure/base';
 import { Transaction } from 'ethers';
 import { DeviceDriver } from './support/device-driver.js';
-import { latch } from './support/cli.js';
+import { bindWithCli, latch } from './support/cli.js';
 import { startSim, type RunningSim } from './support/sim.js';
 import { parseOtpauth, totp } from '../../modules/guard/otp.js';
 import { buildPsbt, type KeySource } from '../portable/support/psbt-builder.js';
@@ -33,13 +33,7 @@ test.before(async () => {
   d = new DeviceDriver(sim.url);
   await d.call('POST', '/api/debug/load', { mnemonic: MNEMONIC, pin: '123456' });
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-guard-'));
-  const r = await latch(['bind', ...device(), '--label', 'Alice phone'], async (write) => {
-    write((await d.waitFor('bind-code')).lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l))!);
-    await d.waitFor('bind-allow');
-    await d.decide('c');
-  });
-  if (r.code !== 0) throw new Error(`bind failed: ${r.stderr}`);
-  await d.press('b');
+  await bindWithCli(d, device(), 'Alice phone');
   // the owner stays at the device: auto-lock at its longest
   await d.press('b');
   for (let i = 0; i < 4; i++) {

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DeviceDriver } from './device-driver.js';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../hosts/client/bin.mjs');
 
@@ -23,4 +24,22 @@ export function latch(args: string[], feed?: (writeLine: (line: string) => void,
     void feed((line) => child.stdin.write(`${line}\n`), () => stderr).catch((err) => { stderr += `\n[test feed failed: ${err.message}]`; child.kill(); });
   } else child.stdin.end();
   return done;
+}
+
+/**
+ * `latch bind` as the owner does it: the code read off the LCD and typed, Allow held on the device, the "App
+ * bound" screen dismissed. Throws with the CLI's error if it fails; returns the binding code the device showed.
+ */
+export async function bindWithCli(d: DeviceDriver, args: string[], label: string): Promise<string> {
+  let shown = '';
+  const r = await latch(['bind', ...args, '--label', label], async (write) => {
+    const line = (await d.waitFor('bind-code')).lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l))!;
+    shown = line.replace(' ', '');
+    write(line);
+    await d.waitFor('bind-allow');
+    await d.decide('c');
+  });
+  if (r.code !== 0) throw new Error(`bind failed: ${r.stderr}`);
+  await d.press('b');
+  return shown;
 }

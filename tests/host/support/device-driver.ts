@@ -57,6 +57,29 @@ export class DeviceDriver {
     return this.press(button, long);
   }
 
+  /** Back to the unlocked home screen from wherever the device is, unlocking it with `pin` if it locked itself. */
+  async toUnlockedHome(pin = '123456'): Promise<void> {
+    for (let i = 0; i < 10; i++) {
+      const s = await this.screen();
+      if (s.id === 'unlocked') return;
+      if (s.id === 'locked') {
+        await this.press('b');
+        await this.enterPin(pin);
+      } else if (s.id.startsWith('pin-')) await this.enterPin(pin);
+      else await this.press(s.buttons.b ? 'b' : 'a');
+    }
+    throw new Error(`not home: ${JSON.stringify(await this.screen())}`);
+  }
+
+  /** From the unlocked home screen: Menu, down to the item whose label starts with `label`, and select it. */
+  async menuItem(label: string): Promise<ScreenJson> {
+    await this.toUnlockedHome();
+    let s = await this.press('b');
+    for (let i = 0; i < 20 && !s.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith(label); i++) s = await this.press('c');
+    if (!s.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith(label)) throw new Error(`no menu item "${label}": ${JSON.stringify(s)}`);
+    return this.press('b');
+  }
+
   /** Wait (polling) for a screen with this id. */
   /** The default allows for a cold start of the CLI (tsx compiles it on first use; slow on small CI machines). */
   async waitFor(id: string, timeoutMs = 20_000): Promise<ScreenJson> {
