@@ -166,11 +166,7 @@ test.serial('refusals: rejected on the device, blind data with the setting off a
   t.is((await d.screen()).id, 'blind-refused');
   await d.press('b');
   // The owner turns blind signing on in the menu (a decision: hold C).
-  await d.press('b'); // Menu
-  let menu = await d.expect('menu');
-  while (!menu.lines.find((l) => l.startsWith('>'))!.includes('Blind signing')) menu = await d.press('c');
-  await d.press('b');
-  await d.expect('blind-signing-on');
+  t.is((await d.menuItem('Blind signing')).id, 'blind-signing-on');
   await d.decide('c');
   await d.press('b', true); // back home
   const on = await latch(['eth', 'sign-tx', JSON.stringify(blindTx), '--json', ...device()], async () => {
