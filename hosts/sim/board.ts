@@ -55,7 +55,8 @@ export class Board extends EventEmitter {
   private powered = false;
   private booting = false;
   private ticking: ReturnType<typeof setInterval> | undefined;
-  private tickBusy = false;
+  /** the tick in progress, if any: ticks never overlap */
+  private tickRunning?: Promise<void>;
   private readonly started = performance.now();
   private readonly autoTick: boolean;
   private readonly pinIterations: number | undefined;
@@ -96,7 +97,9 @@ export class Board extends EventEmitter {
       this.booting = false;
     }
     if (this.session && this.isOn) await this.runtime.connect(this.session.mtu);
-    if (this.autoTick && !this.ticking) this.ticking = setInterval(() => void this.tick(), TICK_MS);
+    if (this.autoTick && !this.ticking) this.ticking = setInterval(() => {
+      if (!this.tickRunning) void this.tick();
+    }, TICK_MS);
   }
 
   async stop(): Promise<void> {
@@ -106,15 +109,25 @@ export class Board extends EventEmitter {
     this.powered = false;
   }
 
+  /**
+   * One firmware tick that starts after this call: if the timer's tick is under way it waits for it and ticks
+   * again, so a caller that just moved the clock (advanceClock) sees the firmware act on the new time before
+   * the call returns, not on the next timer tick.
+   */
   async tick(): Promise<void> {
-    if (!this.isOn || this.tickBusy) return;
-    this.tickBusy = true;
+    while (this.tickRunning) await this.tickRunning;
+    if (!this.isOn) return;
+    this.tickRunning = this.runTick().finally(() => {
+      this.tickRunning = undefined;
+    });
+    await this.tickRunning;
+  }
+
+  private async runTick(): Promise<void> {
     try {
       await this.runtime!.tick();
     } catch (err) {
       this.record(`tick failed: ${(err as Error).message}`);
-    } finally {
-      this.tickBusy = false;
     }
   }
 

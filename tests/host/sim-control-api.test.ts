@@ -1,6 +1,7 @@
 // The board simulator's control API, with the firmware running on XS, as a QA bench would drive it.
 import test from 'ava';
 import { WebSocket } from 'ws';
+import { DeviceDriver } from './support/device-driver.js';
 import { startSim, type RunningSim } from './support/sim.js';
 
 let sim: RunningSim;
@@ -107,4 +108,23 @@ test.serial('a power cut turns the board off until reboot; the firmware boots ag
   t.deepEqual(r.body, { armed: true, afterOps: 3, on: true });
   await sim.api('POST', '/api/reboot', {});
   t.is(sim.board.hw.flash.pendingCut, undefined, 'a reboot disarms a pending cut');
+});
+
+// CI caught this race: POST /api/clock landed while the timer's tick was running, the board skipped its own
+// tick, and the test's next step ran before the firmware had seen the new time (an auto-lock came a step late).
+// The V8 engine ticks synchronously, so a tick left running here is exactly the one the old board skipped.
+test.serial('advancing the clock while a tick is under way still lets the firmware act on the new time before it returns', async (t) => {
+  const bench = await startSim({ engine: 'node', manualClock: true, pinIterations: 50 });
+  try {
+    const driver = new DeviceDriver(bench.url);
+    await driver.call('POST', '/api/debug/load', { mnemonic: 'all all all all all all all all all all all all', pin: '123456' });
+    await driver.toUnlockedHome();
+    t.is((await bench.board.screen()).id, 'unlocked');
+    const running = bench.board.tick();
+    await bench.board.advanceClock(6 * 60_000); // past the 5-minute auto-lock
+    t.is((await bench.board.screen()).id, 'locked');
+    await running;
+  } finally {
+    await bench.stop();
+  }
 });
