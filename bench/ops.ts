@@ -23,6 +23,7 @@ import { configureCurves } from '../modules/crypto/curves.js';
 import type { BenchOp } from './bench-op.js';
 import { ETH_OPS } from './ops-eth.js';
 import { BTC_OPS } from './ops-btc.js';
+import { GUARD_OPS } from './ops-guard.js';
 
 
 const kib = new Uint8Array(1024).map((_, i) => (i * 31) & 255);
@@ -192,4 +193,5 @@ export const OPS: BenchOp[] = [
   },
   ...ETH_OPS,
   ...BTC_OPS,
+  ...GUARD_OPS,
 ];
