@@ -16,20 +16,12 @@ import { decodeCall } from '../modules/ethereum/calldata.js';
 import { parseTx, serializeUnsigned } from '../modules/ethereum/tx.js';
 import { NorFlash } from '../hosts/sim/nor-flash.js';
 import type { BenchOp } from './bench-op.js';
+import { healthySource } from './healthy-source.js';
 
 /** A board for the bench: a clock the bench moves, NOR flash, a fixed chip key, a deterministic healthy RNG. */
 function benchVault(): { vault: Vault; advance(ms: number): void } {
   let now = 0;
-  let state = 0x9e3779b9;
-  const entropy = new HealthTestedEntropy({
-    fill(target: Uint8Array) {
-      for (let i = 0; i < target.length; i++) {
-        state ^= state << 13; state ^= state >>> 17; state ^= state << 5;
-        target[i] = state & 255;
-      }
-      return target.length;
-    },
-  });
+  const entropy = new HealthTestedEntropy(healthySource(0x9e3779b9));
   entropy.startup();
   const flash = new NorFlash({ size: 65536, sectorSize: 4096, random: () => 0.5 });
   const clock = { now: () => now, tick: () => {} };

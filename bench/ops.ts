@@ -21,6 +21,7 @@ import { registerCoreMethods } from '../modules/protocol/methods/core.js';
 import { decodePeerCbor, encodeCbor } from '../modules/protocol/cbor.js';
 import { configureCurves } from '../modules/crypto/curves.js';
 import type { BenchOp } from './bench-op.js';
+import { healthySource } from './healthy-source.js';
 import { ETH_OPS } from './ops-eth.js';
 import { BTC_OPS } from './ops-btc.js';
 import { GUARD_OPS } from './ops-guard.js';
@@ -34,19 +35,6 @@ const digest = sha256(utf8Encode('bench'));
 const mnemonic = utf8Encode('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about');
 const salt = utf8Encode('mnemonicTREZOR');
 
-/** Deterministic bytes with no long runs: what a healthy RNG looks like to the tests. */
-function healthySource() {
-  let state = 0x12345678;
-  return {
-    fill(target: Uint8Array) {
-      for (let i = 0; i < target.length; i++) {
-        state ^= state << 13; state ^= state >>> 17; state ^= state << 5;
-        target[i] = state & 255;
-      }
-      return target.length;
-    },
-  };
-}
 const healthBuffer = new Uint8Array(4096);
 
 /** PIN unlock at the floor of 1000 PBKDF2 iterations; cost grows linearly with the calibrated count. */
