@@ -24,6 +24,7 @@ import { Keyring } from './wallet/keyring.js';
 import { Guard, type GuardNotice } from './guard/guard.js';
 import { EventLog, decodeCarry, encodeCarry, type EventKind } from './guard/event-log.js';
 import { installGuard } from './guard/install.js';
+import { installAuthenticator } from './authenticator/install.js';
 import { BackupCodeStore } from './binding/backup-code.js';
 import { backupBindNotice, bindingCodeReplaced } from './app/owner-codes.js';
 import { configureCurves } from './crypto/curves.js';
@@ -156,6 +157,7 @@ export class Device {
       deterministicSchnorrForTests: options.deterministicSchnorrForTests,
     });
     installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data), () => this.linkHandler.subscribeEvents());
+    installAuthenticator(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data));
   }
 
   get state(): DeviceState {

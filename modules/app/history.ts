@@ -38,6 +38,8 @@ const TITLES: Record<string, string> = {
   'backup-code-refused': 'Backup code refused',
   'binding-code-shown': 'Binding code shown',
   'binding-code-changed': 'Binding code changed',
+  'authenticator-added': 'Authenticator account added',
+  'authenticator-removed': 'Authenticator account removed',
   'reset-requested': 'Reset asked by the app',
   'reset-done': 'Factory reset',
 };

@@ -25,6 +25,7 @@ export const EVENT_KINDS = [
   'code-enrolled', 'code-removed', 'code-wrong', 'code-removal-pending', 'code-removal-cancelled',
   'backup-code-made', 'backup-code-used', 'backup-code-expired', 'backup-code-refused',
   'binding-code-shown', 'binding-code-changed',
+  'authenticator-added', 'authenticator-removed',
   'reset-requested', 'reset-done',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -1,10 +1,10 @@
 /**
  * The time of the world, as the bound app last told it: the device has no battery-backed clock and no network.
  * Apps send their Unix time with their requests (the RPC envelope's `time`); the device keeps the latest value
- * and the device-clock moment it arrived, and estimates "now" from the two. It is used for one thing only: to
- * know which verification-code step is current. Nothing the guard enforces is measured on it (limits, waits and
- * expiries run on the device clock, which an app cannot move), and a code for a step at or before the last one
- * accepted is refused whatever the app claims.
+ * and the device-clock moment it arrived, and estimates "now" from the two. It is used only to know which time
+ * step is current: for the verification codes, and for the codes the authenticator shows. Nothing the guard
+ * enforces is measured on it (limits, waits and expiries run on the device clock, which an app cannot move), and
+ * a verification code for a step at or before the last one accepted is refused whatever the app claims.
  */
 import type { DeviceClock } from '../vault/device-clock.js';
 

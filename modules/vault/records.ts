@@ -46,6 +46,9 @@ export const RecordKey = {
   backupCode: 20,
   /** the event log's ring (guard/event-log.ts): EVENT_SLOTS records from this key, each sealed under the device key */
   eventsFirst: 0x100,
+  /** the authenticator's accounts (authenticator/accounts.ts): AUTHENTICATOR_SLOTS records from this key, each
+   * sealed under a key from the seed (only while unlocked) and again under the device key */
+  authenticatorFirst: 0x200,
 } as const;
 
 /** how many event records the ring holds (keys eventsFirst .. eventsFirst + EVENT_SLOTS - 1) */
@@ -53,6 +56,13 @@ export const EVENT_SLOTS = 64;
 
 export function isEventKey(key: number): boolean {
   return key >= RecordKey.eventsFirst && key < RecordKey.eventsFirst + EVENT_SLOTS;
+}
+
+/** how many accounts the authenticator holds (keys authenticatorFirst .. + AUTHENTICATOR_SLOTS - 1) */
+export const AUTHENTICATOR_SLOTS = 16;
+
+export function isAuthenticatorKey(key: number): boolean {
+  return key >= RecordKey.authenticatorFirst && key < RecordKey.authenticatorFirst + AUTHENTICATOR_SLOTS;
 }
 
 /**
@@ -72,7 +82,7 @@ const NAMED_KEYS = new Set<number>(Object.values(RecordKey));
 
 /** a key this firmware writes (anything else found in flash is left alone and reported) */
 export function isKnownKey(key: number): boolean {
-  return NAMED_KEYS.has(key) || isEventKey(key);
+  return NAMED_KEYS.has(key) || isEventKey(key) || isAuthenticatorKey(key);
 }
 
 export const IDENTITY_VERSION = 2;

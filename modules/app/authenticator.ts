@@ -1,0 +1,171 @@
+/**
+ * Menu > Authenticator: the accounts the owner added from the app, and their codes, on the LCD only.
+ * A time-based code needs the world's time, which only the bound app tells (with each request): until an app
+ * has spoken since boot the screen says so instead of guessing. A counter-based code is new each time it is shown.
+ * And the screen where the owner confirms an account the app asks to add (a held decision).
+ */
+import { AuthenticatorAccounts, type AccountSummary } from '../authenticator/accounts.js';
+import type { OtpParams } from '../guard/otp.js';
+import { line } from '../ui/screen.js';
+import { THEME } from '../ui/render.js';
+import { message, type Activity, type AppContext } from './activity.js';
+import { appNamed } from './binding.js';
+
+const LIST_ROWS = 5;
+
+/** The vault's authenticator accounts (open only while the wallet is unlocked). */
+export function accountsOf(ctx: AppContext): AuthenticatorAccounts {
+  return new AuthenticatorAccounts(ctx.vault.records, () => ctx.vault.seedEntropy(), (n) => ctx.entropy.bytes(n));
+}
+
+/** "123 456" / "1234 5678": easier to read off a screen and type. */
+export function groupDigits(code: string): string {
+  const half = code.length / 2;
+  return `${code.slice(0, half)} ${code.slice(half)}`;
+}
+
+/** What kind of code an account gives, in words. */
+export function describeParams(p: OtpParams): string {
+  return p.kind === 'totp'
+    ? `Time-based, ${p.digits} digits, every ${p.period} s, ${p.algorithm}`
+    : `Counter-based, ${p.digits} digits, ${p.algorithm}, from counter ${p.counter ?? 0n}`;
+}
+
+export function authenticatorMenu(ctx: AppContext, back: () => void): Activity {
+  const accounts = accountsOf(ctx).list();
+  if (!accounts.length) {
+    return message(ctx, 'authenticator-empty', 'Authenticator', [
+      line('No accounts yet.'),
+      line('Add one from the app (latch authenticator add) and confirm it here; its codes then show on this screen only.', { color: THEME.dim }),
+    ], back);
+  }
+  let at = 0;
+  return {
+    screen: () => {
+      const first = Math.max(0, Math.min(at - 2, accounts.length - LIST_ROWS));
+      return {
+        id: 'authenticator',
+        title: `Authenticator (${accounts.length})`,
+        lines: [
+          ...accounts.slice(first, first + LIST_ROWS).map((a, k) => line(`${first + k === at ? '>' : ' '} ${a.name}`)),
+          line('Hold B: back', { color: THEME.dim }),
+        ],
+        buttons: { a: 'Up', b: 'Show', c: 'Down' },
+      };
+    },
+    press: (e) => {
+      if (e.long) {
+        if (e.button === 'b') back();
+        return;
+      }
+      if (e.button === 'a') at = (at + accounts.length - 1) % accounts.length;
+      else if (e.button === 'c') at = (at + 1) % accounts.length;
+      else return ctx.go(accountCode(ctx, accounts[at], () => ctx.go(authenticatorMenu(ctx, back))));
+      ctx.refresh();
+    },
+  };
+}
+
+/** One account's code; hold C asks to remove the account. */
+function accountCode(ctx: AppContext, account: AccountSummary, back: () => void): Activity {
+  const store = accountsOf(ctx);
+  let code = '';
+  let note = '';
+  let shownFor = -1;
+  const show = (): boolean => {
+    if (account.kind === 'hotp') return false;
+    const unix = ctx.guard.world.now();
+    if (unix === undefined) {
+      const changed = code !== '' || shownFor !== -1;
+      code = '';
+      shownFor = -1;
+      return changed;
+    }
+    const t = store.totp(account.slot, unix);
+    const changed = t.code !== code || t.validForS !== shownFor;
+    code = t.code;
+    shownFor = t.validForS;
+    note = `Valid ${t.validForS} s more, by the app's clock.`;
+    return changed;
+  };
+  const nextCounter = () => {
+    const h = store.nextHotp(account.slot);
+    code = h.code;
+    note = `Code #${h.counter}: each one works once; the next is new.`;
+  };
+  if (account.kind === 'hotp') nextCounter();
+  else show();
+  return {
+    screen: () => ({
+      id: 'authenticator-code',
+      title: account.name.length > 24 ? `${account.name.slice(0, 22)}...` : account.name,
+      lines: code
+        ? [line(account.name, { color: THEME.dim }), line(''), line(groupDigits(code), { size: 'huge', align: 'center' }), line(''), line(note, { color: THEME.dim })]
+        : [line(account.name, { color: THEME.dim }), line('The device has no clock of the world.', { color: THEME.warning }), line('Open the bound app (any request tells the time), then look again.')],
+      buttons: { a: 'Back', ...(account.kind === 'hotp' ? { b: 'Next' } : {}), c: 'Hold: Remove' },
+    }),
+    press: (e) => {
+      if (e.button === 'a' && !e.long) back();
+      else if (e.button === 'b' && !e.long && account.kind === 'hotp') {
+        nextCounter();
+        ctx.refresh();
+      } else if (e.button === 'c' && e.long) ctx.go(removeAccount(ctx, account, back, () => ctx.go(accountCode(ctx, account, back))));
+    },
+    tick: () => show(),
+    leave: () => { code = ''; },
+  };
+}
+
+/** Removing is a held decision on its own screen: a press meant for the code screen cannot land on it. */
+function removeAccount(ctx: AppContext, account: AccountSummary, done: () => void, keep: () => void): Activity {
+  return {
+    decision: true,
+    screen: () => ({
+      id: 'authenticator-remove',
+      title: 'Remove account',
+      lines: [
+        line(`Remove "${account.name}" from this device?`, { size: 'large' }),
+        line('Its codes are gone for good: sign in to the service another way before you turn its two-factor login off.', { color: THEME.warning }),
+      ],
+      buttons: { a: 'Keep', c: 'Hold: Remove' },
+    }),
+    press: (e) => {
+      if (e.button === 'a' && !e.long) keep();
+      else if (e.button === 'c' && e.long) {
+        const name = accountsOf(ctx).remove(account.slot);
+        ctx.events.record('authenticator-removed', { name });
+        ctx.log.log('authenticator account removed by the owner');
+        ctx.go(message(ctx, 'authenticator-removed', 'Account removed', [line(`"${name}" is gone from this device.`)], done));
+      }
+    },
+  };
+}
+
+/** The app asks to add an account: the owner reads what it is and holds C to add it. */
+export function authenticatorAdd(ctx: AppContext, label: string, name: string, params: OtpParams, answer: (added: boolean) => void): Activity {
+  let answered = false;
+  const decide = (added: boolean) => {
+    if (answered) return;
+    answered = true;
+    answer(added);
+  };
+  return {
+    decision: true,
+    screen: () => ({
+      id: 'authenticator-add',
+      title: 'Add authenticator account',
+      lines: [
+        line(`The ${appNamed(label)} asks to add:`),
+        line(name, { size: 'large' }),
+        line(describeParams(params), { color: THEME.dim }),
+        line('Its codes will show on this screen only, never in the app.', { color: THEME.dim }),
+      ],
+      buttons: { a: 'Refuse', c: 'Hold: Add' },
+    }),
+    press: (e) => {
+      if (e.button === 'a' && !e.long) decide(false);
+      else if (e.button === 'c' && e.long) decide(true);
+    },
+    leave: () => decide(false),
+  };
+}
