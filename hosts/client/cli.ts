@@ -13,6 +13,7 @@ import { BTC_USAGE, btcCommand } from './commands/btc.js';
 import { GUARD_USAGE, freezeCommand, otpCommand, policyCommand } from './commands/guard.js';
 import { ETH_USAGE, ethCommand } from './commands/eth.js';
 import { EVENTS_USAGE, eventsCommand } from './commands/events.js';
+import { AUTHENTICATOR_USAGE, authenticatorCommand } from './commands/authenticator.js';
 
 const USAGE = `usage: latch <command> [options]
 
@@ -26,6 +27,7 @@ ${ETH_USAGE}
 ${BTC_USAGE}
 ${GUARD_USAGE}
 ${EVENTS_USAGE}
+${AUTHENTICATOR_USAGE}
 
 options:
   --device URL   ws://HOST:PORT/link (default ws://127.0.0.1:8080/link, the board simulator), or ble / ble:NAME
@@ -60,7 +62,7 @@ options:
 class UsageError extends Error {}
 
 /** Session command families: `latch eth ...`, `latch btc ...`. */
-const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand, policy: policyCommand, freeze: freezeCommand, otp: otpCommand, events: eventsCommand };
+const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand, policy: policyCommand, freeze: freezeCommand, otp: otpCommand, events: eventsCommand, authenticator: authenticatorCommand };
 
 /** What each RPC error means for the person at the terminal. */
 const RPC_WORDS: Record<string, string> = {
