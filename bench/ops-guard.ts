@@ -19,7 +19,7 @@ import type { BenchOp } from './bench-op.js';
 import { healthySource } from './healthy-source.js';
 
 /** A board for the bench: a clock the bench moves, NOR flash, a fixed chip key, a deterministic healthy RNG. */
-function benchVault(): { vault: Vault; advance(ms: number): void } {
+export function benchVault(): { vault: Vault; advance(ms: number): void } {
   let now = 0;
   const entropy = new HealthTestedEntropy(healthySource(0x9e3779b9));
   entropy.startup();

@@ -25,6 +25,7 @@ import { healthySource } from './healthy-source.js';
 import { ETH_OPS } from './ops-eth.js';
 import { BTC_OPS } from './ops-btc.js';
 import { GUARD_OPS } from './ops-guard.js';
+import { AUTHENTICATOR_OPS } from './ops-authenticator.js';
 
 
 const kib = new Uint8Array(1024).map((_, i) => (i * 31) & 255);
@@ -182,4 +183,5 @@ export const OPS: BenchOp[] = [
   ...ETH_OPS,
   ...BTC_OPS,
   ...GUARD_OPS,
+  ...AUTHENTICATOR_OPS,
 ];
