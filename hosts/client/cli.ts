@@ -236,6 +236,7 @@ export async function main(argv: string[]): Promise<number> {
       const request = String((n.data as { request?: unknown } | undefined)?.request ?? '');
       if (n.notify === 'confirm-on-device' && request.endsWith('-address')) process.stderr.write('Compare the address on the device with the one here, then press Match or Mismatch there.\n');
       else if (n.notify === 'confirm-on-device' && request === 'policy') process.stderr.write('Check the new limits on the device, then hold C there to set them (B refuses).\n');
+      else if (n.notify === 'confirm-on-device' && request === 'authenticator-add') process.stderr.write('Check the account on the device, then hold C there to add it (A refuses).\n');
       else if (n.notify === 'confirm-on-device') process.stderr.write('Check the request on the device, then hold C there to approve (B rejects).\n');
       const guardWords: Record<string, string> = {
         'policy-pending': 'The device announced a pending loosening of its spending limits.',

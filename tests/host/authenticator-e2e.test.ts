@@ -52,6 +52,7 @@ test.serial('latch authenticator add (URI on stdin, held C on the device), list,
   });
   t.is(added.code, 0, added.stderr);
   t.regex(added.stdout, /Added "Exchange: alice@example\.com" \(time-based\)/);
+  t.regex(added.stderr, /Check the account on the device, then hold C there to add it \(A refuses\)/);
 
   const before = Date.now() / 1000;
   const listed = await latch(['authenticator', 'list', '--json', ...device()]);

@@ -31,7 +31,6 @@ export async function authenticatorCommand(c: CommandContext): Promise<number> {
     if (rest.length > 1) throw c.usage(`too many arguments: ${rest.slice(1).join(' ')}`);
     const uri = rest[0] ?? (await readUri());
     if (!/^otpauth:\/\//i.test(uri)) throw c.usage('that is not an otpauth:// URI');
-    process.stderr.write('Confirm on the device: hold C to add the account.\n');
     const r = await a.add(uri);
     c.out(`Added "${r.name}" (${r.kind === 'totp' ? 'time-based' : 'counter-based'}): its codes show on the device, Menu > Authenticator.`, r);
     return 0;
