@@ -60,7 +60,10 @@ export function authenticatorMenu(ctx: AppContext, back: () => void): Activity {
       }
       if (e.button === 'a') at = (at + accounts.length - 1) % accounts.length;
       else if (e.button === 'c') at = (at + 1) % accounts.length;
-      else return ctx.go(accountCode(ctx, accounts[at], () => ctx.go(authenticatorMenu(ctx, back))));
+      else {
+        const again = () => ctx.go(authenticatorMenu(ctx, back));
+        return ctx.go(accounts[at].damaged ? removeAccount(ctx, accounts[at], again, again) : accountCode(ctx, accounts[at], again));
+      }
       ctx.refresh();
     },
   };

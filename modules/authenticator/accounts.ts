@@ -29,6 +29,8 @@ export interface AccountSummary {
   slot: number;
   name: string;
   kind: 'totp' | 'hotp';
+  /** its record does not open (flash damage, or a wallet restored from other words): it can only be removed */
+  damaged?: true;
 }
 
 /** A stored account: its parameters (the secret is a copy the caller wipes) and its name. */
@@ -71,7 +73,7 @@ export class AuthenticatorAccounts {
           wipe(a.params.secret);
         } catch (err) {
           if (!(err instanceof LatchError)) throw err;
-          out.push({ slot, name: '(damaged account)', kind: 'totp' });
+          out.push({ slot, name: '(damaged account)', kind: 'totp', damaged: true });
         }
       }
       return out;
@@ -84,7 +86,7 @@ export class AuthenticatorAccounts {
     const bad = badAccountName(name);
     if (bad) return bad;
     const all = this.list();
-    if (all.some((a) => a.name === name)) return `an account named "${name}" is already on the device: remove it there first`;
+    if (all.some((a) => !a.damaged && a.name === name)) return `an account named "${name}" is already on the device: remove it there first`;
     if (all.length >= AUTHENTICATOR_SLOTS) return `the device holds ${AUTHENTICATOR_SLOTS} accounts already: remove one on the device first`;
     return undefined;
   }

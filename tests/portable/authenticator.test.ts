@@ -283,3 +283,20 @@ test('an add waiting for the owner is dropped when the app goes away; the screen
   app.openSession();
   t.deepEqual(app.call('authenticator_list').result, { accounts: [] });
 });
+
+test('an account whose record does not open is listed as damaged and can only be removed; the others still work', (t) => {
+  const { rig, app } = ready();
+  ask(app, BANK_HOTP);
+  rig.decide('c');
+  t.like(answer(app).result, { added: true });
+  rig.d.vault.records.setSealed(RecordKey.authenticatorFirst + 3, new Uint8Array(60).fill(7), 'a record from nowhere');
+  t.deepEqual(app.call('authenticator_list').result, { accounts: [{ name: 'Bank: alice', kind: 'hotp' }, { name: '(damaged account)', kind: 'totp' }] });
+  showAccount(rig, 1);
+  t.is(rig.d.screen.id, 'authenticator-remove');
+  rig.decide('c');
+  t.is(rig.d.screen.id, 'authenticator-removed');
+  rig.press('b');
+  t.regex(rig.text(), /Authenticator \(1\)/);
+  rig.press('b');
+  t.is(codeOnScreen(rig), rfc4226.cases[0].hotp_6_digits);
+});
