@@ -15,22 +15,16 @@ const home = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `latch-${na
 
 /** The code as the LCD shows it ("ABCD EFGH"), read through the control API only. */
 async function codeOnScreen(d: DeviceDriver): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const s = await d.screen();
-    if (s.id === 'bind-code') return s.lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l))!;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the device never showed a binding code');
+  return (await d.waitFor('bind-code')).lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l))!;
 }
 
 /** Bind with the CLI: read the code off the screen, type it on stdin, press Allow (C) when asked. */
 async function bindWithCli(d: DeviceDriver, appHome: string, label: string, code?: (shown: string) => string) {
-  return latch(['bind', '--device', `${sim.url.replace('http', 'ws')}/link`, '--home', appHome, '--label', label], async (write, stderr) => {
+  return latch(['bind', '--device', `${sim.url.replace('http', 'ws')}/link`, '--home', appHome, '--label', label], async (write) => {
     const shown = await codeOnScreen(d);
     write(code ? code(shown) : shown.toLowerCase()); // case and the space do not matter
     if (code) return;
-    for (let i = 0; i < 100 && !/Hold C \(Allow\)/.test(stderr()); i++) await new Promise((r) => setTimeout(r, 50));
-    await d.expect('bind-allow');
+    await d.waitFor('bind-allow');
     await d.decide('c');
   });
 }

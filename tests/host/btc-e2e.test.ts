@@ -42,24 +42,6 @@ test.after.always(async () => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
 });
 
-/** Page through the review, keeping its text; hold C (approve) or press B (reject) at the end. */
-async function review(decision: 'c' | 'b'): Promise<string[]> {
-  const pages: string[] = [];
-  for (let i = 0; i < 300; i++) {
-    const s = await d.screen();
-    if (s.id.endsWith('-review')) {
-      pages.push(`${s.title}: ${s.lines.join(' | ')}`);
-      await d.press('c');
-    } else if (s.id.endsWith('-confirm')) {
-      pages.push(`${s.title}: ${s.lines.join(' | ')}`);
-      if (decision === 'c') await d.decide('c');
-      else await d.decide('b', false); // a decision ignores presses in its first 0.7 s
-      return pages;
-    } else await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('no review appeared');
-}
-
 /** A watch-only wallet's view of an account: public keys from the xpub the device gave, nothing else. */
 async function watchOnly(): Promise<KeySource & { xpub: string }> {
   const r = await latch(['btc', 'xpub', '--network', 'testnet', '--json', ...device()]);
@@ -127,7 +109,7 @@ test.serial('a watch-only wallet builds a PSBT from the xpub; the device shows i
   fs.writeFileSync(file, base64.encode(psbt));
   const outFile = path.join(home, 'spend-signed.psbt');
   let pages: string[] = [];
-  const r = await latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--out', outFile, ...device()], async () => { pages = await review('c'); });
+  const r = await latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--out', outFile, ...device()], async () => { pages = await d.review(); });
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /signed 2 inputs; wrote .*spend-signed\.psbt \(base64\)/);
   t.regex(r.stderr, /hold C there/);
@@ -149,7 +131,7 @@ test.serial('taproot from stdin-less base64 inline; binary in, binary out', asyn
   const account = HDKey.fromExtendedKey(x.xpub, TESTNET_VERSIONS);
   const keys: KeySource = { fingerprint: parseInt(x.fingerprint, 16), derive: (p) => account.deriveChild(p[3]).deriveChild(p[4]) };
   const psbt = buildPsbt(keys, NETWORKS.testnet, [{ type: 'tr', index: 2, amount: 70_000n }], [{ amount: 60_000n }, { amount: 9_000n, to: 'change', type: 'tr', index: 0 }]);
-  const inline = await latch(['btc', 'sign-psbt', base64.encode(psbt), '--network', 'testnet', '--json', ...device()], async () => { await review('c'); });
+  const inline = await latch(['btc', 'sign-psbt', base64.encode(psbt), '--network', 'testnet', '--json', ...device()], async () => { await d.review(); });
   t.is(inline.code, 0, inline.stderr);
   const signed = Psbt.fromBase64(JSON.parse(inline.stdout).psbt, { network: networks.testnet });
   t.true(signed.validateSignaturesOfAllInputs(verify));
@@ -157,7 +139,7 @@ test.serial('taproot from stdin-less base64 inline; binary in, binary out', asyn
   const bin = path.join(home, 'tr.psbt');
   fs.writeFileSync(bin, psbt);
   const out = path.join(home, 'tr-signed.psbt');
-  const binary = await latch(['btc', 'sign-psbt', bin, '--network', 'testnet', '-o', out, ...device()], async () => { await review('c'); });
+  const binary = await latch(['btc', 'sign-psbt', bin, '--network', 'testnet', '-o', out, ...device()], async () => { await d.review(); });
   t.is(binary.code, 0, binary.stderr);
   const back = fs.readFileSync(out);
   t.deepEqual([...back.subarray(0, 5)], [0x70, 0x73, 0x62, 0x74, 0xff], 'binary in, binary out');
@@ -168,7 +150,7 @@ test.serial('refusals: rejected on the device, a false change output, a PSBT the
   const w = await watchOnly();
   const psbt = buildPsbt(w, NETWORKS.testnet, [{ type: 'wpkh', index: 0, amount: 100_000n }], [{ amount: 50_000n }, { amount: 49_000n, to: 'foreign-change', index: 0 }]);
   let pages: string[] = [];
-  const rejected = await latch(['btc', 'sign-psbt', base64.encode(psbt), '--network', 'testnet', ...device()], async () => { pages = await review('b'); });
+  const rejected = await latch(['btc', 'sign-psbt', base64.encode(psbt), '--network', 'testnet', ...device()], async () => { pages = await d.review('reject'); });
   t.is(rejected.code, 1);
   t.regex(rejected.stderr, /refused on the device/);
   t.true(pages.some((p) => /It claims to be this wallet's change but is not\./.test(p)), pages.join('\n'));

@@ -36,32 +36,6 @@ test.after.always(async () => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
 });
 
-/** Page through the review to its last screen and hold C there; returns the pages' text. */
-async function approve(): Promise<string[]> {
-  const pages: string[] = [];
-  let s = await d.screen();
-  for (let i = 0; i < 60; i++) {
-    s = await d.screen();
-    if (s.id.endsWith('-review')) {
-      pages.push(`${s.title}: ${s.lines.join(' | ')}`);
-      await d.press('c');
-    } else if (s.id.endsWith('-confirm')) {
-      pages.push(`${s.title}: ${s.lines.join(' | ')}`);
-      await d.decide('c');
-      return pages;
-    } else await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no review appeared; the screen is ${JSON.stringify(s)}`);
-}
-
-async function reviewShown(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await d.screen()).id.endsWith('-review')) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('no review appeared');
-}
-
 test.serial('the debug link is a simulator feature only: the manifest and main.ts never reach it', (t) => {
   const root = path.join(path.dirname(new URL(import.meta.url).pathname), '../..');
   const manifest = fs.readFileSync(path.join(root, 'manifest.json'), 'utf8');
@@ -100,7 +74,7 @@ test.serial('latch eth xpub and address by index and path', async (t) => {
 test.serial('sign an EIP-1559 transaction with the CLI; ethers recovers the account', async (t) => {
   const txJson = { type: 2, chainId: 1, nonce: 7, to: '0x1d1c328764a41bda0492b66baa30c4a339ff85ef', value: '1500000000000000000', gasLimit: 21000, maxFeePerGas: '30000000000', maxPriorityFeePerGas: '1000000000' };
   let pages: string[] = [];
-  const r = await latch(['eth', 'sign-tx', JSON.stringify(txJson), '--json', ...device()], async () => { pages = await approve(); });
+  const r = await latch(['eth', 'sign-tx', JSON.stringify(txJson), '--json', ...device()], async () => { pages = await d.review(); });
   t.is(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   const signed = Transaction.from(out.signedTx);
@@ -113,13 +87,13 @@ test.serial('sign an EIP-1559 transaction with the CLI; ethers recovers the acco
 });
 
 test.serial('sign a message and typed data with the CLI; ethers verifies both', async (t) => {
-  const m = await latch(['eth', 'sign-message', 'Hello from the QA bench', '--json', ...device()], async () => { await approve(); });
+  const m = await latch(['eth', 'sign-message', 'Hello from the QA bench', '--json', ...device()], async () => { await d.review(); });
   t.is(m.code, 0, m.stderr);
   t.is(verifyMessage('Hello from the QA bench', JSON.parse(m.stdout).signature), ADDRESS_0);
   const file = path.join(home, 'mail.json');
   fs.writeFileSync(file, JSON.stringify((eip712 as any).typed_data));
   const td = await latch(['eth', 'sign-typed-data', file, '--json', ...device()], async () => {
-    const pages = await approve();
+    const pages = await d.review();
     t.true(pages.some((p) => p.includes('from.name: "Cow"')), pages.join('\n'));
   });
   t.is(td.code, 0, td.stderr);
@@ -138,24 +112,24 @@ test.serial('the ethers adapter: a LatchSigner signs a transaction, a message an
   const session = await client.openSession(keyPair(fromHex(app.privateKey)), { id: fromHex(app.device.id), publicKey: fromHex(app.device.publicKey) });
   const signer = new LatchSigner(new EthApp(session));
   t.is(await signer.getAddress(), ADDRESS_0);
-  const presses = approve();
+  const presses = d.review();
   const raw = await signer.signTransaction({ type: 2, chainId: 8453, nonce: 0, to: '0x000000000000000000000000000000000000dEaD', value: 1n, gasLimit: 21000, maxFeePerGas: 2n, maxPriorityFeePerGas: 1n });
   const pages = await presses;
   t.true(pages.some((p) => /^Network: Base/.test(p)));
   t.is(Transaction.from(raw).from, ADDRESS_0);
-  const [sig] = await Promise.all([signer.signMessage('ethers through Latch'), approve()]);
+  const [sig] = await Promise.all([signer.signMessage('ethers through Latch'), d.review()]);
   t.is(verifyMessage('ethers through Latch', sig), ADDRESS_0);
   const domain = { name: 'Latch', version: '1', chainId: 1, verifyingContract: '0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC' };
   const types = { Order: [{ name: 'amount', type: 'uint256' }, { name: 'to', type: 'address' }] };
   const value = { amount: 10n ** 30n, to: getAddress('0x1d1c328764a41bda0492b66baa30c4a339ff85ef') };
-  const [tsig] = await Promise.all([signer.signTypedData(domain, types, value), approve()]);
+  const [tsig] = await Promise.all([signer.signTypedData(domain, types, value), d.review()]);
   t.is(verifyTypedData(domain, types, value, tsig), ADDRESS_0);
   await client.close();
 });
 
 test.serial('refusals: rejected on the device, blind data with the setting off and on, a timeout, a locked device', async (t) => {
   const tx = { chainId: 1, nonce: 1, to: '0x1d1c328764a41bda0492b66baa30c4a339ff85ef', value: 1, gasLimit: 50000, maxFeePerGas: 2, maxPriorityFeePerGas: 1 };
-  const rejected = await latch(['eth', 'sign-tx', JSON.stringify(tx), ...device()], async () => { await reviewShown(); await d.press('b'); });
+  const rejected = await latch(['eth', 'sign-tx', JSON.stringify(tx), ...device()], async () => { await d.waitForReview(); await d.press('b'); });
   t.is(rejected.code, 1);
   t.regex(rejected.stderr, /refused on the device/);
 
@@ -170,14 +144,14 @@ test.serial('refusals: rejected on the device, blind data with the setting off a
   await d.decide('c');
   await d.press('b', true); // back home
   const on = await latch(['eth', 'sign-tx', JSON.stringify(blindTx), '--json', ...device()], async () => {
-    const pages = await approve();
+    const pages = await d.review();
     t.true(pages.some((p) => /Blind data: .*Selector: 0xdeadbeef/.test(p)));
   });
   t.is(on.code, 0, on.stderr);
   t.is(Transaction.from(JSON.parse(on.stdout).signedTx).data, '0xdeadbeef00');
 
   const late = await latch(['eth', 'sign-message', 'nobody answers', ...device()], async () => {
-    await reviewShown();
+    await d.waitForReview();
     await d.call('POST', '/api/clock', { advanceMs: 3 * 60_000 });
   });
   t.is(late.code, 1);

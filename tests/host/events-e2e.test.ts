@@ -43,21 +43,6 @@ test.after.always(async () => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
 });
 
-/** Page through the review and hold C (or press B to refuse) at its end. */
-async function answerReview(approve: boolean): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const s = await d.screen();
-    if (s.id.endsWith('-review')) await d.press(approve ? 'c' : 'b');
-    else if (s.id.endsWith('-confirm')) {
-      if (approve) await d.decide('c');
-      else await d.press('b');
-      return;
-    } else if (!approve && s.id.endsWith('-done')) return;
-    else await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no review appeared: ${JSON.stringify(await d.screen())}`);
-}
-
 /** Where record `key`'s stored (sealed) bytes sit in a flash image: read through the record log, then found. */
 function recordOffset(image: Uint8Array, key: number): number {
   const flash = new NorFlash({ size: image.length, sectorSize: 4096, random: seededRandom(1) });
@@ -76,10 +61,10 @@ async function eventsJson(args: string[] = []): Promise<{ code: number; json: an
 }
 
 test.serial('a bind, a signature, a refusal and a freeze are in the log; freeze and unfreeze arrive live; --since after a reconnect', async (t) => {
-  const signed = await latch(['eth', 'sign-tx', ethTx('1000', 0), ...device()], async () => { await answerReview(true); });
+  const signed = await latch(['eth', 'sign-tx', ethTx('1000', 0), ...device()], async () => { await d.review(); });
   t.is(signed.code, 0, signed.stderr);
   await d.press('b');
-  const refused = await latch(['eth', 'sign-tx', ethTx('2000', 1), ...device()], async () => { await answerReview(false); });
+  const refused = await latch(['eth', 'sign-tx', ethTx('2000', 1), ...device()], async () => { await d.review('reject'); });
   t.is(refused.code, 1);
   await d.toUnlockedHome();
 
@@ -206,7 +191,7 @@ test.serial('following through the client library: a request and its signature a
   const problems: string[] = [];
   const events = new EventsApp(session, app.device!.id, fileEventsStore(home, app.device!.id));
   await events.follow((e, p) => { if (e) live.push(e); problems.push(...p); });
-  const approving = answerReview(true);
+  const approving = d.review();
   const tx = serializeUnsigned({ type: 'eip1559', chainId: 1n, nonce: 2n, maxPriorityFeePerGas: 1n, maxFeePerGas: 10n ** 9n, gasLimit: 21_000n, to: TO, value: 5n, data: new Uint8Array(0), accessList: [] });
   const signed = await session.call('eth_sign_tx', { tx }, 60_000);
   await approving;

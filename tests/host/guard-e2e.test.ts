@@ -49,23 +49,6 @@ test.after.always(async () => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
 });
 
-/** Page through whatever review is up and hold C at its end. */
-async function approve(): Promise<string[]> {
-  const pages: string[] = [];
-  for (let i = 0; i < 200; i++) {
-    const s = await d.screen();
-    if (s.id.endsWith('-review')) {
-      pages.push(`${s.title}: ${s.lines.join(' | ')}`);
-      await d.press('c');
-    } else if (s.id.endsWith('-confirm')) {
-      pages.push(`${s.title}: ${s.lines.join(' | ')}`);
-      await d.decide('c');
-      return pages;
-    } else await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no review appeared: ${JSON.stringify(await d.screen())}`);
-}
-
 const ethTx = (value: string, nonce: number) => JSON.stringify({ chainId: 1, nonce, to: TO, value, gasLimit: 21000, maxFeePerGas: '1000000000', maxPriorityFeePerGas: '1' });
 
 /** Back to the home screen from wherever the owner is. */
@@ -84,11 +67,11 @@ let secret: Uint8Array | undefined;
 const code = (aheadS: number) => totp(secret!, Date.now() / 1000 + aheadS);
 
 test.serial('the attacker story for ETH: limit, refusal in words, pending raise, freeze, reboot, unfreeze with PIN and code, the window rolls', async (t) => {
-  const set = await latch(['policy', 'set', '--asset', 'eth:1', '--daily', '0.1', ...device()], async () => { await approve(); });
+  const set = await latch(['policy', 'set', '--asset', 'eth:1', '--daily', '0.1', ...device()], async () => { await d.review(); });
   t.is(set.code, 0, set.stderr);
   t.regex(set.stdout, /The device applied the new policy/);
 
-  const first = await latch(['eth', 'sign-tx', ethTx('80000000000000000', 0), '--json', ...device()], async () => { await approve(); });
+  const first = await latch(['eth', 'sign-tx', ethTx('80000000000000000', 0), '--json', ...device()], async () => { await d.review(); });
   t.is(first.code, 0, first.stderr);
   t.is(Transaction.from(JSON.parse(first.stdout).signedTx).value, 80_000_000_000_000_000n);
   const second = await latch(['eth', 'sign-tx', ethTx('80000000000000000', 1), ...device()]);
@@ -100,7 +83,7 @@ test.serial('the attacker story for ETH: limit, refusal in words, pending raise,
   t.regex(show.stdout, /0\.1 ETH per 24 h of device time; 0\.019979 ETH left \(more frees up in 24 h\)/);
 
   const raise = await latch(['policy', 'set', '--asset', 'eth:1', '--daily', '5', ...device()], async () => {
-    const pages = await approve();
+    const pages = await d.review();
     t.true(pages.some((p) => /This loosens the limits\./.test(p)));
   });
   t.is(raise.code, 0, raise.stderr);
@@ -155,7 +138,7 @@ test.serial('the attacker story for ETH: limit, refusal in words, pending raise,
   await d.expect('locked'); // auto-lock went off long ago
   await d.press('b');
   await d.enterPin('123456');
-  const rolled = await latch(['eth', 'sign-tx', ethTx('80000000000000000', 1), '--json', ...device()], async () => { await approve(); });
+  const rolled = await latch(['eth', 'sign-tx', ethTx('80000000000000000', 1), '--json', ...device()], async () => { await d.review(); });
   t.is(rolled.code, 0, rolled.stderr);
 });
 
@@ -168,12 +151,12 @@ test.serial('BTC: a PSBT over the network\'s limit is refused with what is left;
   const x = JSON.parse((await latch(['btc', 'xpub', '--network', 'testnet', '--json', ...device()])).stdout);
   const account = HDKey.fromExtendedKey(x.xpub, { private: 0x04358394, public: 0x043587cf });
   const keys: KeySource = { fingerprint: parseInt(x.fingerprint, 16), derive: (p) => account.deriveChild(p[3]).deriveChild(p[4]) };
-  const set = await latch(['policy', 'set', '--asset', 'btc:testnet', '--daily', '0.001', ...device()], async () => { await approve(); });
+  const set = await latch(['policy', 'set', '--asset', 'btc:testnet', '--daily', '0.001', ...device()], async () => { await d.review(); });
   t.is(set.code, 0, set.stderr);
   t.regex(set.stdout, /The device applied the new policy/, 'adding a limit tightens: no code, no wait');
   await toHome();
   const psbt = (amount: bigint, index: number) => base64.encode(buildPsbt(keys, NETWORKS.testnet, [{ type: 'wpkh', index, amount: amount + 2_000n }], [{ amount }]));
-  const ok = await latch(['btc', 'sign-psbt', psbt(70_000n, 0), '--network', 'testnet', ...device()], async () => { await approve(); });
+  const ok = await latch(['btc', 'sign-psbt', psbt(70_000n, 0), '--network', 'testnet', ...device()], async () => { await d.review(); });
   t.is(ok.code, 0, ok.stderr);
   const over = await latch(['btc', 'sign-psbt', psbt(70_000n, 1), '--network', 'testnet', ...device()]);
   t.is(over.code, 1);

@@ -92,6 +92,37 @@ export class DeviceDriver {
     }
   }
 
+  /** Wait (polling, by the clock: a CLI's cold start on a small CI machine takes seconds) for a signing review. */
+  async waitForReview(timeoutMs = 20_000): Promise<ScreenJson> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const s = await this.screen();
+      if (s.id.endsWith('-review') || s.id.endsWith('-confirm')) return s;
+      if (Date.now() > until) throw new Error(`no review appeared in ${timeoutMs} ms; the screen is ${JSON.stringify(s)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /**
+   * Page through the review the device shows (waiting for it first) and answer on its last page: hold C to
+   * approve, or B to reject (after the decision has armed). Returns every page's text, the last included.
+   */
+  async review(answer: 'approve' | 'reject' = 'approve', timeoutMs = 20_000): Promise<string[]> {
+    const pages: string[] = [];
+    let s = await this.waitForReview(timeoutMs);
+    for (let i = 0; i < 300; i++) {
+      pages.push(`${s.title}: ${s.lines.join(' | ')}`);
+      if (s.id.endsWith('-confirm')) {
+        if (answer === 'approve') await this.decide('c');
+        else await this.decide('b', false);
+        return pages;
+      }
+      await this.press('c');
+      s = await this.waitForReview(timeoutMs);
+    }
+    throw new Error(`the review never reached its last page: ${JSON.stringify(s)}`);
+  }
+
   async expect(id: string): Promise<ScreenJson> {
     const s = await this.screen();
     if (s.id !== id) throw new Error(`expected screen "${id}", the device shows "${s.id}": ${JSON.stringify(s)}`);
