@@ -1,11 +1,13 @@
 /**
  * `npm run faults [-- --cuts N --seed S]`: the power-cut campaign (tests/faults/campaign.ts) on Node.
- * Prints progress, then `power cuts: N, recovered: N, corrupt: 0, lost: 0`; exits 1 on any failure.
+ * Prints progress, then `power cuts: N, recovered: N, corrupt: 0, lost: 0` and the guard's, the event log's and
+ * the authenticator's campaigns; exits 1 on any failure.
  */
 import { parseArgs } from 'node:util';
 import { runCampaign } from './campaign.js';
 import { runGuardCampaign } from './guard-campaign.js';
 import { runEventCampaign } from './event-campaign.js';
+import { runAuthenticatorCampaign } from './authenticator-campaign.js';
 
 const { values } = parseArgs({ options: { cuts: { type: 'string', default: '50000' }, seed: { type: 'string', default: '1' } } });
 const minCuts = Number(values.cuts);
@@ -60,4 +62,19 @@ const events = runEventCampaign({
 });
 for (const p of events.problems.slice(0, 20)) process.stdout.write(`FAIL events ${p}\n`);
 process.stdout.write(`event log power cuts: ${events.cuts} over ${events.events} events (${events.compactionCuts} inside compactions), problems: ${events.problems.length}, ${((performance.now() - eventsStarted) / 1000).toFixed(1)} s\n`);
-process.exit(result.corrupt || result.lost || result.recovered !== result.cuts || guard.problems.length || events.problems.length ? 1 : 0);
+// The authenticator's accounts: adding, counter codes (the next counter before the code) and removing (a tenth
+// as many cuts, like the guard).
+const authStarted = performance.now();
+const auth = runAuthenticatorCampaign({
+  seed,
+  minCuts: Math.max(100, Math.floor(minCuts / 10)),
+  onProgress: (cuts) => {
+    const now = performance.now();
+    if (now - lastReport < 2000) return;
+    lastReport = now;
+    process.stderr.write(`  authenticator: ${cuts} cuts, ${((now - authStarted) / 1000).toFixed(0)} s\n`);
+  },
+});
+for (const p of auth.problems.slice(0, 20)) process.stdout.write(`FAIL authenticator ${p}\n`);
+process.stdout.write(`authenticator power cuts: ${auth.cuts} ${JSON.stringify(auth.byKind)}, problems: ${auth.problems.length}, ${((performance.now() - authStarted) / 1000).toFixed(1)} s\n`);
+process.exit(result.corrupt || result.lost || result.recovered !== result.cuts || guard.problems.length || events.problems.length || auth.problems.length ? 1 : 0);
