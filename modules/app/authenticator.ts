@@ -75,6 +75,7 @@ function accountCode(ctx: AppContext, account: AccountSummary, back: () => void)
   let code = '';
   let note = '';
   let shownFor = -1;
+  let second = -1;
   const show = (): boolean => {
     if (account.kind === 'hotp') return false;
     const unix = ctx.guard.world.now();
@@ -84,6 +85,9 @@ function accountCode(ctx: AppContext, account: AccountSummary, back: () => void)
       shownFor = -1;
       return changed;
     }
+    // once a second, not every tick: each look opens the account (the seed key and two seals)
+    if (Math.floor(unix) === second) return false;
+    second = Math.floor(unix);
     const t = store.totp(account.slot, unix);
     const changed = t.code !== code || t.validForS !== shownFor;
     code = t.code;
