@@ -4,22 +4,18 @@
 // is an error in words; no output of the CLI holds a code.
 import test from 'ava';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { base32nopad } from '@scure/base';
-import { DeviceDriver } from './support/device-driver.js';
-import { bindWithCli, latch } from './support/cli.js';
-import { startSim, type RunningSim } from './support/sim.js';
+import type { DeviceDriver } from './support/device-driver.js';
+import { latch } from './support/cli.js';
+import { startCliBench, type CliBench } from './support/cli-bench.js';
 
 const MNEMONIC = 'all all all all all all all all all all all all';
 const SECRET = crypto.createHash('sha256').update('an exchange account').digest().subarray(0, 20);
 const URI = `otpauth://totp/Exchange:alice@example.com?secret=${base32nopad.encode(SECRET)}&issuer=Exchange`;
 
-let sim: RunningSim;
+let bench: CliBench | undefined;
 let d: DeviceDriver;
-let root: string;
-const device = () => ['--device', `${sim.url.replace('http', 'ws')}/link`, '--home', root];
+const device = () => bench!.device();
 
 /** RFC 6238 with node:crypto: SHA-1, 6 digits, 30 s. */
 function nodeTotp(secret: Buffer, unix: number): string {
@@ -31,15 +27,11 @@ function nodeTotp(secret: Buffer, unix: number): string {
 }
 
 test.before(async () => {
-  sim = await startSim({ manualClock: true, pinIterations: 50, autoTick: true });
-  d = new DeviceDriver(sim.url);
-  await d.call('POST', '/api/debug/load', { mnemonic: MNEMONIC, pin: '123456' });
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-authenticator-'));
-  await bindWithCli(d, device(), 'Alice phone');
+  bench = await startCliBench({ mnemonic: MNEMONIC, label: 'Alice phone', name: 'authenticator' });
+  d = bench.d;
 });
 test.after.always(async () => {
-  await sim?.stop();
-  if (root) fs.rmSync(root, { recursive: true, force: true });
+  await bench?.stop();
 });
 
 test.serial('latch authenticator add (URI on stdin, held C on the device), list, and the code on the LCD; a refusal is an error in words', async (t) => {

@@ -4,7 +4,6 @@
 // device, and bitcoinjs-lib with libsecp256k1 (written by others) verifies and finalizes what comes back.
 import test from 'ava';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as ecc from 'tiny-secp256k1';
 import { Psbt, initEccLib, networks } from 'bitcoinjs-lib';
@@ -12,9 +11,10 @@ import { HDKey } from '@scure/bip32';
 import { base64 } from '@scure/base';
 import { p2wpkh } from '@scure/btc-signer';
 import decodeQR from '@paulmillr/qr/decode.js';
-import { DeviceDriver } from './support/device-driver.js';
-import { bindWithCli, latch } from './support/cli.js';
-import { startSim, type RunningSim } from './support/sim.js';
+import type { DeviceDriver } from './support/device-driver.js';
+import { latch } from './support/cli.js';
+import type { RunningSim } from './support/sim.js';
+import { startCliBench, type CliBench } from './support/cli-bench.js';
 import { buildPsbt, type KeySource } from '../portable/support/psbt-builder.js';
 import { NETWORKS } from '../../modules/bitcoin/networks.js';
 import bip84 from '../../../shared/vectors/bitcoin/bip84.json' with { type: 'json' };
@@ -24,22 +24,18 @@ initEccLib(ecc);
 const H = 0x80000000;
 const TESTNET_VERSIONS = { private: 0x04358394, public: 0x043587cf };
 
+let bench: CliBench | undefined;
 let sim: RunningSim;
 let d: DeviceDriver;
 let home: string;
-const device = () => ['--device', `${sim.url.replace('http', 'ws')}/link`, '--home', home];
+const device = () => bench!.device();
 
 test.before(async () => {
-  sim = await startSim({ manualClock: true, pinIterations: 50, autoTick: true });
-  d = new DeviceDriver(sim.url);
-  const loaded = await d.call('POST', '/api/debug/load', { mnemonic: (bip84 as any).mnemonic, pin: '123456' });
-  if (loaded.screen.id !== 'unlocked') throw new Error(`the debug link left ${loaded.screen.id}`);
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-btc-'));
-  await bindWithCli(d, device(), 'Sparrow-like');
+  bench = await startCliBench({ mnemonic: (bip84 as any).mnemonic, label: 'Sparrow-like', name: 'btc' });
+  ({ sim, d, home } = bench);
 });
 test.after.always(async () => {
-  await sim?.stop();
-  if (home) fs.rmSync(home, { recursive: true, force: true });
+  await bench?.stop();
 });
 
 /** A watch-only wallet's view of an account: public keys from the xpub the device gave, nothing else. */

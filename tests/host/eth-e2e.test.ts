@@ -3,14 +3,14 @@
 // is verified by ethers (an implementation written by others).
 import test from 'ava';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Transaction, TypedDataEncoder, verifyMessage, verifyTypedData, getAddress, parseEther } from 'ethers';
 import decodeQR from '@paulmillr/qr/decode.js';
-import { DeviceDriver } from './support/device-driver.js';
-import { bindWithCli, latch } from './support/cli.js';
+import type { DeviceDriver } from './support/device-driver.js';
+import { latch } from './support/cli.js';
 import { bindHonestly, connect } from './support/raw-app.js';
-import { startSim, type RunningSim } from './support/sim.js';
+import type { RunningSim } from './support/sim.js';
+import { startCliBench, type CliBench } from './support/cli-bench.js';
 import { EthApp } from '../../hosts/client/eth.js';
 import { LatchSigner } from '../../hosts/client/ethers-signer.js';
 import eip712 from '../../../shared/vectors/eth-eip/eip712-mail.json' with { type: 'json' };
@@ -18,22 +18,18 @@ import eip712 from '../../../shared/vectors/eth-eip/eip712-mail.json' with { typ
 const MNEMONIC = 'all all all all all all all all all all all all';
 const ADDRESS_0 = '0x73d0385F4d8E00C5e6504C6030F47BF6212736A8'; // Trezor's fixtures for m/44'/60'/0'/0/0
 
+let bench: CliBench | undefined;
 let sim: RunningSim;
 let d: DeviceDriver;
 let home: string;
-const device = () => ['--device', `${sim.url.replace('http', 'ws')}/link`, '--home', home];
+const device = () => bench!.device();
 
 test.before(async () => {
-  sim = await startSim({ manualClock: true, pinIterations: 50, autoTick: true });
-  d = new DeviceDriver(sim.url);
-  const loaded = await d.call('POST', '/api/debug/load', { mnemonic: MNEMONIC, pin: '123456' });
-  if (loaded.screen.id !== 'unlocked') throw new Error(`the debug link left ${loaded.screen.id}`);
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-eth-'));
-  await bindWithCli(d, device(), 'QA bench');
+  bench = await startCliBench({ mnemonic: MNEMONIC, label: 'QA bench', name: 'eth' });
+  ({ sim, d, home } = bench);
 });
 test.after.always(async () => {
-  await sim?.stop();
-  if (home) fs.rmSync(home, { recursive: true, force: true });
+  await bench?.stop();
 });
 
 test.serial('the debug link is a simulator feature only: the manifest and main.ts never reach it', (t) => {

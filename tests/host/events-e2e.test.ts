@@ -4,15 +4,14 @@
 // way are each caught by the client. (The simulator's link takes one app at a time, as BLE does: what arrives
 // live over the CLI is what the owner does on the device; signing live is followed through the client library.)
 import test from 'ava';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DeviceDriver } from './support/device-driver.js';
-import { bindWithCli, latch } from './support/cli.js';
+import type { DeviceDriver } from './support/device-driver.js';
+import { latch } from './support/cli.js';
 import { connect } from './support/raw-app.js';
-import { startSim, type RunningSim } from './support/sim.js';
+import type { RunningSim } from './support/sim.js';
+import { startCliBench, type CliBench } from './support/cli-bench.js';
 import { loadOrCreate } from '../../hosts/client/keystore.js';
 import { EventsApp, fileEventsStore, memoryEventsStore } from '../../hosts/client/events.js';
 import type { LatchEvent } from '../../modules/guard/event-format.js';
@@ -26,21 +25,18 @@ const MNEMONIC = 'all all all all all all all all all all all all';
 const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
 const ethTx = (value: string, nonce: number) => JSON.stringify({ chainId: 1, nonce, to: TO, value, gasLimit: 21000, maxFeePerGas: '1000000000', maxPriorityFeePerGas: '1' });
 
+let bench: CliBench | undefined;
 let sim: RunningSim;
 let d: DeviceDriver;
 let home: string;
-const device = () => ['--device', `${sim.url.replace('http', 'ws')}/link`, '--home', home];
+const device = () => bench!.device();
 
 test.before(async () => {
-  sim = await startSim({ manualClock: true, pinIterations: 50, autoTick: true });
-  d = new DeviceDriver(sim.url);
-  await d.call('POST', '/api/debug/load', { mnemonic: MNEMONIC, pin: '123456' });
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-events-'));
-  await bindWithCli(d, device(), 'Alice phone');
+  bench = await startCliBench({ mnemonic: MNEMONIC, label: 'Alice phone', name: 'events' });
+  ({ sim, d, home } = bench);
 });
 test.after.always(async () => {
-  await sim?.stop();
-  if (home) fs.rmSync(home, { recursive: true, force: true });
+  await bench?.stop();
 });
 
 /** Where record `key`'s stored (sealed) bytes sit in a flash image: read through the record log, then found. */

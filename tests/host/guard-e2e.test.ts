@@ -5,15 +5,12 @@
 // with PIN and code; after 24 h of device time the window has rolled. The same for BTC with a PSBT over its
 // limit. Verification codes are computed here from the secret read off the device's QR code.
 import test from 'ava';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { HDKey } from '@scure/bip32';
 import { base64 } from '@scure/base';
 import { Transaction } from 'ethers';
-import { DeviceDriver } from './support/device-driver.js';
-import { bindWithCli, latch } from './support/cli.js';
-import { startSim, type RunningSim } from './support/sim.js';
+import type { DeviceDriver } from './support/device-driver.js';
+import { latch } from './support/cli.js';
+import { startCliBench, type CliBench } from './support/cli-bench.js';
 import { parseOtpauth, totp } from '../../modules/guard/otp.js';
 import { buildPsbt, type KeySource } from '../portable/support/psbt-builder.js';
 import { NETWORKS } from '../../modules/bitcoin/networks.js';
@@ -22,18 +19,14 @@ const MNEMONIC = 'all all all all all all all all all all all all';
 const DAY_MS = 24 * 3_600_000;
 const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
 
-let sim: RunningSim;
+let bench: CliBench | undefined;
 let d: DeviceDriver;
-let home: string;
-const device = () => ['--device', `${sim.url.replace('http', 'ws')}/link`, '--home', home];
+const device = () => bench!.device();
 const advance = (ms: number) => d.call('POST', '/api/clock', { advanceMs: ms });
 
 test.before(async () => {
-  sim = await startSim({ manualClock: true, pinIterations: 50, autoTick: true });
-  d = new DeviceDriver(sim.url);
-  await d.call('POST', '/api/debug/load', { mnemonic: MNEMONIC, pin: '123456' });
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-guard-'));
-  await bindWithCli(d, device(), 'Alice phone');
+  bench = await startCliBench({ mnemonic: MNEMONIC, label: 'Alice phone', name: 'guard' });
+  d = bench.d;
   // the owner stays at the device: auto-lock at its longest
   await d.press('b');
   for (let i = 0; i < 4; i++) {
@@ -45,8 +38,7 @@ test.before(async () => {
   await d.press('b', true);
 });
 test.after.always(async () => {
-  await sim?.stop();
-  if (home) fs.rmSync(home, { recursive: true, force: true });
+  await bench?.stop();
 });
 
 const ethTx = (value: string, nonce: number) => JSON.stringify({ chainId: 1, nonce, to: TO, value, gasLimit: 21000, maxFeePerGas: '1000000000', maxPriorityFeePerGas: '1' });

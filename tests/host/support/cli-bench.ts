@@ -1,0 +1,45 @@
+/**
+ * What every CLI end-to-end suite starts from: the board simulator on XS with a manual clock that still ticks
+ * itself, a published test wallet loaded (and unlocked) through the debug link, and an app home bound to it with
+ * `latch bind` as the owner does it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DeviceDriver } from './device-driver.js';
+import { bindWithCli } from './cli.js';
+import { startSim, type RunningSim } from './sim.js';
+
+export interface CliBench {
+  sim: RunningSim;
+  d: DeviceDriver;
+  /** the bound app's home directory (a temporary one) */
+  home: string;
+  /** the CLI options that reach this simulator with this home */
+  device(): string[];
+  /** stop the simulator and delete the home */
+  stop(): Promise<void>;
+}
+
+export async function startCliBench(o: { mnemonic: string; label: string; name: string }): Promise<CliBench> {
+  const sim = await startSim({ manualClock: true, pinIterations: 50, autoTick: true });
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), `latch-${o.name}-`));
+  const bench: CliBench = {
+    sim, home,
+    d: new DeviceDriver(sim.url),
+    device: () => ['--device', `${sim.url.replace('http', 'ws')}/link`, '--home', home],
+    async stop() {
+      await sim.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+  try {
+    const loaded = await bench.d.call('POST', '/api/debug/load', { mnemonic: o.mnemonic, pin: '123456' });
+    if (loaded.screen.id !== 'unlocked') throw new Error(`the debug link left ${loaded.screen.id}`);
+    await bindWithCli(bench.d, bench.device(), o.label);
+  } catch (err) {
+    await bench.stop();
+    throw err;
+  }
+  return bench;
+}
