@@ -32,49 +32,38 @@ const result = runCampaign({
 for (const f of result.failures) process.stdout.write(`FAIL ${f}\n`);
 process.stdout.write(`vault operations: ${result.operations}, compactions: ${result.compactions}, seed ${seed}, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 process.stdout.write(`power cuts: ${result.cuts}, recovered: ${result.recovered}, corrupt: ${result.corrupt}, lost: ${result.lost}\n`);
+/**
+ * One of the smaller campaigns, with `minCuts / share` cuts (at least 100): progress on stderr, each problem as a
+ * FAIL line, then `summary` with the problem count and the time.
+ */
+function sideCampaign<R extends { cuts: number; problems: string[] }>(
+  name: string,
+  share: number,
+  run: (o: { seed: number; minCuts: number; onProgress: (cuts: number) => void }) => R,
+  summary: (r: R) => string,
+): R {
+  const sideStarted = performance.now();
+  const r = run({
+    seed,
+    minCuts: Math.max(100, Math.floor(minCuts / share)),
+    onProgress: (cuts) => {
+      const now = performance.now();
+      if (now - lastReport < 2000) return;
+      lastReport = now;
+      process.stderr.write(`  ${name}: ${cuts} cuts, ${((now - sideStarted) / 1000).toFixed(0)} s\n`);
+    },
+  });
+  for (const p of r.problems.slice(0, 20)) process.stdout.write(`FAIL ${name} ${p}\n`);
+  process.stdout.write(`${summary(r)}, problems: ${r.problems.length}, ${((performance.now() - sideStarted) / 1000).toFixed(1)} s\n`);
+  return r;
+}
 // The guard's records (spend ledger, freeze, policy, code counter): a tenth as many cuts (each is a full guard
 // operation on a 16 KiB vault).
-const guardStarted = performance.now();
-const guard = runGuardCampaign({
-  seed,
-  minCuts: Math.max(100, Math.floor(minCuts / 10)),
-  onProgress: (cuts) => {
-    const now = performance.now();
-    if (now - lastReport < 2000) return;
-    lastReport = now;
-    process.stderr.write(`  guard: ${cuts} cuts, ${((now - guardStarted) / 1000).toFixed(0)} s\n`);
-  },
-});
-for (const p of guard.problems.slice(0, 20)) process.stdout.write(`FAIL guard ${p}\n`);
-process.stdout.write(`guard power cuts: ${guard.cuts} ${JSON.stringify(guard.byKind)}, problems: ${guard.problems.length}, ${((performance.now() - guardStarted) / 1000).toFixed(1)} s\n`);
+const guard = sideCampaign('guard', 10, runGuardCampaign, (r) => `guard power cuts: ${r.cuts} ${JSON.stringify(r.byKind)}`);
 // The event log: every flash operation of recording an event, past the ring's wrap (a fiftieth as many cuts:
 // each reboot opens and checks the whole ring).
-const eventsStarted = performance.now();
-const events = runEventCampaign({
-  seed,
-  minCuts: Math.max(100, Math.floor(minCuts / 50)),
-  onProgress: (cuts) => {
-    const now = performance.now();
-    if (now - lastReport < 2000) return;
-    lastReport = now;
-    process.stderr.write(`  events: ${cuts} cuts, ${((now - eventsStarted) / 1000).toFixed(0)} s\n`);
-  },
-});
-for (const p of events.problems.slice(0, 20)) process.stdout.write(`FAIL events ${p}\n`);
-process.stdout.write(`event log power cuts: ${events.cuts} over ${events.events} events (${events.compactionCuts} inside compactions), problems: ${events.problems.length}, ${((performance.now() - eventsStarted) / 1000).toFixed(1)} s\n`);
+const events = sideCampaign('events', 50, runEventCampaign, (r) => `event log power cuts: ${r.cuts} over ${r.events} events (${r.compactionCuts} inside compactions)`);
 // The authenticator's accounts: adding, counter codes (the next counter before the code) and removing (a tenth
 // as many cuts, like the guard).
-const authStarted = performance.now();
-const auth = runAuthenticatorCampaign({
-  seed,
-  minCuts: Math.max(100, Math.floor(minCuts / 10)),
-  onProgress: (cuts) => {
-    const now = performance.now();
-    if (now - lastReport < 2000) return;
-    lastReport = now;
-    process.stderr.write(`  authenticator: ${cuts} cuts, ${((now - authStarted) / 1000).toFixed(0)} s\n`);
-  },
-});
-for (const p of auth.problems.slice(0, 20)) process.stdout.write(`FAIL authenticator ${p}\n`);
-process.stdout.write(`authenticator power cuts: ${auth.cuts} ${JSON.stringify(auth.byKind)}, problems: ${auth.problems.length}, ${((performance.now() - authStarted) / 1000).toFixed(1)} s\n`);
+const auth = sideCampaign('authenticator', 10, runAuthenticatorCampaign, (r) => `authenticator power cuts: ${r.cuts} ${JSON.stringify(r.byKind)}`);
 process.exit(result.corrupt || result.lost || result.recovered !== result.cuts || guard.problems.length || events.problems.length || auth.problems.length ? 1 : 0);
