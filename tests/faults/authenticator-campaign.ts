@@ -11,7 +11,8 @@ import { Vault } from '../../modules/vault/vault.js';
 import { softwareChipKey } from '../../modules/vault/chip-keys.js';
 import { AuthenticatorAccounts, AUTHENTICATOR_SLOTS } from '../../modules/authenticator/accounts.js';
 import { parseOtpauth } from '../../modules/guard/otp.js';
-import { NorFlash, PowerCutError, seededRandom } from '../../hosts/sim/nor-flash.js';
+import { NorFlash, seededRandom } from '../../hosts/sim/nor-flash.js';
+import { cutAt } from './cut-at.js';
 
 const CHIP = softwareChipKey(new Uint8Array(32).fill(0x3c));
 const SEED = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
@@ -95,18 +96,10 @@ export function runAuthenticatorCampaign(o: { seed: number; minCuts: number; onP
         problems.push(`workload ${workload} step ${step}: code #${cleanShown} of ${op.name} was shown, but its next counter on record is ${String(after.get(op.name))}`);
       }
       for (let cut = 1; cut <= n; cut++) {
-        const f = new NorFlash({ size: SECTORS * SECTOR, sectorSize: SECTOR, random: seededRandom(workload * 7919 + step * 104729 + cut) });
-        f.bytes.set(image);
-        const victim = boot(f, random);
-        f.armPowerCut(cut);
-        let shown: bigint | undefined;
-        try {
-          shown = run(victim, op);
-        } catch (err) {
-          if (!(err instanceof PowerCutError)) { problems.push(`${op.kind} cut ${cut}: ${(err as Error).message}`); continue; }
-        }
-        f.disarmPowerCut();
-        f.powerOn();
+        const c = cutAt(image, SECTOR, cut, workload * 7919 + step * 104729 + cut, (f) => boot(f, random), (victim) => run(victim, op));
+        if ('error' in c) { problems.push(`${op.kind} cut ${cut}: ${c.error}`); continue; }
+        const f = c.flash;
+        const shown = c.value;
         cuts++;
         byKind[op.kind] = (byKind[op.kind] ?? 0) + 1;
         const label = `workload ${workload} step ${step} ${op.kind} cut ${cut}/${n}`;

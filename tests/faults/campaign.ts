@@ -18,7 +18,8 @@ import { decodePinRecord, unwrapWithPin } from '../../modules/vault/pin-kdf.js';
 import { RecordKey } from '../../modules/vault/records.js';
 import { open } from '../../modules/vault/seal.js';
 import { MAX_PIN_ATTEMPTS, Vault } from '../../modules/vault/vault.js';
-import { NorFlash, PowerCutError, seededRandom } from '../../hosts/sim/nor-flash.js';
+import { NorFlash, seededRandom } from '../../hosts/sim/nor-flash.js';
+import { cutAt } from './cut-at.js';
 import type { EntropyPort } from '../../modules/ports.js';
 import { softwareChipKey } from '../../modules/vault/chip-keys.js';
 
@@ -182,21 +183,13 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
       const n = flash.operations - start;
       result.operations++;
       for (let cut = 1; cut <= n; cut++) {
-        const f = new NorFlash({ size: SECTORS * SECTOR, sectorSize: SECTOR, random: seededRandom(o.seed + workload * 7919 + step * 104729 + cut) });
-        f.bytes.set(before);
-        const victim = makeVault(f, random, clock);
-        f.armPowerCut(cut);
-        try {
-          apply(victim, op, model);
-        } catch (err) {
-          if (!(err instanceof PowerCutError)) {
-            result.corrupt++;
-            fail(`workload ${workload} step ${step} ${op.kind} cut ${cut}: ${(err as Error).message}`);
-            continue;
-          }
+        const c = cutAt(before, SECTOR, cut, o.seed + workload * 7919 + step * 104729 + cut, (f) => makeVault(f, random, clock), (victim) => apply(victim, op, model));
+        if ('error' in c) {
+          result.corrupt++;
+          fail(`workload ${workload} step ${step} ${op.kind} cut ${cut}: ${c.error}`);
+          continue;
         }
-        f.disarmPowerCut();
-        f.powerOn();
+        const f = c.flash;
         result.cuts++;
         let recovered: Model;
         let rebooted: Vault;

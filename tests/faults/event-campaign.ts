@@ -12,7 +12,8 @@ import { softwareChipKey } from '../../modules/vault/chip-keys.js';
 import { EventLog, EVENT_SLOTS } from '../../modules/guard/event-log.js';
 import { verifyEvents, type KnownHead } from '../../modules/guard/event-verify.js';
 import { toHex } from '../../modules/bytes.js';
-import { NorFlash, PowerCutError, seededRandom } from '../../hosts/sim/nor-flash.js';
+import { NorFlash, seededRandom } from '../../hosts/sim/nor-flash.js';
+import { cutAt } from './cut-at.js';
 import type { EntropyPort } from '../../modules/ports.js';
 
 const CHIP = softwareChipKey(new Uint8Array(32).fill(0x5e));
@@ -57,6 +58,7 @@ export function runEventCampaign(o: { seed: number; minCuts: number; eventsPerWo
       const chosen = random() < 0.35 || step >= EVENT_SLOTS - 2;
       const image = flash.bytes.slice();
       const clean = boot(flash, random, clock);
+      const before = clean.log.head;
       const start = flash.operations;
       clean.log.record('signed', what);
       const n = flash.operations - start;
@@ -65,18 +67,9 @@ export function runEventCampaign(o: { seed: number; minCuts: number; eventsPerWo
       // Cut only some events (every one around the ring's wrap, every compaction), so a campaign covers many wraps.
       const cutThis = chosen || n > 2;
       for (let cut = 1; cutThis && cut <= n; cut++) {
-        const f = new NorFlash({ size: SECTORS * SECTOR, sectorSize: SECTOR, random: seededRandom(workload * 7919 + step * 104729 + cut) });
-        f.bytes.set(image);
-        const victim = boot(f, random, clock);
-        const before = victim.log.head;
-        f.armPowerCut(cut);
-        try {
-          victim.log.record('signed', what);
-        } catch (err) {
-          if (!(err instanceof PowerCutError)) { problems.push(`workload ${workload} step ${step} cut ${cut}: ${(err as Error).message}`); continue; }
-        }
-        f.disarmPowerCut();
-        f.powerOn();
+        const c = cutAt(image, SECTOR, cut, workload * 7919 + step * 104729 + cut, (f) => boot(f, random, clock), (victim) => victim.log.record('signed', what));
+        if ('error' in c) { problems.push(`workload ${workload} step ${step} cut ${cut}: ${c.error}`); continue; }
+        const f = c.flash;
         cuts++;
         if (n > 2) compactionCuts++;
         const label = `workload ${workload} event ${before.seq + 1} cut ${cut}/${n}`;

@@ -13,7 +13,8 @@ import { softwareChipKey } from '../../modules/vault/chip-keys.js';
 import { Guard } from '../../modules/guard/guard.js';
 import { parsePolicy } from '../../modules/guard/policy.js';
 import { judge } from '../../modules/guard/spending.js';
-import { NorFlash, PowerCutError, seededRandom } from '../../hosts/sim/nor-flash.js';
+import { NorFlash, seededRandom } from '../../hosts/sim/nor-flash.js';
+import { cutAt } from './cut-at.js';
 import type { EntropyPort } from '../../modules/ports.js';
 
 const CHIP = softwareChipKey(new Uint8Array(32).fill(0x6d));
@@ -85,19 +86,14 @@ export function runGuardCampaign(o: { seed: number; minCuts: number; onProgress?
       const n = flash.operations - start;
       const after = seen(clean.guard, now);
       for (let cut = 1; cut <= n; cut++) {
-        const f = new NorFlash({ size: SECTORS * SECTOR, sectorSize: SECTOR, random: seededRandom(workload * 7919 + step * 104729 + cut) });
-        f.bytes.set(image);
-        const victim = boot(f, random, clock);
-        victim.guard.world.tell(1_800_000_000);
-        f.armPowerCut(cut);
-        let completed = false;
-        try {
-          completed = run(victim.guard, op, now);
-        } catch (err) {
-          if (!(err instanceof PowerCutError)) { problems.push(`${op.kind} cut ${cut}: ${(err as Error).message}`); continue; }
-        }
-        f.disarmPowerCut();
-        f.powerOn();
+        const c = cutAt(image, SECTOR, cut, workload * 7919 + step * 104729 + cut, (f) => {
+          const victim = boot(f, random, clock);
+          victim.guard.world.tell(1_800_000_000);
+          return victim;
+        }, (victim) => run(victim.guard, op, now));
+        if ('error' in c) { problems.push(`${op.kind} cut ${cut}: ${c.error}`); continue; }
+        const f = c.flash;
+        const completed = c.value === true; // a signature left only if the run finished and signed
         cuts++;
         byKind[op.kind] = (byKind[op.kind] ?? 0) + 1;
         const rebooted = seen(boot(f, random, clock).guard, now);
