@@ -17,7 +17,7 @@ import { decodeEvent } from '../../modules/guard/event-format.js';
 import { NorFlash, seededRandom } from '../../hosts/sim/nor-flash.js';
 import { runAuthenticatorCampaign } from '../faults/authenticator-campaign.js';
 import { AppPeer } from './support/app-peer.js';
-import { deviceRig, menuItem } from './support/device-rig.js';
+import { menuItem, walletWithApp, type DeviceRig } from './support/device-rig.js';
 import { contains } from './support/vault-rig.js';
 import jade from '../../../shared/vectors/otp/jade-otp.json' with { type: 'json' };
 import rfc4226 from '../../../shared/vectors/otp/rfc4226-hotp.json' with { type: 'json' };
@@ -104,16 +104,7 @@ const T = 2_000_000_000; // in the range the device takes from apps (2020-2200);
 let nextId = 500;
 
 function ready() {
-  const rig = deviceRig({ wallet: true, unlocked: true });
-  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
-  const app = new AppPeer(rig.b, 247, 'authenticator-app');
-  app.connect();
-  app.bindUntilAllow(rig.d, 'Alice phone', rig.d.vault.bindingCode() ?? undefined);
-  rig.decide('c');
-  rig.press('b');
-  app.openSession();
-  app.time = T;
-  return { rig, app };
+  return walletWithApp('authenticator-app', 'Alice phone', T);
 }
 
 function ask(app: AppPeer, uri: string): unknown[] {
@@ -131,11 +122,11 @@ function errorIs(t: ExecutionContext, reply: any, code: string, says: RegExp): v
 }
 
 const BANK_HOTP = `otpauth://hotp/Bank:alice?secret=${rfc4226.secret_base32}&issuer=Bank&counter=0`;
-const codeOnScreen = (rig: ReturnType<typeof deviceRig>) => rig.d.screen.lines.find((l) => /^\d{3,4} \d{3,4}$/.test(l))?.replace(' ', '');
-const eventKinds = (rig: ReturnType<typeof deviceRig>) => rig.d.events.since(1).events.map((e) => decodeEvent(e));
+const codeOnScreen = (rig: DeviceRig) => rig.d.screen.lines.find((l) => /^\d{3,4} \d{3,4}$/.test(l))?.replace(' ', '');
+const eventKinds = (rig: DeviceRig) => rig.d.events.since(1).events.map((e) => decodeEvent(e));
 
 /** Menu > Authenticator, down to account `index`, Show. */
-function showAccount(rig: ReturnType<typeof deviceRig>, index: number): void {
+function showAccount(rig: DeviceRig, index: number): void {
   menuItem(rig, 'Authenticator');
   for (let i = 0; i < index; i++) rig.press('c');
   rig.press('b');

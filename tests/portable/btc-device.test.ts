@@ -5,25 +5,17 @@ import { Transaction } from '@scure/btc-signer';
 import { encodeCbor as encode } from '../../modules/protocol/cbor.js';
 import { NETWORKS } from '../../modules/bitcoin/networks.js';
 import { Kind } from '../../modules/protocol/messages.js';
-import { AppPeer } from './support/app-peer.js';
-import { deviceRig } from './support/device-rig.js';
+import { walletWithApp, type DeviceRig } from './support/device-rig.js';
 import { buildPsbt } from './support/psbt-builder.js';
 
 const net = NETWORKS.testnet;
 
 function ready() {
-  const rig = deviceRig({ wallet: true, unlocked: true });
-  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
-  const app = new AppPeer(rig.b, 247, 'btc-app');
-  app.connect();
-  app.bindUntilAllow(rig.d, 'Bitcoin app', rig.d.vault.bindingCode() ?? undefined);
-  rig.decide('c');
-  rig.press('b');
-  app.openSession();
+  const { rig, app } = walletWithApp('btc-app', 'Bitcoin app');
   return { rig, app, keys: rig.d.keyring };
 }
 
-function pages(rig: ReturnType<typeof deviceRig>): string[] {
+function pages(rig: DeviceRig): string[] {
   const seen: string[] = [];
   for (let i = 0; i < 60 && rig.d.screen.id.endsWith('-review'); i++) {
     seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);

@@ -8,20 +8,13 @@ import { fromHex, toHex } from '../../modules/bytes.js';
 import { serializeUnsigned, signingHash, type EthTx } from '../../modules/ethereum/tx.js';
 import { REQUEST_TTL_MS } from '../../modules/signing/approval.js';
 import { encodeCbor as encode } from '../../modules/protocol/cbor.js';
-import { AppPeer } from './support/app-peer.js';
-import { deviceRig } from './support/device-rig.js';
+import { bindApp, deviceRig } from './support/device-rig.js';
 
 const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
 
 function unlockedWithApp() {
   const rig = deviceRig({ wallet: true, unlocked: true });
-  const app = new AppPeer(rig.b, 247, 'eth-app');
-  app.connect();
-  app.bindUntilAllow(rig.d, 'Wallet app', rig.d.vault.bindingCode() ?? undefined);
-  rig.decide('c');
-  rig.press('b'); // OK on "App bound"
-  app.openSession();
-  return { rig, app };
+  return { rig, app: bindApp(rig, 'eth-app', 'Wallet app') };
 }
 
 function tx(over: Partial<EthTx> = {}): EthTx {

@@ -9,7 +9,7 @@ import { serializeUnsigned, type EthTx } from '../../modules/ethereum/tx.js';
 import { totp } from '../../modules/guard/otp.js';
 import { DAY_MS } from '../../modules/guard/ledger.js';
 import { AppPeer } from './support/app-peer.js';
-import { deviceRig, enrolCodes, PIN } from './support/device-rig.js';
+import { enrolCodes, PIN, walletWithApp, type DeviceRig } from './support/device-rig.js';
 
 const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
 const ETH = 10n ** 18n;
@@ -17,21 +17,12 @@ const T0 = 1_800_000_000;
 const LIMIT = { rules: [{ asset: 'eth:1', daily: (ETH / 10n).toString() }] };
 
 function ready() {
-  const rig = deviceRig({ wallet: true, unlocked: true });
-  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
-  const app = new AppPeer(rig.b, 247, 'guard-app');
-  app.connect();
-  app.bindUntilAllow(rig.d, 'Alice phone', rig.d.vault.bindingCode() ?? undefined);
-  rig.decide('c');
-  rig.press('b');
-  app.openSession();
-  app.time = T0;
-  return { rig, app };
+  return walletWithApp('guard-app', 'Alice phone', T0);
 }
 
 const tx = (value: bigint, over: Partial<EthTx> = {}): Uint8Array => serializeUnsigned({ type: 'eip1559', chainId: 1n, nonce: 0n, maxPriorityFeePerGas: 1n, maxFeePerGas: 10n ** 9n, gasLimit: 21_000n, to: TO, value, data: new Uint8Array(0), accessList: [], ...over });
 
-function pages(rig: ReturnType<typeof deviceRig>): string[] {
+function pages(rig: DeviceRig): string[] {
   const seen: string[] = [];
   for (let i = 0; i < 40 && rig.d.screen.id.endsWith('-review'); i++) {
     seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
@@ -48,7 +39,7 @@ function ask(app: AppPeer, method: string, params: Record<string, unknown>): unk
 }
 const answer = (app: AppPeer) => (app.decode(app.collect()) as any[]).find((a) => a.id !== undefined);
 
-function setPolicy(rig: ReturnType<typeof deviceRig>, app: AppPeer, policy: unknown): any {
+function setPolicy(rig: DeviceRig, app: AppPeer, policy: unknown): any {
   ask(app, 'policy_set', { policy });
   pages(rig);
   rig.decide('c');

@@ -5,7 +5,7 @@ import { ErrorCode, Kind } from '../../modules/protocol/messages.js';
 import { GUARD_MS, PROMPT_WAIT_MS } from '../../modules/app/navigator.js';
 import { MAX_BIND_DELAY_MS } from '../../modules/vault/vault.js';
 import { AppPeer, screenCode } from './support/app-peer.js';
-import { PIN, deviceRig } from './support/device-rig.js';
+import { PIN, bindApp, deviceRig } from './support/device-rig.js';
 
 test('a thief with a locked device cannot bind: no code on the screen, "unlock the device" for the app', (t) => {
   const rig = deviceRig({ wallet: true });
@@ -151,12 +151,7 @@ test('an app\'s reset request never interrupts the PIN pad, and its erase needs 
 
 test('a waiting reset request expires if the owner never comes back to a home screen', (t) => {
   const rig = deviceRig({ wallet: true, unlocked: true });
-  const app = new AppPeer(rig.b, 247, 'expiry');
-  app.connect();
-  app.bindUntilAllow(rig.d, 'Expiry', rig.d.vault.bindingCode() ?? undefined);
-  rig.decide('c');
-  rig.press('b');
-  app.openSession();
+  const app = bindApp(rig, 'expiry', 'Expiry');
   rig.press('b'); // Menu
   rig.press('c'); // Change PIN
   rig.press('b'); // -> current PIN pad

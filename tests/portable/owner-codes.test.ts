@@ -7,21 +7,12 @@ import { CODE_ALPHABET } from '../../modules/binding/code.js';
 import { ErrorCode, Kind } from '../../modules/protocol/messages.js';
 import { AppPeer, screenCode } from './support/app-peer.js';
 import { contains } from './support/vault-rig.js';
-import { deviceRig, enrolCodes, menuItem, PIN, type DeviceRig } from './support/device-rig.js';
+import { enrolCodes, menuItem, PIN, walletWithApp, type DeviceRig } from './support/device-rig.js';
 
 const T0 = 1_800_000_000;
 
 function ready(): { rig: DeviceRig; app: AppPeer } {
-  const rig = deviceRig({ wallet: true, unlocked: true });
-  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
-  const app = new AppPeer(rig.b, 247, 'owner-app');
-  app.connect();
-  app.bindUntilAllow(rig.d, 'Owner phone', rig.d.vault.bindingCode() ?? undefined);
-  rig.decide('c');
-  rig.press('b');
-  app.openSession();
-  app.time = T0;
-  return { rig, app };
+  return walletWithApp('owner-app', 'Owner phone', T0);
 }
 
 const kinds = (rig: DeviceRig, n = 5) => rig.d.events.latest(n).map((e) => e.kind);

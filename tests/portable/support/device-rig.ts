@@ -3,6 +3,7 @@ import { Device } from '../../../modules/device.js';
 import type { ButtonId } from '../../../modules/ports.js';
 import { GUARD_MS } from '../../../modules/app/navigator.js';
 import { fakeBoard, type FakeBoard } from './fake-ports.js';
+import { AppPeer } from './app-peer.js';
 import { parseOtpauth, totp } from '../../../modules/guard/otp.js';
 
 export const PIN = '123456';
@@ -84,4 +85,26 @@ export function enrolCodes(rig: DeviceRig): Uint8Array {
   if ((rig.d.screen.id as string) !== 'codes-enrolled') throw new Error(`enrolment failed: ${rig.text()}`);
   rig.press('b');
   return secret;
+}
+
+/** An app bound to the rig's unlocked device as the owner binds it (the code the device shows, Allow held, "App
+ * bound" dismissed), with a session open. */
+export function bindApp(rig: DeviceRig, seed: string, label: string): AppPeer {
+  const app = new AppPeer(rig.b, 247, seed);
+  app.connect();
+  app.bindUntilAllow(rig.d, label, rig.d.vault.bindingCode() ?? undefined);
+  rig.decide('c');
+  rig.press('b');
+  app.openSession();
+  return app;
+}
+
+/** An unlocked wallet whose owner stays at it (auto-lock at its longest) and a bound app in session, which tells
+ * the device `time` with its requests when given. */
+export function walletWithApp(seed: string, label: string, time?: number): { rig: DeviceRig; app: AppPeer } {
+  const rig = deviceRig({ wallet: true, unlocked: true });
+  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
+  const app = bindApp(rig, seed, label);
+  if (time !== undefined) app.time = time;
+  return { rig, app };
 }
