@@ -15,16 +15,6 @@ function ready() {
   return { rig, app, keys: rig.d.keyring };
 }
 
-function pages(rig: DeviceRig): string[] {
-  const seen: string[] = [];
-  for (let i = 0; i < 60 && rig.d.screen.id.endsWith('-review'); i++) {
-    seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
-    rig.press('c');
-  }
-  seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
-  return seen;
-}
-
 test('xpub (with zpub/vpub and a descriptor) and addresses of both account types', (t) => {
   const { app } = ready();
   const x = app.call('btc_get_xpub', { network: 'testnet' }).result;
@@ -56,7 +46,7 @@ test('sign a P2WPKH + P2TR PSBT: outputs shown, change hidden, fee shown; both i
   const psbt = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 60_000n }, { type: 'tr', index: 1, amount: 40_000n }],
     [{ amount: 70_000n }, { amount: 28_500n, to: 'change', type: 'wpkh', index: 2 }]);
   t.deepEqual(app.sendCbor(encode({ id: 1, method: 'btc_sign_psbt', params: { psbt, network: 'testnet' } })), [{ notify: 'confirm-on-device', data: { request: 'btc-psbt' } }]);
-  const seen = pages(rig);
+  const seen = rig.readReview(60);
   t.regex(seen[0], /Signs 2 inputs of this wallet\..*1 change output back to this wallet is not shown\./);
   t.regex(seen[1], /^Output 1 of 1: To: \| tb1q.* \| 0\.0007 tBTC/);
   t.regex(seen[2], /^Fee: 0\.000015 tBTC( \||$)/);
@@ -83,12 +73,12 @@ test('fee warnings: 10% or more of the amount sent, and more than the amount sen
   const { rig, app, keys } = ready();
   const high = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n }], [{ amount: 90_000n }]);
   app.sendCbor(encode({ id: 2, method: 'btc_sign_psbt', params: { psbt: high, network: 'testnet' } }));
-  t.true(pages(rig).some((p) => /^Fee: 0\.0001 tBTC \| The fee is 10% or more of the amount sent\./.test(p)));
+  t.true(rig.readReview(60).some((p) => /^Fee: 0\.0001 tBTC \| The fee is 10% or more of the amount sent\./.test(p)));
   rig.decide('b', false);
   app.collect();
   const absurd = buildPsbt(keys, net, [{ type: 'tr', index: 0, amount: 100_000n }], [{ amount: 10_000n }]);
   app.sendCbor(encode({ id: 3, method: 'btc_sign_psbt', params: { psbt: absurd, network: 'testnet' } }));
-  t.true(pages(rig).some((p) => /The fee is more than the amount sent\./.test(p)));
+  t.true(rig.readReview(60).some((p) => /The fee is more than the amount sent\./.test(p)));
   rig.decide('b', false);
   t.like(app.decode(app.collect())[0], { id: 3, error: { code: 'refused' } });
 });
@@ -97,7 +87,7 @@ test('a change output with a foreign key is shown as a payment, with a warning',
   const { rig, app, keys } = ready();
   const psbt = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n }], [{ amount: 50_000n }, { amount: 49_000n, to: 'foreign-change', index: 0 }]);
   app.sendCbor(encode({ id: 4, method: 'btc_sign_psbt', params: { psbt, network: 'testnet' } }));
-  const seen = pages(rig);
+  const seen = rig.readReview(60);
   t.true(seen.some((p) => /^Output 2 of 2: .*0\.00049 tBTC \| It claims to be this wallet's change but is not\./.test(p)), seen.join('\n'));
   t.true(seen.some((p) => /An output claims to be this wallet's but is not/.test(p)));
   t.true(seen[seen.length - 1].includes('Send 0.00099 tBTC?'));
@@ -107,7 +97,7 @@ test('a PSBT with someone else\'s input (a payjoin or coinjoin): the owner is to
   const { rig, app, keys } = ready();
   const psbt = buildPsbt(keys, net, [{ type: 'wpkh', index: 0, amount: 100_000n, foreign: true }, { type: 'tr', index: 0, amount: 50_000n }], [{ amount: 149_000n }]);
   app.sendCbor(encode({ id: 5, method: 'btc_sign_psbt', params: { psbt, network: 'testnet' } }));
-  const seen = pages(rig);
+  const seen = rig.readReview(60);
   t.regex(seen[0], /Signs 1 input of this wallet\. \| 1 other input is not this wallet's: not signed here\./);
   t.regex(seen[seen.length - 1], /Send 0\.00149 tBTC\? \| plus a fee of 0\.00001 tBTC/);
   rig.decide('c');

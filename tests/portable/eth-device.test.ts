@@ -21,17 +21,6 @@ function tx(over: Partial<EthTx> = {}): EthTx {
   return { type: 'eip1559', chainId: 1n, nonce: 3n, maxPriorityFeePerGas: 1_000_000_000n, maxFeePerGas: 30_000_000_000n, gasLimit: 21_000n, to: TO, value: 150_000_000_000_000_000n, data: new Uint8Array(0), accessList: [], ...over };
 }
 
-/** Page through a review to its last screen; returns every page's text. */
-function readReview(rig: ReturnType<typeof deviceRig>): string[] {
-  const seen: string[] = [];
-  for (let i = 0; i < 40 && rig.d.screen.id.endsWith('-review'); i++) {
-    seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
-    rig.press('c');
-  }
-  seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
-  return seen;
-}
-
 test('eth_get_address: the default account, and any path; xpub of the account', (t) => {
   const { app } = unlockedWithApp();
   const a = app.call('eth_get_address');
@@ -64,7 +53,7 @@ test('sign an EIP-1559 transaction: review in order, hold C, and the signature i
   const from = app.call('eth_get_address').result.address;
   const raw = serializeUnsigned(tx());
   t.deepEqual(app.sendCbor(encode({ id: 50, method: 'eth_sign_tx', params: { tx: raw } })), [{ notify: 'confirm-on-device', data: { request: 'eth-tx' } }]);
-  const pages = readReview(rig);
+  const pages = rig.readReview(40);
   t.regex(pages[0], /^Network: Ethereum/);
   t.regex(pages[1], /^Recipient: 0x1D1C328764A41BdA0492b66bAA30C4A339FF85EF/, 'EIP-55');
   t.regex(pages[2], /^Amount: 0\.15 ETH/);
@@ -100,14 +89,14 @@ test('ERC-20 transfer and unlimited approval are decoded; unknown data needs bli
   const word = (hex: string) => hex.padStart(64, '0');
   const transfer = fromHex(`a9059cbb${word(TO.slice(2))}${word((1_500_000n).toString(16))}`);
   app.sendCbor(encode({ id: 2, method: 'eth_sign_tx', params: { tx: serializeUnsigned(tx({ to: usdt, value: 0n, data: transfer })) } }));
-  const pages = readReview(rig);
+  const pages = rig.readReview(40);
   t.true(pages.some((p) => /^Token: USDT token contract/.test(p)));
   t.true(pages.some((p) => /^Token amount: 1\.5 USDT/.test(p)));
   rig.decide('b', false); // Reject (the last page is a decision: guarded too)
   app.collect();
   const approve = fromHex(`095ea7b3${word(TO.slice(2))}${'f'.repeat(64)}`);
   app.sendCbor(encode({ id: 3, method: 'eth_sign_tx', params: { tx: serializeUnsigned(tx({ to: usdt, value: 0n, data: approve })) } }));
-  const approvePages = readReview(rig);
+  const approvePages = rig.readReview(40);
   t.true(approvePages.some((p) => /^Approval amount: UNLIMITED/.test(p)), approvePages.join('\n'));
   rig.decide('b', false);
   app.collect();
@@ -117,7 +106,7 @@ test('ERC-20 transfer and unlimited approval are decoded; unknown data needs bli
   rig.press('b');
   rig.d.vault.setPreferences({ ...rig.d.vault.preferences, blindSigning: true });
   app.sendCbor(encode({ id: 4, method: 'eth_sign_tx', params: { tx: serializeUnsigned(blind) } }));
-  const blindPages = readReview(rig);
+  const blindPages = rig.readReview(40);
   t.true(blindPages.some((p) => /^Blind data: .*Size: 5 bytes \| Selector: 0x12345678 \| Keccak-256: 0x/.test(p)));
   rig.decide('c');
   t.truthy((app.decode(app.collect())[0] as any).result.signedTx);
@@ -156,13 +145,13 @@ test('a request expires after three minutes; the app can cancel one; one at a ti
 test('a message is shown as text (non-ASCII as codes) or hex, and signed as EIP-191', (t) => {
   const { rig, app } = unlockedWithApp();
   app.sendCbor(encode({ id: 9, method: 'eth_sign_message', params: { message: 'Zażółć gęślą jaźń' } }));
-  const pages = readReview(rig);
+  const pages = rig.readReview(40);
   t.true(pages.some((p) => p.includes('Za\\u{17c}\\u{f3}\\u{142}\\u{107} g\\u{119}')), pages.join('\n'));
   rig.decide('c');
   const [a] = app.decode(app.collect()) as any[];
   t.is(a.result.signature.length, 65);
   app.sendCbor(encode({ id: 10, method: 'eth_sign_message', params: { message: Uint8Array.of(0, 1, 0xff) } }));
-  t.true(readReview(rig).some((p) => p.includes('0001ff')));
+  t.true(rig.readReview(40).some((p) => p.includes('0001ff')));
   rig.press('b');
 });
 
@@ -194,7 +183,7 @@ test('hostile transactions: each a clear error, and the device still signs after
   }
   t.like(app.call('eth_sign_tx', { tx: 'not bytes' }), { error: { code: 'bad-params' } });
   app.sendCbor(encode({ id: 70, method: 'eth_sign_tx', params: { tx: good } }));
-  readReview(rig);
+  rig.readReview(40);
   rig.decide('c');
   t.truthy((app.decode(app.collect())[0] as any).result.r);
 });

@@ -22,16 +22,6 @@ function ready() {
 
 const tx = (value: bigint, over: Partial<EthTx> = {}): Uint8Array => serializeUnsigned({ type: 'eip1559', chainId: 1n, nonce: 0n, maxPriorityFeePerGas: 1n, maxFeePerGas: 10n ** 9n, gasLimit: 21_000n, to: TO, value, data: new Uint8Array(0), accessList: [], ...over });
 
-function pages(rig: DeviceRig): string[] {
-  const seen: string[] = [];
-  for (let i = 0; i < 40 && rig.d.screen.id.endsWith('-review'); i++) {
-    seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
-    rig.press('c');
-  }
-  seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
-  return seen;
-}
-
 let nextId = 100;
 /** Send a request that waits for the owner; returns what came back at once (notices). */
 function ask(app: AppPeer, method: string, params: Record<string, unknown>): unknown[] {
@@ -41,7 +31,7 @@ const answer = (app: AppPeer) => (app.decode(app.collect()) as any[]).find((a) =
 
 function setPolicy(rig: DeviceRig, app: AppPeer, policy: unknown): any {
   ask(app, 'policy_set', { policy });
-  pages(rig);
+  rig.readReview(40);
   rig.decide('c');
   return answer(app);
 }
@@ -50,7 +40,7 @@ test('a daily limit set by the app and confirmed on the device: within it signs,
   const { rig, app } = ready();
   t.deepEqual(setPolicy(rig, app, LIMIT).result, { status: 'applied' });
   ask(app, 'eth_sign_tx', { tx: tx(8n * ETH / 100n) });
-  const seen = pages(rig);
+  const seen = rig.readReview(40);
   t.true(seen.some((p) => /^Spending limit: .*ETH left of today's 0\.1 ETH after this\./.test(p)), seen.join('\n'));
   rig.decide('c');
   t.truthy(answer(app).result.signedTx);
@@ -68,7 +58,7 @@ test('a daily limit set by the app and confirmed on the device: within it signs,
   app.connect(); // the idle session ended long ago
   app.openSession();
   ask(app, 'eth_sign_tx', { tx: tx(8n * ETH / 100n) });
-  pages(rig);
+  rig.readReview(40);
   rig.decide('c');
   t.truthy(answer(app).result.signedTx);
 });
@@ -78,7 +68,7 @@ test('raising the limit without codes waits 24 hours of device time; the app hea
   setPolicy(rig, app, LIMIT);
   app.collect();
   ask(app, 'policy_set', { policy: { rules: [{ asset: 'eth:1', daily: (10n * ETH).toString() }] } });
-  const seen = pages(rig);
+  const seen = rig.readReview(40);
   t.true(seen.some((p) => /This loosens the limits\./.test(p) && /takes effect after 24 h of device time/.test(p)), seen.join('\n'));
   rig.decide('c');
   const replies = app.decode(app.collect()) as any[];
@@ -144,7 +134,7 @@ test('with codes enrolled: loosening needs a code, over-limit signing takes one,
   setPolicy(rig, app, LIMIT);
   // loosening: allow over-limit signing with a code
   ask(app, 'policy_set', { policy: { ...LIMIT, overLimitWithCode: true } });
-  pages(rig);
+  rig.readReview(40);
   rig.decide('c');
   t.is(rig.d.screen.id, 'policy-code');
   rig.b.advance(30_000); // the next step: the enrolment's step is spent
@@ -157,7 +147,7 @@ test('with codes enrolled: loosening needs a code, over-limit signing takes one,
   rig.b.advance(30_000);
   app.time = T0 + 60;
   ask(app, 'eth_sign_tx', { tx: tx(ETH / 2n) });
-  const seen = pages(rig);
+  const seen = rig.readReview(40);
   t.true(seen.some((p) => /Over the limit: .*A verification code is needed to sign\./.test(p)), seen.join('\n'));
   rig.decide('c');
   t.is(rig.d.screen.id, 'eth-tx-code');
@@ -165,7 +155,7 @@ test('with codes enrolled: loosening needs a code, over-limit signing takes one,
   t.like(answer(app), { error: { code: 'bad-code' } });
   rig.press('b');
   ask(app, 'eth_sign_tx', { tx: tx(ETH / 2n) });
-  pages(rig);
+  rig.readReview(40);
   rig.decide('c');
   rig.b.advance(30_000);
   app.time = T0 + 90;

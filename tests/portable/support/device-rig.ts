@@ -21,6 +21,8 @@ export interface DeviceRig {
   unlock(pin?: string): void;
   reboot(): Device;
   text(): string;
+  /** Page through a review (C) to its last screen, at most `maxPages`; returns every page's text, the last included. */
+  readReview(maxPages: number): string[];
 }
 
 export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}): DeviceRig {
@@ -58,6 +60,15 @@ export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}
     },
     reboot: () => (rig.d = make()),
     text: () => `${rig.d.screen.title} ${rig.d.screen.lines.join(' ')}`,
+    readReview(maxPages) {
+      const seen: string[] = [];
+      for (let i = 0; i < maxPages && rig.d.screen.id.endsWith('-review'); i++) {
+        seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
+        rig.press('c');
+      }
+      seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
+      return seen;
+    },
   };
   if (options.wallet) {
     rig.d.vault.createWallet(PIN, ENTROPY);
