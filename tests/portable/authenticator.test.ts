@@ -101,16 +101,11 @@ test('a power cut at every flash operation of adding, counter codes and removing
 // --- through the device and the app ---
 
 const T = 2_000_000_000; // in the range the device takes from apps (2020-2200); Jade has cases at it
-let nextId = 500;
 
 function ready() {
   return walletWithApp('authenticator-app', 'Alice phone', T);
 }
 
-function ask(app: AppPeer, uri: string): unknown[] {
-  return app.sendCbor(encode({ id: nextId++, method: 'authenticator_add', params: { uri }, time: T }));
-}
-const answer = (app: AppPeer) => (app.decode(app.collect()) as any[]).find((a) => a.id !== undefined);
 
 const SHA1_TOTP = jade.cases.find((c) => c.value === T && c.expected === '69279037')!;
 const HOTP = jade.cases.filter((c) => c.value_kind === 'counter');
@@ -134,18 +129,18 @@ function showAccount(rig: DeviceRig, index: number): void {
 
 test('added from the app with the owner holding C; the code on the LCD is the vector at the app time; counter codes go on after a reboot; removing is a held decision', (t) => {
   const { rig, app } = ready();
-  const notices = ask(app, SHA1_TOTP.uri) as any[];
+  const notices = app.ask('authenticator_add', { uri: SHA1_TOTP.uri }) as any[];
   t.true(notices.some((n) => n.notify === 'confirm-on-device'));
   t.is(rig.d.screen.id, 'authenticator-add');
   t.regex(rig.text(), /app named "Alice phone" asks to add: ACME Co: john\.doe@email\.com Time-based, 8 digits, every 30 s, SHA1/);
   rig.press('c', true); // at once: a press meant for the screen before does not count
   t.is(rig.d.screen.id, 'authenticator-add');
   rig.decide('c');
-  t.like(answer(app).result, { added: true, name: 'ACME Co: john.doe@email.com', kind: 'totp' });
+  t.like(app.answer().result, { added: true, name: 'ACME Co: john.doe@email.com', kind: 'totp' });
   errorIs(t, app.call('authenticator_add', { uri: HOTP[0].uri }), 'bad-params', /already on the device/);
-  ask(app, BANK_HOTP);
+  app.ask('authenticator_add', { uri: BANK_HOTP });
   rig.decide('c');
-  t.like(answer(app).result, { added: true, name: 'Bank: alice', kind: 'hotp' });
+  t.like(app.answer().result, { added: true, name: 'Bank: alice', kind: 'hotp' });
   t.deepEqual(app.call('authenticator_list').result, { accounts: [{ name: 'ACME Co: john.doe@email.com', kind: 'totp' }, { name: 'Bank: alice', kind: 'hotp' }] });
 
   showAccount(rig, 0);
@@ -195,9 +190,9 @@ test('the attacker with the phone: nothing is added without the owner, no code o
   const call = (method: string, params?: Record<string, unknown>) => { const r = app.call(method, params); heard.push(r); return r; };
 
   // refused on the device, and left without an answer when the app goes away
-  heard.push(...ask(app, SHA1_TOTP.uri));
+  heard.push(...app.ask('authenticator_add', { uri: SHA1_TOTP.uri }));
   rig.decide('a', false);
-  const refused = answer(app);
+  const refused = app.answer();
   heard.push(refused);
   t.like(refused.error, { code: 'refused' });
   t.deepEqual(call('authenticator_list').result, { accounts: [] });
@@ -211,9 +206,9 @@ test('the attacker with the phone: nothing is added without the owner, no code o
   t.is(rig.d.screen.id, 'unlocked', 'nothing reached the screen');
 
   // added properly, then every way of asking for its code fails and nothing the app heard holds it
-  heard.push(...ask(app, SHA1_TOTP.uri));
+  heard.push(...app.ask('authenticator_add', { uri: SHA1_TOTP.uri }));
   rig.decide('c');
-  heard.push(answer(app));
+  heard.push(app.answer());
   for (const method of ['authenticator_list', 'info', 'policy_get', 'events_since']) heard.push(call(method, method === 'events_since' ? { since: 1 } : undefined));
   const secret = parseUri(SHA1_TOTP.uri).secret;
   const everything = JSON.stringify(heard, (_, v) => (v instanceof Uint8Array ? Array.from(v).join(',') : typeof v === 'bigint' ? v.toString() : v));
@@ -238,7 +233,7 @@ test('the attacker with the phone: nothing is added without the owner, no code o
 
 test('an add waiting for the owner is dropped when the app goes away; the screen gives way and nothing is stored', (t) => {
   const { rig, app } = ready();
-  ask(app, SHA1_TOTP.uri);
+  app.ask('authenticator_add', { uri: SHA1_TOTP.uri });
   t.is(rig.d.screen.id, 'authenticator-add');
   app.disconnect();
   t.not(rig.d.screen.id, 'authenticator-add');
@@ -250,9 +245,9 @@ test('an add waiting for the owner is dropped when the app goes away; the screen
 
 test('an account whose record does not open is listed as damaged and can only be removed; the others still work', (t) => {
   const { rig, app } = ready();
-  ask(app, BANK_HOTP);
+  app.ask('authenticator_add', { uri: BANK_HOTP });
   rig.decide('c');
-  t.like(answer(app).result, { added: true });
+  t.like(app.answer().result, { added: true });
   rig.d.vault.records.setSealed(RecordKey.authenticatorFirst + 3, new Uint8Array(60).fill(7), 'a record from nowhere');
   t.deepEqual(app.call('authenticator_list').result, { accounts: [{ name: 'Bank: alice', kind: 'hotp' }, { name: '(damaged account)', kind: 'totp' }] });
   showAccount(rig, 1);

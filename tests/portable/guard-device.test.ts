@@ -22,28 +22,22 @@ function ready() {
 
 const tx = (value: bigint, over: Partial<EthTx> = {}): Uint8Array => serializeUnsigned({ type: 'eip1559', chainId: 1n, nonce: 0n, maxPriorityFeePerGas: 1n, maxFeePerGas: 10n ** 9n, gasLimit: 21_000n, to: TO, value, data: new Uint8Array(0), accessList: [], ...over });
 
-let nextId = 100;
-/** Send a request that waits for the owner; returns what came back at once (notices). */
-function ask(app: AppPeer, method: string, params: Record<string, unknown>): unknown[] {
-  return app.sendCbor(encode({ id: nextId++, method, params, time: T0 }));
-}
-const answer = (app: AppPeer) => (app.decode(app.collect()) as any[]).find((a) => a.id !== undefined);
 
 function setPolicy(rig: DeviceRig, app: AppPeer, policy: unknown): any {
-  ask(app, 'policy_set', { policy });
+  app.ask('policy_set', { policy });
   rig.readReview(40);
   rig.decide('c');
-  return answer(app);
+  return app.answer();
 }
 
 test('a daily limit set by the app and confirmed on the device: within it signs, over it is refused in words', (t) => {
   const { rig, app } = ready();
   t.deepEqual(setPolicy(rig, app, LIMIT).result, { status: 'applied' });
-  ask(app, 'eth_sign_tx', { tx: tx(8n * ETH / 100n) });
+  app.ask('eth_sign_tx', { tx: tx(8n * ETH / 100n) });
   const seen = rig.readReview(40);
   t.true(seen.some((p) => /^Spending limit: .*ETH left of today's 0\.1 ETH after this\./.test(p)), seen.join('\n'));
   rig.decide('c');
-  t.truthy(answer(app).result.signedTx);
+  t.truthy(app.answer().result.signedTx);
   const second = app.call('eth_sign_tx', { tx: tx(8n * ETH / 100n) });
   t.is(second.error.code, 'policy');
   t.regex(second.error.message, /^limit reached: 0\.019979 ETH left today; this sends 0\.080021 ETH \(more frees up in 24 h of device time\)$/);
@@ -57,17 +51,17 @@ test('a daily limit set by the app and confirmed on the device: within it signs,
   rig.unlock();
   app.connect(); // the idle session ended long ago
   app.openSession();
-  ask(app, 'eth_sign_tx', { tx: tx(8n * ETH / 100n) });
+  app.ask('eth_sign_tx', { tx: tx(8n * ETH / 100n) });
   rig.readReview(40);
   rig.decide('c');
-  t.truthy(answer(app).result.signedTx);
+  t.truthy(app.answer().result.signedTx);
 });
 
 test('raising the limit without codes waits 24 hours of device time; the app hears it; a reboot does not skip it', (t) => {
   const { rig, app } = ready();
   setPolicy(rig, app, LIMIT);
   app.collect();
-  ask(app, 'policy_set', { policy: { rules: [{ asset: 'eth:1', daily: (10n * ETH).toString() }] } });
+  app.ask('policy_set', { policy: { rules: [{ asset: 'eth:1', daily: (10n * ETH).toString() }] } });
   const seen = rig.readReview(40);
   t.true(seen.some((p) => /This loosens the limits\./.test(p) && /takes effect after 24 h of device time/.test(p)), seen.join('\n'));
   rig.decide('c');
@@ -90,7 +84,7 @@ test('raising the limit without codes waits 24 hours of device time; the app hea
 
 test('the app freezes the device: the waiting request ends, keys are forgotten, nothing signs or binds, a reboot keeps it', (t) => {
   const { rig, app } = ready();
-  ask(app, 'eth_sign_tx', { tx: tx(ETH / 100n) });
+  app.ask('eth_sign_tx', { tx: tx(ETH / 100n) });
   t.is(rig.d.screen.id, 'eth-tx-review');
   const replies = app.sendCbor(encode({ id: 7, method: 'freeze', time: T0 })) as any[];
   t.like(replies.find((r) => r.id === 7), { result: { frozen: true, by: 'app', label: 'Alice phone' } });
@@ -121,7 +115,7 @@ test('the app freezes the device: the waiting request ends, keys are forgotten, 
   rig.press('b');
   app.connect();
   app.openSession();
-  ask(app, 'eth_sign_tx', { tx: tx(1n) });
+  app.ask('eth_sign_tx', { tx: tx(1n) });
   t.is(rig.d.screen.id, 'eth-tx-review');
 });
 
@@ -133,7 +127,7 @@ test('with codes enrolled: loosening needs a code, over-limit signing takes one,
   t.deepEqual(app.call('otp_status').result, { enrolled: true });
   setPolicy(rig, app, LIMIT);
   // loosening: allow over-limit signing with a code
-  ask(app, 'policy_set', { policy: { ...LIMIT, overLimitWithCode: true } });
+  app.ask('policy_set', { policy: { ...LIMIT, overLimitWithCode: true } });
   rig.readReview(40);
   rig.decide('c');
   t.is(rig.d.screen.id, 'policy-code');
@@ -141,27 +135,27 @@ test('with codes enrolled: loosening needs a code, over-limit signing takes one,
   app.time = T0 + 30;
   app.call('ping');
   rig.enterPin(code());
-  t.deepEqual(answer(app).result, { status: 'applied' });
+  t.deepEqual(app.answer().result, { status: 'applied' });
   rig.press('b');
   // over the limit: the review says so and the device asks for a code
   rig.b.advance(30_000);
   app.time = T0 + 60;
-  ask(app, 'eth_sign_tx', { tx: tx(ETH / 2n) });
+  app.ask('eth_sign_tx', { tx: tx(ETH / 2n) });
   const seen = rig.readReview(40);
   t.true(seen.some((p) => /Over the limit: .*A verification code is needed to sign\./.test(p)), seen.join('\n'));
   rig.decide('c');
   t.is(rig.d.screen.id, 'eth-tx-code');
   rig.enterPin('000000' === code() ? '111111' : '000000');
-  t.like(answer(app), { error: { code: 'bad-code' } });
+  t.like(app.answer(), { error: { code: 'bad-code' } });
   rig.press('b');
-  ask(app, 'eth_sign_tx', { tx: tx(ETH / 2n) });
+  app.ask('eth_sign_tx', { tx: tx(ETH / 2n) });
   rig.readReview(40);
   rig.decide('c');
   rig.b.advance(30_000);
   app.time = T0 + 90;
   app.call('ping');
   rig.enterPin(code());
-  t.truthy(answer(app).result.signedTx);
+  t.truthy(app.answer().result.signedTx);
   rig.press('b');
   // freeze from the menu, unfreeze with PIN + code
   rig.press('b');
@@ -192,10 +186,10 @@ test('typed data under a limit needs a code (permits can hand over tokens); mess
   };
   t.regex(app.call('eth_sign_typed_data', { data: typed }).error.message, /typed data can hand over tokens/);
   const other = { ...typed, domain: { name: 'Token', chainId: 10 } };
-  ask(app, 'eth_sign_typed_data', { data: other });
+  app.ask('eth_sign_typed_data', { data: other });
   t.is(rig.d.screen.id, 'eth-typed-review', 'another chain: not limited');
   rig.press('b');
   app.collect();
-  ask(app, 'eth_sign_message', { message: 'sign in' });
+  app.ask('eth_sign_message', { message: 'sign in' });
   t.is(rig.d.screen.id, 'eth-message-review');
 });

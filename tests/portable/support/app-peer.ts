@@ -139,8 +139,18 @@ export class AppPeer {
   }
 
   call(method: string, params?: Record<string, unknown>): any {
-    const answers = this.sendCbor(encodeCbor({ id: this.nextId++, method, ...(params ? { params } : {}), ...(this.time !== undefined ? { time: this.time } : {}) }));
+    const answers = this.ask(method, params);
     return answers[answers.length - 1];
+  }
+
+  /** Send a request and return what came back at once: the answer, or only notices while it waits for the owner. */
+  ask(method: string, params?: Record<string, unknown>): unknown[] {
+    return this.sendCbor(encodeCbor({ id: this.nextId++, method, ...(params ? { params } : {}), ...(this.time !== undefined ? { time: this.time } : {}) }));
+  }
+
+  /** The answer to a request that waited for the owner, among what the device sent since the last look. */
+  answer(): any {
+    return (this.decode(this.collect()) as any[]).find((a) => (a as { id?: unknown }).id !== undefined);
   }
 
   /** Decode session messages (and keep device ERROR messages as {linkError}). */
