@@ -58,3 +58,13 @@ export function message(ctx: AppContext, id: string, title: string, lines: Scree
     press: (e) => { if (e.button === 'b') then(); },
   };
 }
+
+/** `answer`, called at most once: the owner's first choice, or leaving the screen (a refusal), whichever comes first. */
+export function answerOnce<T>(answer: (value: T) => void): (value: T) => void {
+  let answered = false;
+  return (value) => {
+    if (answered) return;
+    answered = true;
+    answer(value);
+  };
+}

@@ -8,7 +8,7 @@ import { AuthenticatorAccounts, type AccountSummary } from '../authenticator/acc
 import type { OtpParams } from '../guard/otp.js';
 import { line } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
-import { message, type Activity, type AppContext } from './activity.js';
+import { answerOnce, message, type Activity, type AppContext } from './activity.js';
 import { appNamed } from './binding.js';
 
 const LIST_ROWS = 5;
@@ -150,12 +150,7 @@ function removeAccount(ctx: AppContext, account: AccountSummary, done: () => voi
 
 /** The app asks to add an account: the owner reads what it is and holds C to add it. */
 export function authenticatorAdd(ctx: AppContext, label: string, name: string, params: OtpParams, answer: (added: boolean) => void): Activity {
-  let answered = false;
-  const decide = (added: boolean) => {
-    if (answered) return;
-    answered = true;
-    answer(added);
-  };
+  const decide = answerOnce(answer);
   return {
     decision: true,
     screen: () => ({

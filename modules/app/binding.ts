@@ -6,7 +6,7 @@ import { displayCode } from '../binding/code.js';
 import { line } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
 import { BIND_FREE_ATTEMPTS } from '../vault/vault.js';
-import { message, type Activity, type AppContext } from './activity.js';
+import { answerOnce, message, type Activity, type AppContext } from './activity.js';
 
 /** Labels come from the app: only printable ASCII (the font has nothing else), at most 24 characters. */
 export function safeLabel(label: string): string {
@@ -40,12 +40,7 @@ export function bindCode(ctx: AppContext, code: string, label: string): Activity
 
 /** A security decision: hold C to allow (the code screen before it uses only B), A refuses. */
 export function bindAllow(ctx: AppContext, label: string, answer: (allow: boolean) => void): Activity {
-  let answered = false;
-  const decide = (allow: boolean) => {
-    if (answered) return;
-    answered = true;
-    answer(allow);
-  };
+  const decide = answerOnce(answer);
   return {
     decision: true,
     screen: () => ({

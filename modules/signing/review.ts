@@ -7,7 +7,7 @@
 import { wrapText } from '../ui/font.js';
 import { line, type ScreenLine } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
-import type { Activity, AppContext } from '../app/activity.js';
+import { answerOnce, type Activity, type AppContext } from '../app/activity.js';
 
 /** wrapped lines of normal text that fit the body of a page (and leave room for the page counter) */
 export const PAGE_LINES = 9;
@@ -71,13 +71,7 @@ export interface ReviewOutcome {
 /** The first screen of a review; `outcome` hears the owner's decision exactly once. */
 export function reviewActivity(ctx: AppContext, review: Review, outcome: ReviewOutcome): Activity {
   const pages = paginate(review.pages);
-  let decided = false;
-  const decide = (approved: boolean) => {
-    if (decided) return;
-    decided = true;
-    if (approved) outcome.approve();
-    else outcome.reject();
-  };
+  const decide = answerOnce((approved: boolean) => (approved ? outcome.approve() : outcome.reject()));
   const total = pages.length + 1;
   const page = (i: number): Activity => {
     const last = i === pages.length;

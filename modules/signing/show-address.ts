@@ -4,7 +4,7 @@
  */
 import { line } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
-import type { Activity, AppContext } from '../app/activity.js';
+import { answerOnce, type Activity, type AppContext } from '../app/activity.js';
 
 export interface ShownAddress {
   id: string;
@@ -18,13 +18,10 @@ export interface ShownAddress {
 }
 
 export function showAddressActivity(ctx: AppContext, a: ShownAddress, answer: (matches: boolean) => void): Activity {
-  let answered = false;
-  const decide = (matches: boolean) => {
-    if (answered) return;
-    answered = true;
+  const decide = answerOnce((matches: boolean) => {
     answer(matches);
     ctx.home();
-  };
+  });
   return {
     screen: () => ({
       id: a.id,
