@@ -168,7 +168,7 @@ test('a waiting reset request expires if the owner never comes back to a home sc
 });
 
 test('an app\'s reset request is answered with what the owner did: erased, refused, timed out; cancel takes it off the screen', (t) => {
-  const cases: { name: string; act: (rig: ReturnType<typeof deviceRig>) => void; reply: unknown; screen: string }[] = [
+  const cases: { name: string; act: (rig: ReturnType<typeof deviceRig>) => void; reply: Record<string, unknown>; screen: string }[] = [
     { name: 'Cancel on the first screen', act: (rig) => rig.press('a'), reply: { error: { code: 'refused', message: 'the owner refused the reset on the device: nothing was erased' } }, screen: 'unlocked' },
     { name: 'Cancel on the second', act: (rig) => { rig.press('c'); rig.decide('a', false); }, reply: { error: { code: 'refused' } }, screen: 'unlocked' },
     { name: 'the PIN pad cancelled', act: (rig) => { rig.press('c'); rig.decide('c'); rig.press('a', true); }, reply: { error: { code: 'refused' } }, screen: 'unlocked' },
