@@ -152,5 +152,5 @@ test.serial('refusals: rejected on the device, blind data with the setting off a
   await d.press('a'); // Lock
   const locked = await latch(['eth', 'sign-message', 'locked', ...device()]);
   t.is(locked.code, 1);
-  t.regex(locked.stderr, /the device is locked \(unlock it with its PIN on the device/);
+  t.is(locked.stderr, 'latch: the device is locked: unlock it with its PIN on the device\n');
 });
