@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, bindWithCli, latch } from './support/cli.js';
-import { DeviceDriver } from './support/device-driver.js';
+import { DeviceDriver, SCREEN_WAIT_MS } from './support/device-driver.js';
 import { startSim, type RunningSim } from './support/sim.js';
 import { startCliBench, type CliBench } from './support/cli-bench.js';
 import { FIRMWARE_VERSION } from '../../modules/device.js';
@@ -157,7 +157,7 @@ test.serial('Ctrl-C while typing the binding code exits 130 on a clean line', as
   child.stderr.on('data', (b) => { output += b; });
   const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
   await d.waitFor('bind-code');
-  for (let i = 0; i < 200 && !output.includes('Binding code shown on the device: '); i++) await new Promise((r) => setTimeout(r, 50));
+  for (const until = Date.now() + SCREEN_WAIT_MS; Date.now() < until && !output.includes('Binding code shown on the device: ');) await new Promise((r) => setTimeout(r, 50));
   child.stdin.write('K7M\x03');
   t.is(await exited, 130, output);
   t.regex(output, /Binding code shown on the device: K7M(\^C)?\r?\n/);

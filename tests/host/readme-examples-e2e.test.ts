@@ -10,7 +10,7 @@ import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { base64 } from '@scure/base';
 import { latch } from './support/cli.js';
-import { DeviceDriver } from './support/device-driver.js';
+import { DeviceDriver, SCREEN_WAIT_MS } from './support/device-driver.js';
 import { startSim, type RunningSim } from './support/sim.js';
 import { buildPsbt } from '../portable/support/psbt-builder.js';
 import { NETWORKS } from '../../modules/bitcoin/networks.js';
@@ -137,7 +137,7 @@ test.serial('every npx latch example in the README runs against the simulator an
       // `authenticator add` without a URI reads one from standard input, as `bind` reads its code.
       if (args[0] === 'authenticator' && args[1] === 'add' && args.length === 6) write('otpauth://totp/Exchange:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Exchange');
       if (following) {
-        for (let n = 0; n < 400 && !stdout().includes('\n'); n++) await new Promise((r) => setTimeout(r, 50));
+        for (const until = Date.now() + SCREEN_WAIT_MS; Date.now() < until && !stdout().includes('\n');) await new Promise((r) => setTimeout(r, 50));
         abort.abort(); // Ctrl-C, as a person stops --follow
       }
       await owner(d, write, () => finished, backupCode);

@@ -26,7 +26,7 @@ function simulator(args: string[]): Run {
 
 /** Wait for the simulator's banner; its control API's URL. */
 async function ready(run: Run): Promise<string> {
-  const until = Date.now() + 60_000;
+  const until = Date.now() + 180_000;
   for (;;) {
     const m = /control API: +(http:\/\/127\.0\.0\.1:\d+)\/api\/screen/.exec(run.output());
     if (m) return m[1];
@@ -42,7 +42,7 @@ async function stop(run: Run): Promise<number> {
 }
 
 test.serial('a second simulator on a flash image in use refuses before it boots; a taken port before the flash is touched', async (t) => {
-  t.timeout(180_000);
+  t.timeout(300_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-sim-main-'));
   const image = path.join(dir, 'flash.bin');
   const first = simulator(['--port', '0', '--flash', image]);
