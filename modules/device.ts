@@ -16,7 +16,7 @@ import { message, type Activity, type AppContext } from './app/activity.js';
 import { Navigator } from './app/navigator.js';
 import { blankHome, lockedHome, storageHome, unlockedHome } from './app/home.js';
 import { bindAllow, bindCode, bindFailed, bound } from './app/binding.js';
-import { resetConfirm } from './app/reset.js';
+import { RESET_REQUEST_TTL_MS, resetConfirm, type ResetOutcome } from './app/reset.js';
 import { LinkHandler } from './protocol/link-handler.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
@@ -146,10 +146,8 @@ export class Device {
       },
     }, {
       info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform }),
-      askReset: (label) => {
-        this.events.record('reset-requested', { app: label });
-        return this.nav.prompt('factory-reset', () => resetConfirm(this.ctx, label));
-      },
+      askReset: (label, answer) => this.askReset(label, answer),
+      withdrawReset: () => this.withdrawReset(),
     }, () => this.unavailable(), (err) => this.showError(err));
     this.approvals = installSigning({
       ctx: this.ctx, nav: this.nav, log: ports.log, vault: this.vault, keyring: this.keyring, entropy: this.entropy,
@@ -267,6 +265,24 @@ export class Device {
       wipe(key);
     }
     this.ports.log.log('chip key provisioned (first boot)');
+  }
+
+  /** An app's reset request: the confirmation now, or once the owner is free; the outcome answers the app. */
+  private askReset(label: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy' {
+    this.events.record('reset-requested', { app: label });
+    const request = { label, answer, expiresAt: this.ports.clock.now() + RESET_REQUEST_TTL_MS };
+    const outcome = this.nav.prompt('factory-reset', () => {
+      this.linkHandler.notify('confirm-on-device', { request: 'factory-reset' });
+      return resetConfirm(this.ctx, request);
+    }, () => answer('timeout'));
+    if (outcome === 'waiting') this.linkHandler.notify('waiting-for-owner', { request: 'factory-reset' });
+    return outcome;
+  }
+
+  /** The app withdrew its reset request: out of the queue, or off the screen if it shows. */
+  private withdrawReset(): void {
+    if (this.nav.cancel('factory-reset')) return;
+    if (/^(reset-confirm-[12]|pin-reset)$/.test(this.nav.current.screen().id)) this.ctx.home();
   }
 
   private unavailable(): string | undefined {

@@ -4,17 +4,18 @@
  */
 import { spawn } from 'node:child_process';
 import { runAll } from './xs/run-xs.js';
+import { countTap } from './runner/tap-counts.js';
 
 async function runAva(): Promise<{ passed: number; failed: number; skipped: number }> {
-  // ava's TAP reporter ends with "# pass N", "# fail N", "# skip N"; we echo everything it prints.
-  const child = spawn(process.execPath, ['node_modules/ava/entrypoints/cli.mjs', '--tap'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // ava's TAP output (through tests/runner/ava-tap.mjs, which names the tests a timeout cut short), echoed as it
+  // comes and counted test by test.
+  const child = spawn(process.execPath, ['tests/runner/ava-tap.mjs', '--tap'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d; process.stdout.write(d); });
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
-  const count = (k: string) => Number(new RegExp(`^# ${k} (\\d+)$`, 'm').exec(out)?.[1] ?? 0);
-  const passed = count('pass'), failed = count('fail'), skipped = count('skip');
-  // ava exits non-zero on crashes, unhandled rejections and timeouts too: count that as a failure.
-  return { passed, failed: failed || (code !== 0 ? 1 : 0), skipped };
+  const counts = countTap(out, code);
+  if (counts.failed) process.stdout.write(`\nfailed on Node:\n${counts.failures.map((f) => `  ✘ ${f}`).join('\n')}\n`);
+  return counts;
 }
 
 const node = await runAva();

@@ -6,6 +6,7 @@
 import { base64 } from '@scure/base';
 import { MAX_MESSAGE } from '../../modules/transport/framing.js';
 import type { Session } from './client.js';
+import { InputError } from './input-error.js';
 import { SIGNING_TIMEOUT_MS } from './eth.js';
 
 export type BtcAccountType = 'wpkh' | 'tr';
@@ -52,9 +53,9 @@ export function psbtBytes(input: Uint8Array | string): Uint8Array {
   try {
     bytes = base64.decode(text);
   } catch {
-    throw new Error('not a PSBT: expected binary, base64 or hex starting with "psbt\\xff"');
+    throw new InputError('not a PSBT: expected binary, base64 or hex starting with "psbt\\xff"');
   }
-  if (!PSBT_MAGIC.every((b, i) => bytes[i] === b)) throw new Error('not a PSBT: it does not start with "psbt\\xff"');
+  if (!PSBT_MAGIC.every((b, i) => bytes[i] === b)) throw new InputError('not a PSBT: it does not start with "psbt\\xff"');
   return bytes;
 }
 
@@ -75,7 +76,7 @@ export class BtcApp {
     const bytes = psbtBytes(psbt);
     // the request's CBOR and encryption add under 100 bytes to the PSBT
     if (bytes.length > MAX_MESSAGE - 100) {
-      throw new Error(`this PSBT is ${bytes.length} bytes; the device takes one of up to ${MAX_MESSAGE - 100} bytes (one message), and at most 50 inputs: split the spend into smaller transactions`);
+      throw new InputError(`this PSBT is ${bytes.length} bytes; the device takes one of up to ${MAX_MESSAGE - 100} bytes (one message), and at most 50 inputs: split the spend into smaller transactions`);
     }
     const r = await this.session.call('btc_sign_psbt', defined({ psbt: bytes, network }), SIGNING_TIMEOUT_MS);
     return { psbt: r.psbt, signedInputs: r.signedInputs };

@@ -2,11 +2,16 @@
  * `npx latch`: the app side on the command line, for developers and QA benches.
  *   latch status | bind | info | ping | reset   [--device ws://HOST:PORT/link | ble[:NAME]] [--home DIR]
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import { toHex } from '../../modules/bytes.js';
+import { normaliseCode } from '../../modules/binding/code.js';
+import { BACKUP_CODE_LENGTH } from '../../modules/binding/backup-code.js';
 import { DeviceError, LatchClient, RpcError } from './client.js';
-import { PassphraseError, defaultHome, envPassphrase, loadOrCreate, save } from './keystore.js';
+import { SIGNING_TIMEOUT_MS } from './eth.js';
+import { InputError } from './input-error.js';
+import { KeyFileError, PassphraseError, defaultHome, envPassphrase, loadOrCreate, save } from './keystore.js';
 import { BleTransport, WebSocketTransport, type PacketTransport } from './transport.js';
 import type { CommandContext } from './commands/context.js';
 import { BTC_USAGE, btcCommand } from './commands/btc.js';
@@ -22,7 +27,8 @@ commands:
   bind     bind this app: the device shows a code on its screen; type it here (or --code, or one line on stdin)
   info     firmware, protocol, device id and state, over an encrypted session
   ping     a round trip over an encrypted session
-  reset    ask the device for a factory reset (you confirm it on the device, with its PIN)
+  reset    ask the device for a factory reset; the owner confirms or refuses it on the device (with the PIN), and
+           the outcome is printed: erased, refused, timed out, or busy
 ${ETH_USAGE}
 ${BTC_USAGE}
 ${GUARD_USAGE}
@@ -49,24 +55,33 @@ options:
   --account N    (btc) the account number (default 0)
   --network NET  (btc) mainnet (default), testnet or regtest
   --change       (btc address) an address of the change branch (…/1/N)
-  --out FILE     (btc sign-psbt) write the signed PSBT here
+  -o, --out FILE (btc sign-psbt) write the signed PSBT here
   --asset A      (policy) eth:<chainId>, eth:<chainId>:<0xtoken>, btc:<mainnet|testnet|regtest>
   --daily X      (policy set) the limit over 24 h of device time, in the asset's unit ("0.1"; tokens not in the
                  device's list: base units)
   --per-tx X     (policy set) the most one transaction may send
   --allow LIST   (policy set) comma-separated addresses: the only destinations allowed
   --over-limit-with-code yes|no   (policy set) let a transaction over a limit through with a verification code
-  --json         print results as JSON
-  -h, --help`;
+  --json         print results as JSON (errors too: {"error", "code"} on standard output)
+  --version      the version of this client (the firmware's is in "latch info")
+  -h, --help
+
+exit codes: 0 done, 1 the device refused or failed, 2 a usage error (bad options or input), 130 interrupted`;
 
 class UsageError extends Error {}
+
+/** Ctrl-C at a prompt: exit 130, as a shell expects of an interrupted command. */
+class Interrupted extends Error {}
+
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Session command families: `latch eth ...`, `latch btc ...`. */
 const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand, policy: policyCommand, freeze: freezeCommand, otp: otpCommand, events: eventsCommand, authenticator: authenticatorCommand };
 
-/** What each RPC error means for the person at the terminal. */
+/** What each RPC error means for the person at the terminal (said before the device's reason, unless it says so). */
 const RPC_WORDS: Record<string, string> = {
-  'locked': 'the device is locked (unlock it with its PIN on the device, then try again)',
+  'locked': 'the device is locked',
+  'no-wallet': 'the device has no wallet yet',
   'refused': 'refused on the device',
   'blind-signing-off': 'refused: blind signing is off on the device',
   'timeout': 'timed out on the device',
@@ -86,7 +101,8 @@ async function readCode(which: string): Promise<string> {
     if (process.stdin.isTTY) process.stdout.write(which === 'binding code' ? 'Binding code shown on the device: ' : 'Backup code: ');
     const line = await new Promise<string>((resolve, reject) => {
       rl.once('line', resolve);
-      rl.once('close', () => reject(new Error(`no ${which} on standard input`)));
+      rl.once('SIGINT', () => reject(new Interrupted()));
+      rl.once('close', () => reject(new InputError(`no ${which} on standard input`)));
     });
     return line.trim();
   } finally {
@@ -101,7 +117,10 @@ async function askHidden(prompt: string): Promise<string> {
   const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
   out._writeToOutput = (s: string) => { if (s.includes(prompt)) out.output.write(s); };
   try {
-    return await new Promise<string>((resolve) => rl.question(prompt, resolve));
+    return await new Promise<string>((resolve, reject) => {
+      rl.once('SIGINT', () => reject(new Interrupted()));
+      rl.question(prompt, resolve);
+    });
   } finally {
     rl.close();
     process.stdout.write('\n');
@@ -120,7 +139,40 @@ async function newPassphrase(): Promise<string> {
 async function openTransport(device: string, mtu: number): Promise<PacketTransport> {
   if (device === 'ble' || device.startsWith('ble:')) return BleTransport.open(device.slice(4));
   if (!/^wss?:\/\//.test(device)) throw new UsageError(`--device must be ws://HOST:PORT/link or ble, not "${device}"`);
-  return WebSocketTransport.open(device, mtu);
+  try {
+    return await WebSocketTransport.open(device, mtu);
+  } catch (err) {
+    if (/ECONNREFUSED/.test((err as Error).message)) throw new Error(`nothing answers at ${device}: is the device (or the simulator: npm start) running?`);
+    throw err;
+  }
+}
+
+/** parseArgs' complaint in a line: which option, and where to look. */
+function parseProblem(err: Error): string {
+  const unknown = /Unknown option '([^']+)'/.exec(err.message);
+  if (unknown) return `unknown option ${unknown[1]}: see "latch --help"`;
+  const missing = /Option '(-\w, )?(--[\w-]+)[^']*' argument missing/.exec(err.message);
+  if (missing) return `${missing[2]} needs a value: see "latch --help"`;
+  const extra = /Option '(-\w, )?(--[\w-]+)' does not take an argument/.exec(err.message);
+  if (extra) return `${extra[2]} takes no value: see "latch --help"`;
+  return `${err.message.split('. ')[0]}: see "latch --help"`;
+}
+
+/** One sentence for an error, in the user's words, each thing said once. */
+function say(prefix: string | undefined, detail: string): string {
+  if (!prefix) return detail;
+  if (!detail || detail.toLowerCase().includes(prefix.toLowerCase())) return detail || prefix;
+  return `${prefix}: ${detail}`;
+}
+
+/** What failed, for the person (text) and for programs (code); and the exit code. */
+function describe(err: unknown): { message: string; code: string; exit: number } {
+  if (err instanceof Interrupted) return { message: 'interrupted', code: 'interrupted', exit: 130 };
+  if (err instanceof UsageError || err instanceof InputError) return { message: err.message, code: 'usage', exit: 2 };
+  if (err instanceof PassphraseError || err instanceof KeyFileError) return { message: err.message, code: 'key-file', exit: 1 };
+  if (err instanceof DeviceError) return { message: err.message, code: err.codeName, exit: 1 };
+  if (err instanceof RpcError) return { message: say(RPC_WORDS[err.code], err.message), code: err.code, exit: 1 };
+  return { message: (err as Error)?.message ?? String(err), code: 'error', exit: 1 };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -153,34 +205,50 @@ export async function main(argv: string[]): Promise<number> {
         allow: { type: 'string' },
         'over-limit-with-code': { type: 'string' },
         json: { type: 'boolean', default: false },
+        version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (err) {
-    process.stderr.write(`latch: ${(err as Error).message}\n${USAGE}\n`);
-    return 2;
+    return report(new UsageError(parseProblem(err as Error)), argv.includes('--json'));
   }
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (values.version) {
+    process.stdout.write(values.json ? `${JSON.stringify({ version: VERSION })}\n` : `latch ${VERSION}\n`);
+    return 0;
+  }
   const command = positionals[0];
   const family = FAMILIES[command];
-  if (!command || !(['status', 'bind', 'info', 'ping', 'reset'].includes(command) || family) || (!family && positionals.length > 1)) {
-    process.stderr.write(`latch: ${command ? `unknown command "${positionals.join(' ')}"` : 'a command is needed'}\n${USAGE}\n`);
-    return 2;
+  if (!command) {
+    if (!values.json) process.stderr.write(`${USAGE}\n`);
+    return report(new UsageError('a command is needed: see "latch --help"'), values.json);
   }
+  if (!(['status', 'bind', 'info', 'ping', 'reset'].includes(command) || family)) return report(new UsageError(`unknown command "${command}": see "latch --help"`), values.json);
+  if (!family && positionals.length > 1) return report(new UsageError(`"latch ${command}" takes no arguments (got "${positionals.slice(1).join(' ')}")`), values.json);
   const mtu = Number(values.mtu);
-  if (!Number.isInteger(mtu) || mtu < 23 || mtu > 517) {
-    process.stderr.write('latch: --mtu must be 23 to 517\n');
-    return 2;
-  }
+  if (!Number.isInteger(mtu) || mtu < 23 || mtu > 517) return report(new UsageError('--mtu must be a whole number from 23 to 517'), values.json);
   const home = values.home ?? defaultHome();
   const out = (text: string, json: unknown) => process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
   let client: LatchClient | undefined;
   try {
     if (values.protect && command !== 'bind') throw new UsageError('--protect goes with "latch bind"');
+    const backup = values['backup-code'] === true;
+    const checkCode = (code: string): string => {
+      if (!normaliseCode(code, backup ? BACKUP_CODE_LENGTH : undefined)) {
+        throw new UsageError(backup
+          ? `a backup code is ${BACKUP_CODE_LENGTH} characters from 2-9 and A-Z without I and O (spaces and dashes do not matter)`
+          : 'a binding code is 8 characters from 2-9 and A-Z without I and O');
+      }
+      return code;
+    };
+    if (values.code !== undefined) {
+      if (command !== 'bind') throw new UsageError('--code goes with "latch bind"');
+      checkCode(values.code);
+    }
     const app = await loadOrCreate(home, values.label, process.stdin.isTTY ? () => askHidden('Passphrase of this app\'s key file: ') : undefined);
     if (values.protect && app.passphrase === undefined) {
       app.passphrase = await newPassphrase();
@@ -213,13 +281,12 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'bind') {
-      const backup = values['backup-code'] === true;
       const which = backup ? 'backup code' : 'binding code';
       if (!process.stdin.isTTY && !values.code) process.stderr.write(`latch: reading the ${which} from standard input\n`);
       const result = await client.bind(app.key, app.label, async () => {
         if (values.code) return values.code;
         if (process.stdin.isTTY) process.stdout.write(backup ? 'Type the 60-character backup code the device showed (spaces do not matter).\n' : 'The device shows a binding code on its screen.\n');
-        return readCode(which);
+        return checkCode(await readCode(which));
       }, 120_000, () => process.stderr.write(`Code accepted. Hold C (Allow) on the device to bind "${app.label}".${backup ? ' The device then shows its new binding code.' : ''}\n`), backup);
       if (result.outcome === 'refused') {
         out('The binding was refused on the device.', { outcome: 'refused' });
@@ -237,6 +304,7 @@ export async function main(argv: string[]): Promise<number> {
       if (n.notify === 'confirm-on-device' && request.endsWith('-address')) process.stderr.write('Compare the address on the device with the one here, then press Match or Mismatch there.\n');
       else if (n.notify === 'confirm-on-device' && request === 'policy') process.stderr.write('Check the new limits on the device, then hold C there to set them (B refuses).\n');
       else if (n.notify === 'confirm-on-device' && request === 'authenticator-add') process.stderr.write('Check the account on the device, then hold C there to add it (A refuses).\n');
+      else if (n.notify === 'confirm-on-device' && request === 'factory-reset') process.stderr.write('The device asks its owner to confirm the erase (with the PIN when it holds a wallet). Waiting for the answer...\n');
       else if (n.notify === 'confirm-on-device') process.stderr.write('Check the request on the device, then hold C there to approve (B rejects).\n');
       const guardWords: Record<string, string> = {
         'policy-pending': 'The device announced a pending loosening of its spending limits.',
@@ -258,25 +326,41 @@ export async function main(argv: string[]): Promise<number> {
       const ms = performance.now() - t0;
       out(`pong (${ms.toFixed(1)} ms over an encrypted session)`, { pong: true, ms });
     } else {
-      await session.call('request_factory_reset');
-      out('The device asks for confirmation on its screen. Confirm there to erase it.', { status: 'confirm-on-device' });
+      return await resetCommand(session, out);
     }
     return 0;
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`latch: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof PassphraseError) {
-      process.stderr.write(`latch: ${err.message}\n`);
-      return 1;
-    }
-    const e = err as Error;
-    const prefix = err instanceof DeviceError ? `the device says (${err.codeName})` : err instanceof RpcError ? RPC_WORDS[err.code] ?? `the device answered ${err.code}` : 'error';
-    if (values.json) process.stdout.write(`${JSON.stringify({ error: e.message, code: (err as any).codeName ?? (err as any).code ?? null })}\n`);
-    process.stderr.write(`latch: ${prefix}: ${e.message}\n`);
-    return 1;
+    return report(err, values.json);
   } finally {
     await client?.close().catch(() => undefined);
   }
+}
+
+/** Say what failed (stderr; with --json also one JSON line on stdout); the exit code. */
+function report(err: unknown, json: boolean | undefined): number {
+  const d = describe(err);
+  if (d.exit === 130) process.stdout.write('\n'); // the prompt's line ends cleanly
+  if (json) process.stdout.write(`${JSON.stringify({ error: d.message, code: d.code })}\n`);
+  process.stderr.write(`latch: ${d.message}\n`);
+  return d.exit;
+}
+
+/** `latch reset`: ask, wait for the owner's decision on the device, and say what it was. */
+async function resetCommand(session: import('./client.js').Session, out: (text: string, json: unknown) => void): Promise<number> {
+  try {
+    await session.call('request_factory_reset', undefined, SIGNING_TIMEOUT_MS);
+  } catch (err) {
+    if (!(err instanceof RpcError) || !['refused', 'timeout', 'busy', 'cancelled'].includes(err.code)) throw err;
+    const outcome = err.code === 'timeout' ? 'timed-out' : err.code;
+    const words: Record<string, string> = {
+      'refused': `Not erased: ${err.message.replace(/: nothing was erased$/, '')}.`,
+      'timed-out': 'Not erased: nobody confirmed the reset on the device in time.',
+      'busy': 'Not erased: the device is busy with its owner or another request; try again later.',
+      'cancelled': 'Not erased: the request was cancelled.',
+    };
+    out(words[outcome], { outcome, message: err.message });
+    return 1;
+  }
+  out('The device was erased: it is blank again, with a new identity. Bind it again after setting it up.', { outcome: 'erased' });
+  return 0;
 }

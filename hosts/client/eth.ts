@@ -5,6 +5,7 @@
 import { fromHex, toHex } from '../../modules/bytes.js';
 import { serializeUnsigned, type EthTx, type TxType } from '../../modules/ethereum/tx.js';
 import type { Session } from './client.js';
+import { InputError } from './input-error.js';
 
 /** how long the app waits for the owner on signing requests (the device expires them after 3 minutes) */
 export const SIGNING_TIMEOUT_MS = 200_000;
@@ -26,12 +27,12 @@ export interface TxJson {
 function int(v: unknown, field: string, fallback?: bigint): bigint {
   if (v === undefined || v === null) {
     if (fallback !== undefined) return fallback;
-    throw new Error(`the transaction needs "${field}"`);
+    throw new InputError(`the transaction needs "${field}"`);
   }
   if (typeof v === 'bigint') return v;
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
   if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) return BigInt(v);
-  throw new Error(`"${field}" must be a whole number (a number, a decimal string or 0x hex), not ${JSON.stringify(v)}`);
+  throw new InputError(`"${field}" must be a whole number (a number, a decimal string or 0x hex), not ${JSON.stringify(v)}`);
 }
 
 function txType(j: TxJson): TxType {
@@ -39,30 +40,54 @@ function txType(j: TxJson): TxType {
   if (t === 2 || t === '0x2' || t === 'eip1559') return 'eip1559';
   if (t === 1 || t === '0x1' || t === 'eip2930') return 'eip2930';
   if (t === 0 || t === '0x0' || t === 'legacy') return 'legacy';
-  throw new Error(`transaction type ${JSON.stringify(t)} is not supported (0 legacy, 1 EIP-2930, 2 EIP-1559)`);
+  throw new InputError(`transaction type ${JSON.stringify(t)} is not supported (0 legacy, 1 EIP-2930, 2 EIP-1559)`);
+}
+
+const shown = (v: unknown) => JSON.stringify(v)?.slice(0, 80);
+
+function address(v: unknown, field: string): string {
+  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(v)) throw new InputError(`"${field}" must be an address (0x and 40 hex digits), not ${shown(v)}`);
+  return v.toLowerCase();
+}
+
+function hexBytes(v: unknown, field: string, size?: number): string {
+  const re = size === undefined ? /^0x([0-9a-fA-F]{2})*$/ : new RegExp(`^0x[0-9a-fA-F]{${size * 2}}$`);
+  if (typeof v !== 'string' || !re.test(v)) throw new InputError(`"${field}" must be ${size === undefined ? 'bytes as 0x and an even number of hex digits' : `${size} bytes as 0x and ${size * 2} hex digits`}, not ${shown(v)}`);
+  return v;
 }
 
 /** The unsigned serialization the device signs, from JSON fields (or a raw "0x..." unsigned transaction). */
 export function unsignedTxFromJson(input: TxJson | string): Uint8Array {
   if (typeof input === 'string') {
-    if (!/^0x([0-9a-fA-F]{2})+$/.test(input)) throw new Error('a raw transaction is 0x and hex digits');
+    if (!/^0x([0-9a-fA-F]{2})+$/.test(input)) throw new InputError('a raw transaction is 0x and an even number of hex digits');
     return fromHex(input.slice(2));
   }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InputError('a transaction is a JSON object of fields (chainId, nonce, to, value, ...) or a raw 0x unsigned transaction');
   const type = txType(input);
   const tx: EthTx = {
     type,
     chainId: int(input.chainId, 'chainId'),
     nonce: int(input.nonce, 'nonce', 0n),
     gasLimit: int(input.gasLimit, 'gasLimit'),
-    to: input.to ? input.to.toLowerCase() : undefined,
+    to: input.to ? address(input.to, 'to') : undefined,
     value: int(input.value, 'value', 0n),
-    data: input.data ? fromHex(input.data.replace(/^0x/, '')) : new Uint8Array(0),
-    accessList: (input.accessList ?? []).map((a) => [a.address.toLowerCase(), a.storageKeys]),
+    data: input.data ? fromHex(hexBytes(input.data, 'data').slice(2)) : new Uint8Array(0),
+    accessList: accessList(input.accessList),
     ...(type === 'eip1559'
       ? { maxFeePerGas: int(input.maxFeePerGas, 'maxFeePerGas'), maxPriorityFeePerGas: int(input.maxPriorityFeePerGas, 'maxPriorityFeePerGas') }
       : { gasPrice: int(input.gasPrice, 'gasPrice') }),
   };
   return serializeUnsigned(tx);
+}
+
+function accessList(list: unknown): [string, string[]][] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new InputError('"accessList" must be a list of {address, storageKeys}');
+  return list.map((a, i) => {
+    const keys = (a as { storageKeys?: unknown })?.storageKeys ?? [];
+    if (!Array.isArray(keys)) throw new InputError(`"accessList[${i}].storageKeys" must be a list`);
+    return [address((a as { address?: unknown })?.address, `accessList[${i}].address`), keys.map((k, j) => hexBytes(k, `accessList[${i}].storageKeys[${j}]`, 32))];
+  });
 }
 
 /** Values as CBOR can carry them to the device: integers beyond 64 bits become decimal strings. */

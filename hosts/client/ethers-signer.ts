@@ -1,10 +1,13 @@
 /**
  * An ethers v6 Signer backed by a Latch device, so existing tooling can use it: every signature is shown on the
- * device and needs the owner's hold C there. Transactions are filled in by ethers (nonce, fees, chain id) when a
- * provider is connected, then serialized unsigned and sent to the device; the device's answer is the signed
- * transaction.
+ * device and needs the owner's hold C there. Connected to a provider, ethers fills in what a transaction lacks
+ * (nonce, gas, fees, chain id) and `sendTransaction`, `ContractFactory.deploy()` and contract calls all end in
+ * `signTransaction`: the unsigned serialization goes to the device, whose answer is the signed transaction.
  */
-import { AbstractSigner, Transaction, TypedDataEncoder, getBytes, resolveAddress, type Provider, type TransactionLike, type TransactionRequest, type TypedDataDomain, type TypedDataField } from 'ethers';
+import {
+  AbstractSigner, Transaction, TypedDataEncoder, copyRequest, getAddress, getBytes, resolveAddress,
+  type Provider, type TransactionRequest, type TypedDataDomain, type TypedDataField,
+} from 'ethers';
 import { EthApp, type PathOptions } from './eth.js';
 
 export class LatchSigner extends AbstractSigner {
@@ -15,7 +18,9 @@ export class LatchSigner extends AbstractSigner {
   }
 
   connect(provider: Provider | null): LatchSigner {
-    return new LatchSigner(this.eth, this.account, provider);
+    const signer = new LatchSigner(this.eth, this.account, provider);
+    signer.address = this.address;
+    return signer;
   }
 
   async getAddress(): Promise<string> {
@@ -25,16 +30,20 @@ export class LatchSigner extends AbstractSigner {
 
   async signTransaction(request: TransactionRequest): Promise<string> {
     const from = await this.getAddress();
-    const tx = { ...request } as TransactionLike<string>;
-    if (request.to) tx.to = await resolveAddress(request.to, this.provider);
-    if (request.from && (await resolveAddress(request.from, this.provider)).toLowerCase() !== from.toLowerCase()) {
-      throw new Error(`this signer is ${from}, not ${String(request.from)}`);
+    // copyRequest reads each field by name: ethers hands `sendTransaction`'s result over as a Transaction, whose
+    // fields are getters that a spread ({...tx}) would silently drop.
+    const tx = copyRequest(request);
+    if (tx.to != null) tx.to = await resolveAddress(tx.to, this.provider);
+    if (tx.from != null) {
+      const claimed = await resolveAddress(tx.from, this.provider);
+      if (getAddress(claimed) !== from) throw new Error(`this signer is ${from}, not ${claimed}`);
+      delete tx.from;
     }
-    delete tx.from;
-    const unsigned = Transaction.from(tx);
+    const unsigned = Transaction.from(tx as Parameters<typeof Transaction.from>[0]);
     const signed = await this.eth.signTransaction(getBytes(unsigned.unsignedSerialized), this.account);
     const result = Transaction.from(signed.signedTx);
-    if (result.from?.toLowerCase() !== from.toLowerCase()) throw new Error('the device signed with another key than its address: refusing the result');
+    if (result.from !== from) throw new Error('the device signed with another key than its address: refusing the result');
+    if (result.unsignedHash !== unsigned.unsignedHash) throw new Error('the device signed another transaction than the one asked: refusing the result');
     return signed.signedTx;
   }
 
@@ -43,7 +52,9 @@ export class LatchSigner extends AbstractSigner {
   }
 
   async signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, unknown>): Promise<string> {
-    const payload = TypedDataEncoder.getPayload(domain, types, value);
+    // ENS names in the domain or the message are resolved first, as ethers' own Wallet does.
+    const resolved = await TypedDataEncoder.resolveNames(domain, types, value, async (name) => resolveAddress(name, this.provider));
+    const payload = TypedDataEncoder.getPayload(resolved.domain, types, resolved.value);
     return (await this.eth.signTypedData(payload, this.account)).signature;
   }
 }

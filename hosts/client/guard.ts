@@ -6,6 +6,7 @@
 import { assetUnit } from '../../modules/guard/policy.js';
 import { formatUnits, parseUnits } from '../../modules/wallet/amount.js';
 import type { Session } from './client.js';
+import { InputError } from './input-error.js';
 import { SIGNING_TIMEOUT_MS } from './eth.js';
 
 export interface RuleJson {
@@ -29,10 +30,11 @@ export interface PolicyStatus {
 }
 
 export function toBaseUnits(asset: string, amount: string): string {
+  const unit = assetUnit(asset);
   try {
-    return parseUnits(amount, assetUnit(asset).decimals).toString();
-  } catch (err) {
-    throw new Error(`${asset}: ${(err as Error).message}`);
+    return parseUnits(amount, unit.decimals).toString();
+  } catch {
+    throw new InputError(`${asset}: "${amount}" is not an amount of ${unit.symbol} (write it like "0.1", at most ${unit.decimals} decimals)`);
   }
 }
 

@@ -33,6 +33,14 @@ export class PassphraseError extends Error {
   }
 }
 
+/** The key file is there but is not one this client can read: the message names it and says what to do. */
+export class KeyFileError extends Error {
+  constructor(readonly file: string, problem: string) {
+    super(`${file} ${problem}: move it away and run "latch bind" to make a new app key (the device then needs its binding code again), or put back a copy of the file`);
+    this.name = 'KeyFileError';
+  }
+}
+
 export function defaultHome(): string {
   return path.join(os.homedir(), '.latch');
 }
@@ -54,13 +62,23 @@ export async function loadOrCreate(home: string, label = `latch-cli@${os.hostnam
   if (fs.existsSync(f)) {
     const mode = fs.statSync(f).mode & 0o077;
     if (mode !== 0) throw new Error(`${f} can be read by other users (mode ${(fs.statSync(f).mode & 0o777).toString(8)}): chmod 600 it first`);
-    const j = JSON.parse(fs.readFileSync(f, 'utf8'));
-    if (j.version !== 1 && j.version !== 2) throw new Error(`${f} has an unknown format (version ${j.version})`);
-    const device = j.device ? { id: fromHex(j.device.id), publicKey: fromHex(j.device.publicKey) } : undefined;
-    if (j.version === 1) return { label: j.label, key: keyPair(fromHex(j.privateKey)), device };
+    let j: any;
+    try {
+      j = JSON.parse(fs.readFileSync(f, 'utf8'));
+    } catch (err) {
+      throw new KeyFileError(f, (err as NodeJS.ErrnoException).code ? `cannot be read (${(err as NodeJS.ErrnoException).code})` : 'is not a Latch key file (not JSON)');
+    }
+    if (typeof j !== 'object' || j === null || (j.version !== 1 && j.version !== 2)) throw new KeyFileError(f, `is not a Latch key file this client knows (format ${JSON.stringify(j?.version)})`);
+    const hex = (v: unknown, size: number, what: string): Uint8Array => {
+      if (typeof v !== 'string' || !new RegExp(`^[0-9a-f]{${size * 2}}$`, 'i').test(v)) throw new KeyFileError(f, `is damaged (its ${what} is not ${size} bytes of hex)`);
+      return fromHex(v);
+    };
+    if (typeof j.label !== 'string' || !j.label) throw new KeyFileError(f, 'is damaged (it has no label)');
+    const device = j.device ? { id: hex(j.device.id, 16, 'device id'), publicKey: hex(j.device.publicKey, 32, 'device key') } : undefined;
+    if (j.version === 1) return { label: j.label, key: keyPair(hex(j.privateKey, 32, 'private key')), device };
     const passphrase = envPassphrase() ?? (ask ? await ask() : undefined);
     if (passphrase === undefined) throw new PassphraseError(`${f} is protected by a passphrase: set LATCH_PASSPHRASE, or run latch in a terminal`);
-    return { label: j.label, key: keyPair(unprotect(j, passphrase)), device, passphrase };
+    return { label: j.label, key: keyPair(unprotect(f, j, passphrase)), device, passphrase };
   }
   const identity: AppIdentity = { label, key: keyPair(new Uint8Array(randomBytes(32))) };
   save(home, identity);
@@ -71,9 +89,9 @@ function associatedData(label: string, publicKey: string): Uint8Array {
   return utf8Encode(`latch-app-key-v2|${label}|${publicKey}`);
 }
 
-function unprotect(j: any, passphrase: string): Uint8Array {
+function unprotect(f: string, j: any, passphrase: string): Uint8Array {
   const p = j.protected;
-  if (!p || p.kdf !== 'scrypt') throw new Error('the key file\'s protection is not one this client knows');
+  if (!p || p.kdf !== 'scrypt' || typeof p.salt !== 'string' || typeof p.nonce !== 'string' || typeof p.ciphertext !== 'string') throw new KeyFileError(f, 'is protected in a way this client does not know, or is damaged');
   const key = scrypt(utf8Encode(passphrase), fromHex(p.salt), { N: p.N, r: p.r, p: p.p, dkLen: 32 });
   try {
     return xchacha20poly1305(key, fromHex(p.nonce), associatedData(j.label, j.publicKey)).decrypt(fromHex(p.ciphertext));

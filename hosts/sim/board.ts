@@ -102,7 +102,13 @@ export class Board extends EventEmitter {
     }, TICK_MS);
   }
 
+  /** Power off for good: the flash image file is released for another simulator. */
   async stop(): Promise<void> {
+    await this.powerOff();
+    this.hw.flash.close();
+  }
+
+  private async powerOff(): Promise<void> {
     if (this.ticking) clearInterval(this.ticking);
     this.ticking = undefined;
     await this.runtime?.close();
@@ -173,7 +179,7 @@ export class Board extends EventEmitter {
 
   /** Power off (if on) and boot again; flash keeps whatever it holds. */
   async reboot(): Promise<void> {
-    await this.stop();
+    await this.powerOff();
     this.hw.flash.disarmPowerCut();
     await this.start();
   }

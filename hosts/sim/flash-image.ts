@@ -1,12 +1,15 @@
 /**
  * The board simulator's flash: the NOR model of nor-flash.ts, persisted to a file after every write and
  * erase (torn ones included), so a power cut or a killed simulator leaves exactly what real flash would.
+ * An image file is locked while open (image-lock.ts): two simulators never share one by accident.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { NorFlash, type NorFlashOptions } from './nor-flash.js';
+import { lockImage } from './image-lock.js';
 
 export { DEFAULT_FLASH_SIZE, DEFAULT_SECTOR_SIZE, NorViolationError, PowerCutError } from './nor-flash.js';
+export { ImageInUseError } from './image-lock.js';
 
 export interface FlashImageOptions extends NorFlashOptions {
   /** image file; omitted = memory only */
@@ -15,13 +18,17 @@ export interface FlashImageOptions extends NorFlashOptions {
 
 export class FlashImage extends NorFlash {
   private readonly file: string | undefined;
+  private unlock: (() => void) | undefined;
 
   constructor(options: FlashImageOptions = {}) {
     super(options);
     this.file = options.file;
+    // The lock comes before the first byte is read or written (it throws ImageInUseError).
+    if (this.file) this.unlock = lockImage(this.file);
     if (this.file && fs.existsSync(this.file)) {
       const existing = fs.readFileSync(this.file);
       if (existing.length !== this.size) {
+        this.close();
         throw new Error(`flash image ${this.file} has ${existing.length} bytes, expected ${this.size}: delete it or pass the right size`);
       }
       this.bytes.set(existing);
@@ -29,6 +36,12 @@ export class FlashImage extends NorFlash {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       fs.writeFileSync(this.file, this.bytes);
     }
+  }
+
+  /** Let another simulator open the image file (the board is off for good). */
+  close(): void {
+    this.unlock?.();
+    this.unlock = undefined;
   }
 
   protected override changed(offset: number, length: number): void {

@@ -3,6 +3,7 @@
  * control API at http://127.0.0.1:8080 and the Link at ws://127.0.0.1:8080/link.
  */
 import { parseArgs } from 'node:util';
+import net from 'node:net';
 import path from 'node:path';
 import { Board } from './board.js';
 import { DEFAULT_FLASH_SIZE } from './flash-image.js';
@@ -22,9 +23,16 @@ const USAGE = `usage: npm start -- [options]
                      (QA benches; POST /api/debug/load does the same at any time, with "replace": true)
   -h, --help         this text`;
 
+/** A usage error: the message, the usage, exit 2. */
 function fail(message: string): never {
   process.stderr.write(`latch-sim: ${message}\n${USAGE}\n`);
   process.exit(2);
+}
+
+/** The simulator cannot run as asked (the port or the flash image is taken): the message alone, exit 1. */
+function refuse(message: string): never {
+  process.stderr.write(`latch-sim: ${message}\n`);
+  process.exit(1);
 }
 
 let args;
@@ -61,6 +69,18 @@ if (args.clock !== 'real' && args.clock !== 'manual') fail(`--clock must be real
 const pinIterations = args['pin-iterations'] === undefined ? undefined : Number(args['pin-iterations']);
 if (pinIterations !== undefined && (!Number.isInteger(pinIterations) || pinIterations < 1)) fail('--pin-iterations must be a whole number >= 1');
 
+/** The port is checked before the flash image is touched: a simulator that cannot serve never boots. */
+async function portFree(p: number): Promise<void> {
+  if (p === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(p, '127.0.0.1', () => probe.close(() => resolve()));
+  }).catch((err: NodeJS.ErrnoException) => refuse(err.code === 'EADDRINUSE' ? `port ${p} is in use: is another simulator running? Try --port 0` : `port ${p}: ${err.message}`));
+}
+if ((args.mnemonic === undefined) !== (args.pin === undefined)) fail('--mnemonic and --pin go together');
+await portFree(port);
+
 const chipKeyFile = path.resolve(args['chip-key'] ?? path.join(path.dirname(path.resolve(args.flash!)), 'chip-key.bin'));
 
 let board: Board;
@@ -71,18 +91,17 @@ try {
     chipKeyFile: chipKeyFile,
   });
 } catch (err) {
-  fail((err as Error).message);
+  refuse((err as Error).message);
 }
 board.on('log', (e: { t: number; message: string }) => process.stdout.write(`${(e.t / 1000).toFixed(3).padStart(9)}  ${e.message}\n`));
 await board.start();
-if ((args.mnemonic === undefined) !== (args.pin === undefined)) fail('--mnemonic and --pin go together');
 if (args.mnemonic !== undefined) {
   const r = await board.debugLoad({ mnemonic: args.mnemonic, pin: args.pin! });
   if (r.bad) fail(`--mnemonic / --pin: ${r.bad}`);
   process.stdout.write(r.loaded ? 'debug link: the test wallet is loaded (unlocked)\n' : `debug link: ${r.reason}\n`);
 }
 const server = await serve(board, port).catch((err: NodeJS.ErrnoException) =>
-  fail(err.code === 'EADDRINUSE' ? `port ${port} is in use: is another simulator running? Try --port 0` : err.message),
+  refuse(err.code === 'EADDRINUSE' ? `port ${port} is in use: is another simulator running? Try --port 0` : err.message),
 );
 process.stdout.write(`Latch board simulator (firmware on ${engine === 'xs' ? 'XS' : 'V8'})
   LCD and buttons:  ${server.url}/

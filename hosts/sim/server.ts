@@ -26,6 +26,9 @@ export interface SimServer {
 
 export async function serve(board: Board, port = 8080, host = '127.0.0.1'): Promise<SimServer> {
   const events = new Set<http.ServerResponse>();
+  // This server's link queue: connects, packets and disconnects reach its board in order, across sockets (and
+  // never wait on another simulator's board in the same process).
+  const queue: LinkQueue = { tail: Promise.resolve() };
   const broadcast = (type: string, data: unknown) => {
     for (const res of events) res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
   };
@@ -46,7 +49,7 @@ export async function serve(board: Board, port = 8080, host = '127.0.0.1'): Prom
     if (url.pathname !== '/link') return refuse(socket, 404, 'no WebSocket endpoint here: use /link');
     const mtu = url.searchParams.has('mtu') ? Number(url.searchParams.get('mtu')) : DEFAULT_MTU;
     if (!Number.isInteger(mtu) || mtu < MIN_MTU || mtu > MAX_MTU) return refuse(socket, 400, `mtu must be a whole number from ${MIN_MTU} to ${MAX_MTU}`);
-    wss.handleUpgrade(req, socket, head, (ws) => attachLink(board, ws, mtu));
+    wss.handleUpgrade(req, socket, head, (ws) => attachLink(board, ws, mtu, queue));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -67,15 +70,18 @@ export async function serve(board: Board, port = 8080, host = '127.0.0.1'): Prom
   };
 }
 
-/** The link's serial queue: connects, packets and disconnects reach the firmware in order, across sockets. */
-let linkQueue: Promise<void> = Promise.resolve();
 /**
  * Packets a socket may have waiting for the firmware. A BLE central cannot outrun the device by more than a few
  * writes; a client that floods the link is cut off instead of growing the queue without bound.
  */
 export const LINK_QUEUE_LIMIT = 1024;
 
-function attachLink(board: Board, ws: WebSocket, mtu: number): void {
+/** The serial order of one board's link events. */
+interface LinkQueue {
+  tail: Promise<void>;
+}
+
+function attachLink(board: Board, ws: WebSocket, mtu: number, linkQueue: LinkQueue): void {
   // Listen before anything is awaited: an app may write the moment the socket opens, and every packet must
   // reach the firmware after the connect and in the order it was written. A socket that just closed finishes
   // its disconnect first, so an app can reconnect at once.
@@ -83,13 +89,13 @@ function attachLink(board: Board, ws: WebSocket, mtu: number): void {
   let queued = 0;
   const logFailure = (what: string) => (err: unknown): void => void board.emit('log', { t: 0, message: `link: ${what} failed: ${(err as Error)?.message ?? err}` });
   const session = { send: (p: Uint8Array) => ws.send(p), close: (code: number, reason: string) => ws.close(code, reason) };
-  let queue: Promise<void> = linkQueue.then(() => board
+  let queue: Promise<void> = linkQueue.tail.then(() => board
     .linkOpen(session, mtu)
     .catch((err) => {
       open = false;
       ws.close(1013, (err as Error).message);
     }));
-  linkQueue = queue;
+  linkQueue.tail = queue;
   ws.on('message', (data, isBinary) => {
     if (!open) return;
     if (++queued > LINK_QUEUE_LIMIT) {
@@ -108,14 +114,14 @@ function attachLink(board: Board, ws: WebSocket, mtu: number): void {
       }
       await board.linkReceive(new Uint8Array(data as Buffer));
     }).catch((err) => ws.close(1011, String((err as Error).message).slice(0, 120)));
-    linkQueue = queue;
+    linkQueue.tail = queue;
   });
   ws.on('close', () => {
     // Always tell the board the app went away (even if this socket was cut off), and never let a failure here
     // (the board rebooting, or off) become an unhandled rejection that ends the simulator.
     queue = queue.then(() => board.linkClose(session)).catch(logFailure('disconnect'));
     open = false;
-    linkQueue = queue;
+    linkQueue.tail = queue;
   });
 }
 

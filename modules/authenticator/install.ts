@@ -11,7 +11,7 @@ import type { RpcServer } from '../protocol/rpc.js';
 export function installAuthenticator(ctx: AppContext, nav: Navigator, rpc: RpcServer, notify: (name: string, data: unknown) => void): void {
   registerAuthenticatorMethods(rpc, {
     accounts: () => accountsOf(ctx),
-    unlocked: () => ctx.vault.isUnlocked,
+    wallet: () => ctx.vault,
     frozen: () => ctx.guard.frozenReason,
     confirmAdd: (label, name, params, answer) => {
       const outcome = nav.prompt('authenticator-add', () => {

@@ -39,6 +39,17 @@ export function ok(result: unknown): { result: unknown } {
   return { result };
 }
 
+/**
+ * The answer to a request that needs the wallet open, when it is not: `no-wallet` on a device that has none yet
+ * (bound, but not set up), `locked` on one whose wallet waits for its PIN.
+ */
+export function walletClosed(wallet: { readonly hasWallet: boolean; readonly isUnlocked: boolean }): { error: RpcErrorBody } | undefined {
+  if (wallet.isUnlocked) return undefined;
+  return wallet.hasWallet
+    ? fail('locked', 'the device is locked: unlock it with its PIN on the device')
+    : fail('no-wallet', 'the device has no wallet yet: set one up on the device (Set up), then ask again');
+}
+
 export { isPlainObject };
 
 /** Params a method does not know are refused, so typos and newer clients get a clear answer. */

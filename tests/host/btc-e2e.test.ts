@@ -162,12 +162,15 @@ test.serial('refusals: rejected on the device, a false change output, a PSBT the
   const hugeFile = path.join(home, 'huge.psbt');
   fs.writeFileSync(hugeFile, huge);
   const tooBig = await latch(['btc', 'sign-psbt', hugeFile, ...device()]);
-  t.is(tooBig.code, 1);
+  t.is(tooBig.code, 2, 'input the device cannot take is a usage error');
   t.regex(tooBig.stderr, /this PSBT is 3\d{4} bytes; the device takes one of up to 16284 bytes .* at most 50 inputs/);
   t.regex((await latch(['ping', ...device()])).stdout, /^pong/, 'the device still serves');
   const notPsbt = await latch(['btc', 'sign-psbt', 'bm90IGEgcHNidA==', ...device()]);
-  t.is(notPsbt.code, 1);
+  t.is(notPsbt.code, 2);
   t.regex(notPsbt.stderr, /not a PSBT/);
+  const missing = await latch(['btc', 'sign-psbt', path.join(home, 'missing.psbt'), ...device()]);
+  t.is(missing.code, 2);
+  t.is(missing.stderr, `latch: ${path.join(home, 'missing.psbt')}: no such file\n`, 'a missing file is named, and said to be missing');
   const badType = await latch(['btc', 'xpub', '--type', 'sh-wpkh', ...device()]);
   t.is(badType.code, 2);
   t.regex(badType.stderr, /--type is wpkh .* or tr/);

@@ -8,7 +8,6 @@ import { Transaction, TypedDataEncoder, verifyMessage, verifyTypedData, getAddre
 import decodeQR from '@paulmillr/qr/decode.js';
 import type { DeviceDriver } from './support/device-driver.js';
 import { latch } from './support/cli.js';
-import { bindHonestly, connect } from './support/raw-app.js';
 import type { RunningSim } from './support/sim.js';
 import { startCliBench, type CliBench } from './support/cli-bench.js';
 import { EthApp } from '../../hosts/client/eth.js';
@@ -101,11 +100,7 @@ test.serial('sign a message and typed data with the CLI; ethers verifies both', 
 });
 
 test.serial('the ethers adapter: a LatchSigner signs a transaction, a message and typed data through the device', async (t) => {
-  const client = await connect(sim.url);
-  const app = JSON.parse(fs.readFileSync(path.join(home, 'app.json'), 'utf8'));
-  const { keyPair } = await import('../../modules/session/noise-kk.js');
-  const { fromHex } = await import('../../modules/bytes.js');
-  const session = await client.openSession(keyPair(fromHex(app.privateKey)), { id: fromHex(app.device.id), publicKey: fromHex(app.device.publicKey) });
+  const { client, session } = await bench!.openSession();
   const signer = new LatchSigner(new EthApp(session));
   t.is(await signer.getAddress(), ADDRESS_0);
   const presses = d.review();
@@ -157,5 +152,5 @@ test.serial('refusals: rejected on the device, blind data with the setting off a
   await d.press('a'); // Lock
   const locked = await latch(['eth', 'sign-message', 'locked', ...device()]);
   t.is(locked.code, 1);
-  t.regex(locked.stderr, /the device is locked \(unlock it with its PIN on the device/);
+  t.is(locked.stderr, 'latch: the device is locked: unlock it with its PIN on the device\n');
 });

@@ -2,7 +2,8 @@ import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FlashImage, NorViolationError, PowerCutError } from '../../hosts/sim/flash-image.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { FlashImage, ImageInUseError, NorViolationError, PowerCutError } from '../../hosts/sim/flash-image.js';
 
 const tmp = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'latch-flash-')), 'flash.bin');
 
@@ -11,6 +12,7 @@ test('a new image is erased and persists writes to its file', (t) => {
   const f = new FlashImage({ file, size: 8192 });
   t.deepEqual(f.read(0, 4), Uint8Array.of(255, 255, 255, 255));
   f.write(10, Uint8Array.of(0x12, 0x34));
+  f.close();
   const again = new FlashImage({ file, size: 8192 });
   t.deepEqual(again.read(10, 2), Uint8Array.of(0x12, 0x34));
   t.is(fs.statSync(file).size, 8192);
@@ -65,4 +67,35 @@ test('an existing image of the wrong size is refused, not truncated', (t) => {
   fs.writeFileSync(file, new Uint8Array(4096));
   t.throws(() => new FlashImage({ file, size: 8192 }), { message: /has 4096 bytes, expected 8192/ });
   t.is(fs.statSync(file).size, 4096);
+});
+
+test('an image file is locked while open: a second image on the same file is refused before it reads a byte', (t) => {
+  const file = tmp();
+  const first = new FlashImage({ file, size: 8192 });
+  first.write(0, Uint8Array.of(0x42));
+  const before = fs.readFileSync(file);
+  t.throws(() => new FlashImage({ file, size: 8192 }), { instanceOf: ImageInUseError, message: /is in use by simulator process \d+ \(this process\)/ });
+  t.deepEqual(fs.readFileSync(file), before, 'the refused one changed nothing');
+  first.close();
+  t.false(fs.existsSync(`${file}.lock`), 'closing removes the lock');
+  const second = new FlashImage({ file, size: 8192 });
+  t.deepEqual(second.read(0, 1), Uint8Array.of(0x42));
+  second.close();
+});
+
+test('a lock left by a simulator that is gone is taken over; one whose process lives is not', (t) => {
+  const file = tmp();
+  const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+  fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: gone, host: os.hostname(), token: 'old' }));
+  const f = new FlashImage({ file, size: 8192 });
+  t.is(JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8')).pid, process.pid);
+  f.close();
+  const living = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  try {
+    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: living.pid, host: os.hostname(), token: 'theirs' }));
+    t.throws(() => new FlashImage({ file, size: 8192 }), { instanceOf: ImageInUseError, message: new RegExp(`in use by simulator process ${living.pid}`) });
+    t.is(JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8')).token, 'theirs', 'their lock is left alone');
+  } finally {
+    living.kill();
+  }
 });

@@ -3,6 +3,7 @@ import test from 'ava';
 import { WebSocket } from 'ws';
 import { DeviceDriver } from './support/device-driver.js';
 import { startSim, type RunningSim } from './support/sim.js';
+import { connect } from './support/raw-app.js';
 
 let sim: RunningSim;
 test.before(async () => { sim = await startSim(); });
@@ -126,5 +127,27 @@ test.serial('advancing the clock while a tick is under way still lets the firmwa
     await running;
   } finally {
     await bench.stop();
+  }
+});
+
+test.serial('two simulators in one process share nothing: a board stuck on its link does not hold up another one\'s', async (t) => {
+  const stuck = await startSim({ pinIterations: 50 });
+  const other = await startSim({ pinIterations: 50 });
+  let release = () => {};
+  const realOpen = stuck.board.linkOpen.bind(stuck.board);
+  stuck.board.linkOpen = () => new Promise<void>((resolve) => { release = resolve; });
+  const held = new WebSocket(`${stuck.url.replace('http', 'ws')}/link`);
+  try {
+    await new Promise((r) => held.once('open', r));
+    const client = await connect(other.url);
+    const info = await Promise.race([client.info(), new Promise<undefined>((r) => setTimeout(r, 5000))]);
+    t.deepEqual(info, { protocol: 1, blank: true }, 'the other simulator answers at once');
+    await client.close();
+  } finally {
+    release();
+    stuck.board.linkOpen = realOpen;
+    held.close();
+    await stuck.stop();
+    await other.stop();
   }
 });

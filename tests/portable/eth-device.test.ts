@@ -126,6 +126,15 @@ test('a locked device signs nothing; locking withdraws a request under review', 
   t.like(app.call('eth_get_address'), { error: { code: 'locked' } });
 });
 
+test('a bound device without a wallet says so: not "locked" (there is no PIN to unlock it with yet)', (t) => {
+  const rig = deviceRig();
+  const app = bindApp(rig, 'first-use', 'First app');
+  t.is(rig.d.state, 'bound');
+  for (const [method, params] of [['eth_get_address', {}], ['eth_sign_message', { message: 'hi' }], ['btc_get_xpub', {}], ['policy_set', { policy: { rules: [] } }], ['authenticator_list', {}]] as const) {
+    t.like(app.call(method, params), { error: { code: 'no-wallet', message: 'the device has no wallet yet: set one up on the device (Set up), then ask again' } }, method);
+  }
+});
+
 test('a request expires after three minutes; the app can cancel one; one at a time', (t) => {
   const { rig, app } = unlockedWithApp();
   rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });

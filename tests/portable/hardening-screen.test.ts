@@ -4,6 +4,7 @@ import test from 'ava';
 import { ErrorCode, Kind } from '../../modules/protocol/messages.js';
 import { GUARD_MS, PROMPT_WAIT_MS } from '../../modules/app/navigator.js';
 import { MAX_BIND_DELAY_MS } from '../../modules/vault/vault.js';
+import { RESET_REQUEST_TTL_MS } from '../../modules/app/reset.js';
 import { AppPeer, screenCode } from './support/app-peer.js';
 import { PIN, bindApp, deviceRig } from './support/device-rig.js';
 
@@ -128,8 +129,7 @@ test('an app\'s reset request never interrupts the PIN pad, and its erase needs 
   app.openSession();
   rig.press('b'); // the owner starts unlocking
   rig.press('c');
-  const reply = app.call('request_factory_reset');
-  t.deepEqual(reply.result, { status: 'waiting-for-owner' });
+  t.deepEqual(app.ask('request_factory_reset'), [{ notify: 'waiting-for-owner', data: { request: 'factory-reset' } }]);
   t.is(rig.d.screen.id, 'pin-unlock', 'the PIN pad stays');
   rig.press('c'); // the PIN pad's own gestures do not confirm anything
   rig.press('c', true);
@@ -147,6 +147,7 @@ test('an app\'s reset request never interrupts the PIN pad, and its erase needs 
   t.is(rig.d.screen.id, 'reset-pin-wrong');
   t.true(rig.d.vault.hasWallet, 'a wrong PIN erases nothing');
   t.is(rig.d.vault.pinFailures, 1, 'and it counts like any wrong PIN');
+  t.like(app.answer(), { error: { code: 'refused', message: 'a wrong PIN was entered on the device: nothing was erased' } }, 'the app hears it');
 });
 
 test('a waiting reset request expires if the owner never comes back to a home screen', (t) => {
@@ -155,14 +156,43 @@ test('a waiting reset request expires if the owner never comes back to a home sc
   rig.press('b'); // Menu
   rig.press('c'); // Change PIN
   rig.press('b'); // -> current PIN pad
-  t.deepEqual(app.call('request_factory_reset').result, { status: 'waiting-for-owner' });
+  t.deepEqual(app.ask('request_factory_reset'), [{ notify: 'waiting-for-owner', data: { request: 'factory-reset' } }]);
   t.is(rig.d.screen.waiting, 'factory-reset');
   t.like(app.call('request_factory_reset'), { error: { code: 'busy' } });
   rig.b.advance(PROMPT_WAIT_MS);
   rig.b.tick();
   t.is(rig.d.screen.waiting, null);
+  t.like(app.answer(), { error: { code: 'timeout' } }, 'the app hears that it expired');
   rig.press('a', true); // back home: nothing pops up
   t.is(rig.d.screen.id, 'unlocked');
+});
+
+test('an app\'s reset request is answered with what the owner did: erased, refused, timed out; cancel takes it off the screen', (t) => {
+  const cases: { name: string; act: (rig: ReturnType<typeof deviceRig>) => void; reply: Record<string, unknown>; screen: string }[] = [
+    { name: 'Cancel on the first screen', act: (rig) => rig.press('a'), reply: { error: { code: 'refused', message: 'the owner refused the reset on the device: nothing was erased' } }, screen: 'unlocked' },
+    { name: 'Cancel on the second', act: (rig) => { rig.press('c'); rig.decide('a', false); }, reply: { error: { code: 'refused' } }, screen: 'unlocked' },
+    { name: 'the PIN pad cancelled', act: (rig) => { rig.press('c'); rig.decide('c'); rig.press('a', true); }, reply: { error: { code: 'refused' } }, screen: 'unlocked' },
+    { name: 'nobody answers for 3 minutes', act: (rig) => { rig.b.advance(RESET_REQUEST_TTL_MS); rig.b.tick(); }, reply: { error: { code: 'timeout', message: 'nobody confirmed the reset on the device in time: nothing was erased' } }, screen: 'unlocked' },
+    { name: 'confirmed with the PIN', act: (rig) => { rig.press('c'); rig.decide('c'); rig.enterPin('123456'); }, reply: { result: { status: 'erased' } }, screen: 'reset-done' },
+  ];
+  for (const c of cases) {
+    const rig = deviceRig({ wallet: true, unlocked: true });
+    rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
+    const app = bindApp(rig, `reset-${c.name}`, 'Resetter');
+    t.deepEqual(app.ask('request_factory_reset'), [{ notify: 'confirm-on-device', data: { request: 'factory-reset' } }], c.name);
+    t.is(rig.d.screen.id, 'reset-confirm-1');
+    c.act(rig);
+    t.like(app.answer(), c.reply, c.name);
+    t.is(rig.d.screen.id, c.screen, c.name);
+    t.is(rig.d.vault.hasWallet, c.screen !== 'reset-done', c.name);
+  }
+  const rig = deviceRig({ wallet: true, unlocked: true });
+  const app = bindApp(rig, 'reset-cancel', 'Resetter');
+  app.ask('request_factory_reset');
+  const [withdrawn, cancel] = app.ask('cancel') as any[];
+  t.like(withdrawn, { error: { code: 'cancelled' } });
+  t.like(cancel, { result: { cancelled: 'request_factory_reset' } });
+  t.is(rig.d.screen.id, 'unlocked', 'the app\'s cancel takes the confirmation off the screen');
 });
 
 test('labels that are not printable ASCII are refused before anything is shown', (t) => {

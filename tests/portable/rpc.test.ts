@@ -2,16 +2,22 @@ import test from 'ava';
 import { decodeCbor, encodeCbor } from '../../modules/protocol/cbor.js';
 import { RpcServer, fail, ok, type RpcResponse } from '../../modules/protocol/rpc.js';
 import { registerCoreMethods } from '../../modules/protocol/methods/core.js';
+import type { ResetOutcome } from '../../modules/app/reset.js';
 
 const info = { firmware: '0.3.0', protocol: 1, deviceId: 'ab', state: 'bound', platform: 'test' };
 
 function server(askReset: () => 'shown' | 'waiting' | 'busy' = () => 'shown') {
   const out: RpcResponse[] = [];
   const resets: string[] = [];
+  const reset: { answer?: (o: ResetOutcome) => void; withdrawn: number } = { withdrawn: 0 };
   const rpc = new RpcServer((r) => void out.push(r));
-  registerCoreMethods(rpc, { info: () => info, askReset: (l) => { resets.push(l); return askReset(); } });
+  registerCoreMethods(rpc, {
+    info: () => info,
+    askReset: (l, answer) => { resets.push(l); reset.answer = answer; return askReset(); },
+    withdrawReset: () => { reset.withdrawn++; },
+  });
   const call = (request: unknown) => { rpc.handle(request, 'Phone'); return out.pop() as any; };
-  return { rpc, out, resets, call };
+  return { rpc, out, resets, reset, call };
 }
 
 test('maps with many same-length keys round-trip on every engine (cborg + XS sort)', (t) => {
@@ -20,12 +26,14 @@ test('maps with many same-length keys round-trip on every engine (cborg + XS sor
 });
 
 test('methods answer, and bad requests get clear errors', (t) => {
-  const { call, resets } = server();
+  const { call, resets, reset, out } = server();
   t.deepEqual(call({ id: 1, method: 'ping' }), { id: 1, result: { pong: true } });
   t.deepEqual(call({ id: 2, method: 'get_info' }), { id: 2, result: info });
   t.deepEqual(call({ id: 3, method: 'get_binding_state' }), { id: 3, result: { state: 'bound-to-this-app', label: 'Phone' } });
-  t.deepEqual(call({ id: 4, method: 'request_factory_reset' }), { id: 4, result: { status: 'confirm-on-device' } });
+  t.is(call({ id: 4, method: 'request_factory_reset' }), undefined, 'the reset is answered once the owner decides');
   t.deepEqual(resets, ['Phone']);
+  reset.answer!('refused');
+  t.deepEqual(out.pop(), { id: 4, error: { code: 'refused', message: 'the owner refused the reset on the device: nothing was erased' } });
   const err = (r: any) => r.error.code;
   t.is(err(call({ id: 5, method: 'sign_everything' })), 'unknown-method');
   t.is(err(call({ id: 6, method: 'get_info', params: { x: 1 } })), 'bad-params');
@@ -41,10 +49,31 @@ test('methods answer, and bad requests get clear errors', (t) => {
 
 test('a reset request waits while the owner is busy, and a second one is refused busy', (t) => {
   let outcome: 'shown' | 'waiting' | 'busy' = 'waiting';
-  const { call } = server(() => outcome);
-  t.deepEqual(call({ id: 1, method: 'request_factory_reset' }), { id: 1, result: { status: 'waiting-for-owner' } });
+  const { call, out, reset, rpc } = server(() => outcome);
+  t.is(call({ id: 1, method: 'request_factory_reset' }), undefined, 'waiting: no answer yet');
   outcome = 'busy';
-  t.like(call({ id: 2, method: 'request_factory_reset' }), { id: 2, error: { code: 'busy' } });
+  t.like(call({ id: 2, method: 'request_factory_reset' }), { id: 2, error: { code: 'busy' } }, 'one request at a time');
+  rpc.handle({ id: 3, method: 'cancel' }, 'Phone');
+  t.is(reset.withdrawn, 1, 'cancel withdraws it from the device');
+  t.like(out.shift(), { id: 1, error: { code: 'cancelled' } });
+  reset.answer!('erased');
+  t.deepEqual(out, [{ id: 3, result: { cancelled: 'request_factory_reset' } }], 'a withdrawn request is never answered again');
+});
+
+test('a reset request answers each outcome once: erased, refused, a wrong PIN, timed out', (t) => {
+  const expected: Record<ResetOutcome, unknown> = {
+    'erased': { result: { status: 'erased' } },
+    'refused': { error: { code: 'refused', message: 'the owner refused the reset on the device: nothing was erased' } },
+    'wrong-pin': { error: { code: 'refused', message: 'a wrong PIN was entered on the device: nothing was erased' } },
+    'timeout': { error: { code: 'timeout', message: 'nobody confirmed the reset on the device in time: nothing was erased' } },
+  };
+  for (const [outcome, reply] of Object.entries(expected) as [ResetOutcome, unknown][]) {
+    const { call, out, reset } = server();
+    t.is(call({ id: 9, method: 'request_factory_reset' }), undefined);
+    reset.answer!(outcome);
+    reset.answer!('erased');
+    t.deepEqual(out, [{ id: 9, ...(reply as object) }], outcome);
+  }
 });
 
 test('a request waiting for the owner: one at a time, ping still answers, cancel withdraws it', (t) => {

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import { base64 } from '@scure/base';
 import { BtcApp, type AccountOptions, type BtcAccountType, type BtcNetworkName } from '../btc.js';
 import type { CommandContext } from './context.js';
+import { checkWritable, readNamedFile, writeNamedFile } from './files.js';
+import { showAddress } from './show-address.js';
 
 export const BTC_USAGE = `  btc xpub                                      the account's xpub (tpub off mainnet), zpub/vpub and descriptor
   btc address [--change] [--index N] [--show]   an address of the account (--show: on the device, as text and QR)
@@ -42,21 +44,28 @@ export async function btcCommand(c: CommandContext): Promise<number> {
     }
     case 'address': {
       if (arg) throw c.usage('btc address takes no argument (use --index, --change)');
-      const r = await btc.getAddress({ ...account(c), change: c.values.change === true, index: whole(c, 'index'), show: c.values.show === true });
-      const note = r.confirmed === undefined ? '' : r.confirmed ? '\nThe owner confirmed it matches on the device.' : '\nThe owner said it does NOT match on the device: do not use it.';
-      c.out(`${r.address}  (${r.path})${note}`, r);
-      return r.confirmed === false ? 1 : 0;
+      const options = { ...account(c), change: c.values.change === true, index: whole(c, 'index') };
+      return showAddress(c, (show) => btc.getAddress({ ...options, show }));
     }
     case 'sign-psbt': {
       if (!arg) throw c.usage('btc sign-psbt needs a PSBT: a file (binary, base64 or hex) or base64 inline');
-      const input = fs.existsSync(arg) ? fs.readFileSync(arg) : arg;
+      // A file when one is there or the name cannot be base64 or hex (a dot, a slash...); else the PSBT inline.
+      const inline = !fs.existsSync(arg) && /^[A-Za-z0-9+/=]{16,}$/.test(arg.trim());
+      const input = inline ? arg.trim() : readNamedFile(arg);
       const binary = input instanceof Uint8Array && input[0] === 0x70 && input[4] === 0xff;
       const network = c.values.network === undefined ? undefined : account(c).network;
+      const out = c.values.out;
+      if (typeof out === 'string') checkWritable(out);
       const r = await btc.signPsbt(input instanceof Uint8Array ? new Uint8Array(input) : input, network);
       const b64 = base64.encode(r.psbt);
-      const out = c.values.out;
       if (typeof out === 'string') {
-        fs.writeFileSync(out, binary ? r.psbt : `${b64}\n`);
+        try {
+          writeNamedFile(out, binary ? r.psbt : `${b64}\n`);
+        } catch (err) {
+          // The signatures are made: print them rather than lose them.
+          process.stdout.write(`${b64}\n`);
+          throw err;
+        }
         c.out(`signed ${r.signedInputs} input${r.signedInputs === 1 ? '' : 's'}; wrote ${out} (${binary ? 'binary' : 'base64'})`, { psbt: b64, signedInputs: r.signedInputs, out });
       } else {
         c.out(`signed ${r.signedInputs} input${r.signedInputs === 1 ? '' : 's'}:\n${b64}`, { psbt: b64, signedInputs: r.signedInputs });

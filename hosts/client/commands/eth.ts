@@ -2,11 +2,12 @@
  * `latch eth address [--index N | --path P] [--show]`, `latch eth xpub [--path P]`,
  * `latch eth sign-tx FILE|JSON`, `latch eth sign-message TEXT`, `latch eth sign-typed-data FILE` (all --json).
  */
-import fs from 'node:fs';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { fromHex, toHex } from '../../../modules/bytes.js';
 import { EthApp, type PathOptions } from '../eth.js';
 import type { CommandContext } from './context.js';
+import { jsonArg } from './files.js';
+import { showAddress } from './show-address.js';
 
 export const ETH_USAGE = `  eth address [--index N | --path P] [--show]   the account's address (--show: on the device, as text and QR)
   eth xpub [--path P]                           the account's extended public key (default m/44'/60'/0')
@@ -15,17 +16,6 @@ export const ETH_USAGE = `  eth address [--index N | --path P] [--show]   the ac
                                                 "0x..." unsigned transaction, in a file or inline
   eth sign-message TEXT                         personal_sign (EIP-191); 0x-hex is signed as bytes
   eth sign-typed-data FILE                      EIP-712 v4 typed data (JSON: types, primaryType, domain, message)`;
-
-function jsonArg(arg: string, c: CommandContext): unknown {
-  const text = fs.existsSync(arg) ? fs.readFileSync(arg, 'utf8') : arg;
-  const trimmed = text.trim();
-  if (/^0x[0-9a-fA-F]*$/.test(trimmed)) return trimmed;
-  try {
-    return JSON.parse(trimmed);
-  } catch {
-    throw c.usage(`"${arg.slice(0, 60)}" is neither a file nor JSON`);
-  }
-}
 
 function account(c: CommandContext): PathOptions {
   const { index, path } = c.values;
@@ -45,10 +35,8 @@ export async function ethCommand(c: CommandContext): Promise<number> {
   switch (sub) {
     case 'address': {
       if (arg) throw c.usage('eth address takes no argument (use --index or --path)');
-      const r = await eth.getAddress({ ...account(c), show: c.values.show === true });
-      const note = r.confirmed === undefined ? '' : r.confirmed ? '\nThe owner confirmed it matches on the device.' : '\nThe owner said it does NOT match on the device: do not use it.';
-      c.out(`${r.address}  (${r.path})${note}`, r);
-      return r.confirmed === false ? 1 : 0;
+      const options = account(c);
+      return showAddress(c, (show) => eth.getAddress({ ...options, show }));
     }
     case 'xpub': {
       if (arg) throw c.usage('eth xpub takes no argument (use --path)');
@@ -58,7 +46,7 @@ export async function ethCommand(c: CommandContext): Promise<number> {
     }
     case 'sign-tx': {
       if (!arg) throw c.usage('eth sign-tx needs a transaction: a JSON file, inline JSON, or a raw 0x unsigned transaction');
-      const r = await eth.signTransaction(jsonArg(arg, c) as never, account(c));
+      const r = await eth.signTransaction(jsonArg(arg, true) as never, account(c));
       const hash = `0x${toHex(keccak_256(fromHex(r.signedTx.slice(2))))}`;
       c.out(`signed transaction: ${r.signedTx}\nhash: ${hash}\nv: ${r.v}\nr: ${r.r}\ns: ${r.s}`, { ...r, v: r.v.toString(), hash });
       return 0;
@@ -72,7 +60,7 @@ export async function ethCommand(c: CommandContext): Promise<number> {
     }
     case 'sign-typed-data': {
       if (!arg) throw c.usage('eth sign-typed-data needs a JSON file (or inline JSON)');
-      const r = await eth.signTypedData(jsonArg(arg, c), account(c));
+      const r = await eth.signTypedData(jsonArg(arg), account(c));
       c.out(`signature: ${r.signature}\naddress: ${r.address}\ndomain hash: ${r.domainHash}${r.messageHash ? `\nmessage hash: ${r.messageHash}` : ''}`, r);
       return 0;
     }

@@ -1,11 +1,11 @@
 /**
  * `latch policy show|set|remove|cancel`, `latch freeze`, `latch otp status|cancel-removal` (all --json).
  */
-import fs from 'node:fs';
 import { duration } from '../../../modules/guard/spending.js';
 import { assetUnit } from '../../../modules/guard/policy.js';
 import { GuardApp, fromBaseUnits, policyFromHuman, toBaseUnits, type PolicyJson, type PolicyStatus, type RuleJson } from '../guard.js';
 import type { CommandContext } from './context.js';
+import { jsonArg } from './files.js';
 
 export const GUARD_USAGE = `  policy show                                   the spending limits, what is left today, pending changes, freeze
   policy set FILE|JSON                          propose a whole policy (amounts in the asset's unit, e.g. "0.1")
@@ -33,15 +33,6 @@ function describe(s: PolicyStatus): string {
   lines.push(`Over a limit: ${s.policy.overLimitWithCode ? 'allowed with a verification code' : 'refused'}. Verification codes: ${s.codes.enrolled ? 'on' : 'off'}.`);
   if (s.pending) lines.push(`A looser policy takes effect in ${duration(s.pending.inMs)} of device time ("latch policy cancel" cancels it).`);
   return lines.join('\n');
-}
-
-function jsonArg(arg: string, c: CommandContext): PolicyJson {
-  const text = fs.existsSync(arg) ? fs.readFileSync(arg, 'utf8') : arg;
-  try {
-    return JSON.parse(text) as PolicyJson;
-  } catch {
-    throw c.usage(`"${arg.slice(0, 60)}" is neither a file nor JSON`);
-  }
 }
 
 /** The current policy (device form) with one rule changed by the options. */
@@ -84,7 +75,11 @@ export async function policyCommand(c: CommandContext): Promise<number> {
       return 0;
     }
     case 'set': {
-      if (arg) return propose(g, policyFromHuman(jsonArg(arg, c)), c);
+      if (arg) {
+        const policy = jsonArg(arg) as PolicyJson;
+        if (typeof policy !== 'object' || policy === null || !Array.isArray(policy.rules)) throw c.usage('a policy is {"rules": [{"asset": "eth:1", "daily": "0.1"}, ...], "overLimitWithCode": true|false}');
+        return propose(g, policyFromHuman(policy), c);
+      }
       return propose(g, withRule((await g.status()).policy, c), c);
     }
     case 'remove': {

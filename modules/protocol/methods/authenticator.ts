@@ -9,14 +9,15 @@ import { wipe } from '../../bytes.js';
 import { LatchError } from '../../errors.js';
 import { accountName, type AuthenticatorAccounts } from '../../authenticator/accounts.js';
 import { parseOtpauth, type OtpParams } from '../../guard/otp.js';
-import { fail, ok, onlyParams, type RpcServer } from '../rpc.js';
+import { fail, ok, onlyParams, type RpcServer, walletClosed } from '../rpc.js';
 
 /** An otpauth URI is short; anything longer is not one (and is not worth parsing). */
 export const MAX_OTPAUTH_URI = 512;
 
 export interface AuthenticatorMethodDeps {
   accounts(): AuthenticatorAccounts;
-  unlocked(): boolean;
+  /** whether the device has a wallet and it is unlocked (accounts open with its seed) */
+  wallet(): { readonly hasWallet: boolean; readonly isUnlocked: boolean };
   /** why nothing may be added now (the freeze), or undefined */
   frozen(): string | undefined;
   /** ask the owner on the device (now or once they are free); `answer` hears the outcome */
@@ -31,7 +32,8 @@ export function registerAuthenticatorMethods(rpc: RpcServer, deps: Authenticator
     run: (params) => {
       const bad = onlyParams(params, []);
       if (bad) return bad;
-      if (!deps.unlocked()) return fail('locked', 'the device is locked: unlock it with its PIN on the device');
+      const closed = walletClosed(deps.wallet());
+      if (closed) return closed;
       return ok({ accounts: deps.accounts().list().map((a) => ({ name: a.name, kind: a.kind })) });
     },
   });
@@ -43,7 +45,8 @@ export function registerAuthenticatorMethods(rpc: RpcServer, deps: Authenticator
       if (typeof params.uri !== 'string' || params.uri.length > MAX_OTPAUTH_URI) return fail('bad-params', `"uri" must be an otpauth:// URI of at most ${MAX_OTPAUTH_URI} characters`);
       const frozen = deps.frozen();
       if (frozen) return fail('frozen', frozen);
-      if (!deps.unlocked()) return fail('locked', 'the device is locked: unlock it with its PIN on the device');
+      const closed = walletClosed(deps.wallet());
+      if (closed) return closed;
       let otp: OtpParams;
       try {
         otp = parseOtpauth(params.uri);

@@ -12,7 +12,7 @@ import { planPsbt } from '../../bitcoin/psbt.js';
 import { psbtReview } from '../../bitcoin/review.js';
 import { signPlan } from '../../bitcoin/sign.js';
 import { formatPath } from '../../wallet/path.js';
-import { fail, ok, onlyParams, type RpcReply, type RpcServer } from '../rpc.js';
+import { fail, ok, onlyParams, type RpcReply, type RpcServer, walletClosed } from '../rpc.js';
 import type { SigningDeps } from './signing-deps.js';
 
 function bad(message: string): LatchError {
@@ -51,7 +51,7 @@ function guarded(run: () => RpcReply | undefined): RpcReply | undefined {
 
 export function registerBtcMethods(rpc: RpcServer, deps: SigningDeps): void {
   const { vault, keyring, approvals } = deps;
-  const unlocked = (): RpcReply | undefined => (vault.isUnlocked ? undefined : fail('locked', 'the device is locked: unlock it with its PIN on the device'));
+  const unlocked = (): RpcReply | undefined => walletClosed(vault);
 
   rpc.register('btc_get_xpub', {
     run: (params) => guarded(() => {

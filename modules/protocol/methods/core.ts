@@ -1,5 +1,6 @@
 /** The session's basic methods: ping, get_info, get_binding_state, request_factory_reset. */
-import { fail, ok, onlyParams, type RpcServer } from '../rpc.js';
+import { fail, ok, onlyParams, type RpcReply, type RpcServer } from '../rpc.js';
+import type { ResetOutcome } from '../../app/reset.js';
 
 export interface DeviceInfo {
   firmware: string;
@@ -11,9 +12,19 @@ export interface DeviceInfo {
 
 export interface CoreContext {
   info(): DeviceInfo;
-  /** put the reset confirmation on the screen, or queue it while the owner is busy */
-  askReset(appLabel: string): 'shown' | 'waiting' | 'busy';
+  /** put the reset confirmation on the screen, or queue it while the owner is busy; `answer` hears the outcome once */
+  askReset(appLabel: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy';
+  /** the app withdrew its reset request (cancel, or the session ended) */
+  withdrawReset(): void;
 }
+
+/** What the app hears for each outcome of its reset request. */
+const RESET_REPLIES: Record<ResetOutcome, RpcReply> = {
+  'erased': ok({ status: 'erased' }),
+  'refused': fail('refused', 'the owner refused the reset on the device: nothing was erased'),
+  'wrong-pin': fail('refused', 'a wrong PIN was entered on the device: nothing was erased'),
+  'timeout': fail('timeout', 'nobody confirmed the reset on the device in time: nothing was erased'),
+};
 
 export function registerCoreMethods(rpc: RpcServer, ctx: CoreContext): void {
   rpc.register('ping', {
@@ -36,9 +47,12 @@ export function registerCoreMethods(rpc: RpcServer, ctx: CoreContext): void {
     run: (params, m) => {
       const bad = onlyParams(params, []);
       if (bad) return bad;
-      const outcome = ctx.askReset(m.appLabel);
+      // The answer waits for the owner (the app hears confirm-on-device or waiting-for-owner meanwhile).
+      let answer: ((reply: RpcReply) => void) | undefined;
+      const outcome = ctx.askReset(m.appLabel, (o) => answer?.(RESET_REPLIES[o]));
       if (outcome === 'busy') return fail('busy', 'the owner is using the device and another request is already waiting: try again later');
-      return ok({ status: outcome === 'shown' ? 'confirm-on-device' : 'waiting-for-owner' });
+      answer = m.later(() => ctx.withdrawReset());
+      return undefined;
     },
   });
 }

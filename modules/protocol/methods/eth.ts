@@ -18,7 +18,7 @@ import { parseTx, serializeSigned, signatureV, signingHash, type EthTx } from '.
 import type { Call } from '../../ethereum/calldata.js';
 import { checkTypedData, summarizeTypedData } from '../../ethereum/typed-data.js';
 import { formatPath, hardened, parsePath, startsWith } from '../../wallet/path.js';
-import { fail, ok, onlyParams, type RpcReply, type RpcServer } from '../rpc.js';
+import { fail, ok, onlyParams, type RpcReply, type RpcServer, walletClosed } from '../rpc.js';
 import { guardRefusal } from '../../signing/approval.js';
 import type { Verdict } from '../../guard/spending.js';
 import type { SigningDeps } from './signing-deps.js';
@@ -79,7 +79,7 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
     deps.events.record('sign-requested', { request, ...summary });
     deps.events.record('sign-refused', { request, reason: 'blind signing is off' });
   };
-  const unlocked = (): RpcReply | undefined => (vault.isUnlocked ? undefined : fail('locked', 'the device is locked: unlock it with its PIN on the device'));
+  const unlocked = (): RpcReply | undefined => walletClosed(vault);
   const account = (path: number[]) => {
     const node = keyring.derive(path);
     return { address: addressOf(node.publicKey!), standard: startsWith(path, ETH_PREFIX) };

@@ -14,7 +14,7 @@ import { frozenBy } from '../../guard/freeze.js';
 import type { Guard } from '../../guard/guard.js';
 import { parsePolicy, policyToPlain, type Policy } from '../../guard/policy.js';
 import type { Vault } from '../../vault/vault.js';
-import { fail, ok, onlyParams, type RpcReply, type RpcServer } from '../rpc.js';
+import { fail, ok, onlyParams, type RpcReply, type RpcServer, walletClosed } from '../rpc.js';
 
 export interface GuardMethodDeps {
   guard: Guard;
@@ -69,7 +69,8 @@ export function registerGuardMethods(rpc: RpcServer, deps: GuardMethodDeps): voi
     run: (params, m) => {
       const bad = onlyParams(params, ['policy']);
       if (bad) return bad;
-      if (!vault.isUnlocked) return fail('locked', 'the device is locked: unlock it with its PIN on the device');
+      const closed = walletClosed(vault);
+      if (closed) return closed;
       const frozen = guard.frozenReason;
       if (frozen) return fail('frozen', frozen);
       let next: Policy;

@@ -8,7 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { DeviceDriver } from './device-driver.js';
 import { bindWithCli } from './cli.js';
+import { connect } from './raw-app.js';
 import { startSim, type RunningSim } from './sim.js';
+import { fromHex } from '../../../modules/bytes.js';
+import { keyPair } from '../../../modules/session/noise-kk.js';
+import type { LatchClient, Session } from '../../../hosts/client/client.js';
 
 export interface CliBench {
   sim: RunningSim;
@@ -17,6 +21,8 @@ export interface CliBench {
   home: string;
   /** the CLI options that reach this simulator with this home */
   device(): string[];
+  /** a session of the bound app, as a program using the client library opens it (close the client after) */
+  openSession(): Promise<{ client: LatchClient; session: Session }>;
   /** stop the simulator and delete the home */
   stop(): Promise<void>;
 }
@@ -28,6 +34,12 @@ export async function startCliBench(o: { mnemonic: string; label: string; name: 
     sim, home,
     d: new DeviceDriver(sim.url),
     device: () => ['--device', `${sim.url.replace('http', 'ws')}/link`, '--home', home],
+    async openSession() {
+      const app = JSON.parse(fs.readFileSync(path.join(home, 'app.json'), 'utf8'));
+      const client = await connect(sim.url);
+      const session = await client.openSession(keyPair(fromHex(app.privateKey)), { id: fromHex(app.device.id), publicKey: fromHex(app.device.publicKey) });
+      return { client, session };
+    },
     async stop() {
       await sim.stop();
       fs.rmSync(home, { recursive: true, force: true });

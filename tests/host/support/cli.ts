@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeviceDriver } from './device-driver.js';
 
-const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../hosts/client/bin.mjs');
+export const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../hosts/client/bin.mjs');
 
 export interface CliRun {
   code: number;
@@ -12,16 +12,20 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Start `latch args...`; `feed` is called with a function that writes one line to its standard input. */
-export function latch(args: string[], feed?: (writeLine: (line: string) => void, stderrSoFar: () => string) => Promise<void>): Promise<CliRun> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Start `latch args...`; `feed` is called with a function that writes one line to its standard input (and what
+ * it printed so far, on each stream).
+ */
+export function latch(args: string[], feed?: (writeLine: (line: string) => void, stderrSoFar: () => string, stdoutSoFar: () => string) => Promise<void>, options: { cwd?: string; signal?: AbortSignal } = {}): Promise<CliRun> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd, signal: options.signal, killSignal: 'SIGINT' });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });
   child.stderr.on('data', (d) => { stderr += d; });
-  const done = new Promise<CliRun>((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
+  child.on('error', () => undefined); // an abort (options.signal) ends it with SIGINT: its exit code says so
+  const done = new Promise<CliRun>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal === 'SIGINT' ? 130 : 1), stdout, stderr })));
   if (feed) {
-    void feed((line) => child.stdin.write(`${line}\n`), () => stderr).catch((err) => { stderr += `\n[test feed failed: ${err.message}]`; child.kill(); });
+    void feed((line) => child.stdin.write(`${line}\n`), () => stderr, () => stdout).catch((err) => { stderr += `\n[test feed failed: ${err.message}]`; child.kill(); });
   } else child.stdin.end();
   return done;
 }

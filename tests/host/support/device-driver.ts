@@ -15,6 +15,12 @@ export interface ScreenJson {
   qr?: string;
 }
 
+/**
+ * How long a bench waits for a screen the app side causes. A CLI's cold start (node, tsx) on a 2-core machine that
+ * runs two test suites and more takes tens of seconds; the wait ends as soon as the screen shows.
+ */
+export const SCREEN_WAIT_MS = 120_000;
+
 export class DeviceDriver {
   constructor(readonly url: string) {}
 
@@ -82,7 +88,7 @@ export class DeviceDriver {
 
   /** Wait (polling) for a screen with this id. */
   /** The default allows for a cold start of the CLI (tsx compiles it on first use; slow on small CI machines). */
-  async waitFor(id: string, timeoutMs = 20_000): Promise<ScreenJson> {
+  async waitFor(id: string, timeoutMs = SCREEN_WAIT_MS): Promise<ScreenJson> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const s = await this.screen();
@@ -93,7 +99,7 @@ export class DeviceDriver {
   }
 
   /** Wait (polling, by the clock: a CLI's cold start on a small CI machine takes seconds) for a signing review. */
-  async waitForReview(timeoutMs = 20_000): Promise<ScreenJson> {
+  async waitForReview(timeoutMs = SCREEN_WAIT_MS): Promise<ScreenJson> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const s = await this.screen();
@@ -107,7 +113,7 @@ export class DeviceDriver {
    * Page through the review the device shows (waiting for it first) and answer on its last page: hold C to
    * approve, or B to reject (after the decision has armed). Returns every page's text, the last included.
    */
-  async review(answer: 'approve' | 'reject' = 'approve', timeoutMs = 20_000): Promise<string[]> {
+  async review(answer: 'approve' | 'reject' = 'approve', timeoutMs = SCREEN_WAIT_MS): Promise<string[]> {
     const pages: string[] = [];
     let s = await this.waitForReview(timeoutMs);
     for (let i = 0; i < 300; i++) {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { keyPair } from '../../../modules/session/noise-kk.js';
 import { LatchClient } from '../../../hosts/client/client.js';
 import { WebSocketTransport } from '../../../hosts/client/transport.js';
-import type { DeviceDriver } from './device-driver.js';
+import { SCREEN_WAIT_MS, type DeviceDriver } from './device-driver.js';
 
 export async function connect(url: string, mtu = 247): Promise<LatchClient> {
   return new LatchClient(await WebSocketTransport.open(`${url.replace('http', 'ws')}/link`, mtu));
@@ -13,7 +13,7 @@ export const newApp = () => keyPair(new Uint8Array(randomBytes(32)));
 
 /** Read the binding code off the LCD (control API only). */
 export async function screenCode(d: DeviceDriver): Promise<string> {
-  for (let i = 0; i < 200; i++) {
+  for (const until = Date.now() + SCREEN_WAIT_MS; Date.now() < until;) {
     const s = await d.screen();
     const line = s.lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l));
     if (s.id === 'bind-code' && line) return line.replace(' ', '');
@@ -25,7 +25,7 @@ export async function screenCode(d: DeviceDriver): Promise<string> {
 /** A full, honest bind: the code from the screen, Allow pressed on the device. */
 export async function bindHonestly(client: LatchClient, d: DeviceDriver, app = newApp(), label = 'Honest app') {
   let pressing: Promise<unknown> = Promise.resolve();
-  const result = client.bind(app, label, () => screenCode(d), 20_000, () => {
+  const result = client.bind(app, label, () => screenCode(d), SCREEN_WAIT_MS, () => {
     pressing = (async () => {
       await d.waitFor('bind-allow');
       await d.decide('c');
