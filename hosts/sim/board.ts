@@ -46,7 +46,7 @@ export interface LinkSession {
   close(code: number, reason: string): void;
 }
 
-export const OFF_SCREEN: DeviceScreen = { id: 'off', title: '', lines: [], buttons: { a: null, b: null, c: null }, armsInMs: 0, waiting: null };
+export const OFF_SCREEN: DeviceScreen = { id: 'off', title: '', lines: [], buttons: { a: null, b: null, c: null }, page: 1, pages: [{ rows: [] }], armsInMs: 0, waiting: null, problems: [] };
 
 export class Board extends EventEmitter {
   readonly hw: Peripherals;

@@ -79,7 +79,8 @@ export function txReview(tx: EthTx, call: Call, from: string, path: number[], st
 
 export function messageReview(shown: { text: string; escaped: boolean } | { hex: string }, from: string, path: number[], standardPath: boolean): Review {
   const pages: ReviewPage[] = [...pathWarning(path, standardPath), { title: 'Sign message', lines: [line('Account:'), line(from), line(`${formatPath(path)}`, { color: THEME.dim })] }];
-  if ('text' in shown) pages.push({ title: 'Message', lines: [...(shown.escaped ? [warn('Characters beyond ASCII are shown as \\u{codes}.')] : []), line(shown.text)] });
+  // In quotes: the message never begins a line of its own; its line breaks show as \n and continue the row.
+  if ('text' in shown) pages.push({ title: 'Message', lines: [...(shown.escaped ? [warn('Characters beyond ASCII are shown as \\u{codes}.')] : []), line(`"${shown.text}"`)] });
   else pages.push({ title: 'Message (hex)', lines: [warn('Not text: shown as hex.'), line(shown.hex)] });
   return { id: 'eth-message', pages, confirm: { title: 'Sign?', lines: [big('Sign this message?'), line('personal_sign (EIP-191)', { color: THEME.dim })] }, action: 'Hold: Sign' };
 }

@@ -40,10 +40,14 @@ test('eth_get_address with show: text and QR on the screen; the owner answers Ma
   t.is(rig.d.screen.id, 'eth-address');
   t.is(rig.d.screen.qr, address, 'the QR code holds the address');
   t.true(rig.d.screen.lines.some((l) => l === `0x ${address.slice(2).match(/.{4}/g)!.join(' ')}`), 'the address in groups of four');
+  rig.press('c'); // at once: the screen the link put up ignores it
+  t.is(rig.d.screen.id, 'eth-address');
+  rig.waitArmed();
   rig.press('c'); // Match
   const [answer] = app.decode(app.collect()) as any[];
   t.deepEqual(answer, { id: 90, result: { address, path: "m/44'/60'/0'/0/2", confirmed: true } });
   app.sendCbor(encode({ id: 91, method: 'eth_get_address', params: { show: true } }));
+  rig.waitArmed();
   rig.press('a'); // Mismatch
   t.false((app.decode(app.collect())[0] as any).result.confirmed);
 });
@@ -76,6 +80,7 @@ test('sign an EIP-1559 transaction: review in order, hold C, and the signature i
 test('reject anywhere: "refused on the device"', (t) => {
   const { rig, app } = unlockedWithApp();
   app.sendCbor(encode({ id: 1, method: 'eth_sign_tx', params: { tx: serializeUnsigned(tx()) } }));
+  rig.waitArmed();
   rig.press('c');
   rig.press('b'); // Reject on page 2
   const [answer] = app.decode(app.collect()) as any[];

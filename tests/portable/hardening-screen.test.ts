@@ -72,6 +72,7 @@ test('the Allow prompt waits while the owner types a PIN, then shows when they a
   t.is(app.requestBind('Owner app')[0].kind, Kind.bindChallenge);
   const code = screenCode(rig.d)!;
   t.is(rig.d.screen.id, 'bind-code', 'the code shows over the menu');
+  rig.waitArmed(); // a screen the link put up takes presses after 0.7 s
   rig.press('b'); // Hide
   rig.press('b'); // Menu
   rig.press('c'); // Change PIN
@@ -97,6 +98,7 @@ test('an Allow prompt waiting behind the owner\'s setup expires, and the app hea
   app.connect();
   t.is(app.requestBind('Slow app')[0].kind, Kind.bindChallenge);
   const code = screenCode(rig.d)!;
+  rig.waitArmed();
   rig.press('b'); // Hide
   rig.press('a'); // Set up
   rig.press('a'); // Create
@@ -137,6 +139,9 @@ test('an app\'s reset request never interrupts the PIN pad, and its erase needs 
   rig.press('a', true); // the owner cancels the PIN pad: home, and the waiting request shows
   t.is(rig.d.screen.id, 'reset-confirm-1');
   t.regex(rig.text(), /The app named "Resetter" asks to erase this device/);
+  rig.press('c'); // at once: ignored, the link just put this screen up (the owner meant something else)
+  t.is(rig.d.screen.id, 'reset-confirm-1');
+  rig.waitArmed();
   rig.press('c');
   t.is(rig.d.screen.id, 'reset-confirm-2');
   rig.press('c', true); // unarmed: ignored
@@ -185,6 +190,7 @@ test('binding lock-out: capped at an hour, and the owner clears it from the menu
   const r = app.bindUntilAllow(rig.d, 'Me', 'AAAAAAAA').replies[0];
   t.is(r.error?.code, ErrorCode.bindLocked);
   t.regex(r.error!.message, new RegExp(`locked for ${MAX_BIND_DELAY_MS / 1000} s`));
+  rig.waitArmed();
   rig.press('b'); // OK on bind-failed
   rig.press('b'); // Menu
   for (let i = 0; i < 10 && !rig.d.screen.lines.some((l) => l.startsWith('> Clear binding lock-out')); i++) rig.press('c');

@@ -108,6 +108,7 @@ test('a backup code binds a new app once; the binding code is replaced; a second
   t.regex(wrong[0].error!.message, /wrong backup code/);
   t.is(rig.d.vault.bindFailures, 1);
   t.is(kinds(rig, 1)[0], 'backup-code-refused');
+  rig.waitArmed();
   rig.press('b');
 
   // the owner's new phone binds with it (grouped as on the screen: spaces do not matter)
@@ -125,10 +126,12 @@ test('a backup code binds a new app once; the binding code is replaced; a second
   t.not(newBinding, oldBinding);
   t.is(rig.d.vault.bindingCode(), newBinding);
   t.deepEqual(kinds(rig, 5).slice(0, 4), ['app-replaced', 'binding-code-changed', 'backup-code-used', 'bind-requested']);
+  rig.waitArmed();
   rig.press('a');
   const old = new AppPeer(rig.b, 247, 'old-code');
   old.connect();
   t.is(old.bindUntilAllow(rig.d, 'Old code', oldBinding).replies[0].error?.code, ErrorCode.bindFailed);
+  rig.waitArmed();
   rig.press('b');
   // used: refused with its reason, and counted
   const again = new AppPeer(rig.b, 247, 'again');

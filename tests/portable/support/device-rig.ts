@@ -15,6 +15,8 @@ export interface DeviceRig {
   press(button: ButtonId, long?: boolean, heldMs?: number): void;
   /** let a security decision arm, then press */
   decide(button?: ButtonId, long?: boolean): void;
+  /** wait (on the fake clock) until the screen takes presses: a decision, or a screen the link just put up */
+  waitArmed(): void;
   enterPin(pin: string): void;
   /** turn the wheel and enter digits, without confirming */
   enterDigits(digits: string): void;
@@ -40,6 +42,7 @@ export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}
       b.advance(GUARD_MS);
       b.press({ button, long });
     },
+    waitArmed: () => b.advance(rig.d.screen.armsInMs),
     enterPin(pin) {
       rig.enterDigits(pin);
       b.press({ button: 'c', long: true });
@@ -61,9 +64,11 @@ export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}
     reboot: () => (rig.d = make()),
     text: () => `${rig.d.screen.title} ${rig.d.screen.lines.join(' ')}`,
     readReview(maxPages) {
+      // The owner reads each screen of the review (each page of a screen that has several) and presses C for more.
       const seen: string[] = [];
+      rig.waitArmed(); // a review the link just put up ignores presses at first
       for (let i = 0; i < maxPages && rig.d.screen.id.endsWith('-review'); i++) {
-        seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
+        if (rig.d.screen.page === 1) seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
         rig.press('c');
       }
       seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
