@@ -4,7 +4,7 @@
  * hold C to sign (guarded like every decision: presses in its first 0.7 s are ignored). A page too long for the
  * LCD is laid out on several (ui/layout.ts): C shows the rest first, so nothing is signed unseen.
  */
-import { line, type ScreenLine } from '../ui/screen.js';
+import { line, type Screen, type ScreenLine } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
 import { answerOnce, type Activity, type AppContext } from '../app/activity.js';
 
@@ -30,22 +30,27 @@ export interface ReviewOutcome {
   reject(): void;
 }
 
+/** The screen of review page `i` (the last one, pages.length, is the decision). */
+export function reviewScreen(review: Review, i: number): Screen {
+  const last = i === review.pages.length;
+  const p = last ? review.confirm : review.pages[i];
+  return {
+    id: last ? `${review.id}-confirm` : `${review.id}-review`,
+    title: p.title,
+    lines: [...p.lines, line(''), line(`Page ${i + 1} of ${review.pages.length + 1}. B rejects.`, { color: THEME.dim })],
+    buttons: { ...(i > 0 ? { a: 'Back' } : {}), b: 'Reject', c: last ? review.action : 'Next' },
+  };
+}
+
 /** The first screen of a review; `outcome` hears the owner's decision exactly once. */
 export function reviewActivity(ctx: AppContext, review: Review, outcome: ReviewOutcome): Activity {
   const pages = review.pages;
   const decide = answerOnce((approved: boolean) => (approved ? outcome.approve() : outcome.reject()));
-  const total = pages.length + 1;
   const page = (i: number): Activity => {
     const last = i === pages.length;
-    const p = last ? review.confirm : pages[i];
     return {
       decision: last,
-      screen: () => ({
-        id: last ? `${review.id}-confirm` : `${review.id}-review`,
-        title: p.title,
-        lines: [...p.lines, line(''), line(`Page ${i + 1} of ${total}. B rejects.`, { color: THEME.dim })],
-        buttons: { ...(i > 0 ? { a: 'Back' } : {}), b: 'Reject', c: last ? review.action : 'Next' },
-      }),
+      screen: () => reviewScreen(review, i),
       press: (e) => {
         if (e.button === 'b' && !e.long) {
           decide(false);
