@@ -150,7 +150,7 @@ export class Navigator {
     const id = v.screen.id;
     if (!v.buttons[e.button]) return false;
     const now = this.now();
-    const startedAt = now - e.heldMs;
+    const startedAt = now - (Number.isFinite(e.heldMs) && e.heldMs > 0 ? e.heldMs : 0);
     if (startedAt < this.pageAt) {
       this.log.log(`press ${e.button} ignored on ${id}: it began ${Math.round(this.pageAt - startedAt)} ms before the screen appeared`);
       return false;
