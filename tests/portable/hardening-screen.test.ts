@@ -5,7 +5,9 @@ import { ErrorCode, Kind } from '../../modules/protocol/messages.js';
 import { GUARD_MS, PROMPT_WAIT_MS } from '../../modules/app/navigator.js';
 import { MAX_BIND_DELAY_MS } from '../../modules/vault/vault.js';
 import { AppPeer, screenCode } from './support/app-peer.js';
-import { PIN, bindApp, deviceRig } from './support/device-rig.js';
+import { PIN, bindApp, deviceRig, walletWithApp } from './support/device-rig.js';
+import { ButtonEdges } from '../../modules/ui/button-edges.js';
+import { encodeCbor } from '../../modules/protocol/cbor.js';
 
 test('a thief with a locked device cannot bind: no code on the screen, "unlock the device" for the app', (t) => {
   const rig = deviceRig({ wallet: true });
@@ -201,4 +203,33 @@ test('binding lock-out: capped at an hour, and the owner clears it from the menu
   t.is(app.bindUntilAllow(rig.d, 'Me').replies.length, 0, 'binding works again: the device asks its owner');
   t.is(rig.d.screen.id, 'bind-allow');
   void PIN;
+});
+
+test('a press meant for OK on "Signed" never lands on the next review\'s Reject, under the finger or just after', (t) => {
+  const { rig, app } = walletWithApp('race', 'Racing app');
+  const edges = new ButtonEdges(() => rig.b.ports.clock.now(), (e) => rig.b.press(e));
+  const sign = (id: number) => app.sendCbor(encodeCbor({ id, method: 'eth_sign_message', params: { message: `hello ${id}` } }));
+  sign(1);
+  rig.readReview(10);
+  rig.decide('c');
+  t.is(rig.d.screen.title, 'Signed');
+  app.collect();
+  // the owner's finger goes down on OK; the app's next request arrives before it comes up
+  edges.edge('b', true);
+  rig.b.advance(80);
+  sign(2);
+  t.is(rig.d.screen.id, 'eth-message-review', 'the next review takes the screen');
+  rig.b.advance(40);
+  edges.edge('b', false);
+  t.is(rig.d.screen.id, 'eth-message-review', 'the OK press did not reject it');
+  // a press that begins just after the review appeared was meant for OK too: the review takes presses after 0.7 s
+  t.true(rig.d.screen.armsInMs > 0);
+  edges.edge('b', true);
+  rig.b.advance(60);
+  edges.edge('b', false);
+  t.is(rig.d.screen.id, 'eth-message-review');
+  t.deepEqual(app.collect(), [], 'no answer: the request still waits for the owner');
+  rig.waitArmed();
+  rig.press('b'); // now a deliberate Reject
+  t.like(app.answer(), { id: 2, error: { code: 'refused' } });
 });
