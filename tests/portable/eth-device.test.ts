@@ -106,7 +106,10 @@ test('ERC-20 transfer and unlimited approval are decoded; unknown data needs bli
   rig.decide('b', false);
   app.collect();
   const blind = tx({ data: Uint8Array.of(0x12, 0x34, 0x56, 0x78, 9) });
-  t.like(app.call('eth_sign_tx', { tx: serializeUnsigned(blind) }), { error: { code: 'blind-signing-off' } });
+  const refused = app.call('eth_sign_tx', { tx: serializeUnsigned(blind) });
+  t.like(refused, { error: { code: 'blind-signing-off' } });
+  t.regex(refused.error.message, /Menu > Blind signing/, 'the error names the menu item the owner turns on');
+  t.true(rig.d.screen.lines.some((l) => l.includes('Menu > Blind signing')));
   t.is(rig.d.screen.id, 'blind-refused');
   rig.press('b');
   rig.d.vault.setPreferences({ ...rig.d.vault.preferences, blindSigning: true });
