@@ -177,10 +177,15 @@ export class Device {
 
   /** The screen as drawn: the page shown, every page's rows, and the labels of the page shown. */
   get screen(): DeviceScreen {
-    const problems = this.screenProblems.slice();
-    if (this.fault) return { ...describe(this.fault, layoutScreen(this.fault, this.ports.canvas)), armsInMs: 0, waiting: null, problems };
-    const v = this.nav.view();
-    return { ...describe(v.screen, v.layout, v.page, v.buttons), armsInMs: this.nav.armsInMs, waiting: this.nav.waiting ?? null, problems };
+    const v = this.view();
+    return { ...describe(v.screen, v.layout, v.page, v.buttons), armsInMs: this.fault ? 0 : this.nav.armsInMs, waiting: this.fault ? null : this.nav.waiting ?? null, problems: this.screenProblems.slice() };
+  }
+
+  /** The current screen laid out, with the page shown (the screen catalogue draws every page from it). */
+  view(): ScreenView {
+    if (!this.fault) return this.nav.view();
+    const layout = layoutScreen(this.fault, this.ports.canvas);
+    return { screen: this.fault, layout, page: 0, buttons: pageButtons(this.fault.buttons, 0, 1) };
   }
 
   boot(): void {
@@ -376,12 +381,10 @@ export class Device {
 
   /** A fault screen takes no presses, so it cannot turn pages: it must fit one. */
   private drawFault(): void {
-    const screen = this.fault!;
-    const layout = layoutScreen(screen, this.ports.canvas);
-    const view = { screen, layout, page: 0, buttons: pageButtons(screen.buttons, 0, 1) };
-    if (layout.pages.length > 1) this.screenProblem(`screen "${screen.id}": a fault screen takes no presses, so it must fit one page (it needs ${layout.pages.length})`);
+    const view = this.view();
+    if (view.layout.pages.length > 1) this.screenProblem(`screen "${view.screen.id}": a fault screen takes no presses, so it must fit one page (it needs ${view.layout.pages.length})`);
     this.check(view);
-    renderPage(this.ports.canvas, layout, 0, view.buttons);
+    renderPage(this.ports.canvas, view.layout, 0, view.buttons);
   }
 
   /** Every screen drawn: content that cannot be drawn in full, or an id the catalogue does not know, is a problem. */

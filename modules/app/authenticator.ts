@@ -154,7 +154,7 @@ export function authenticatorAdd(ctx: AppContext, label: string, name: string, p
       title: 'Add authenticator account',
       lines: [
         line(`The ${appNamed(label)} asks to add:`),
-        line(`"${escapeForScreen(name)}"`, { size: 'large' }),
+        line(`"${escapeForScreen(name)}"`, { size: name.length <= 23 ? 'large' : 'normal' }),
         line(describeParams(params), { color: THEME.dim }),
         line('Its codes will show on this screen only, never in the app.', { color: THEME.dim }),
       ],

@@ -5,9 +5,16 @@
  * tests/screens/scenes.ts, and run `npm run screens -- --update`.
  */
 
-/** Ids of the screens a signing review goes through, for each review id (signing/review.ts, approval.ts). */
-export const REVIEW_IDS = ['eth-tx', 'eth-message', 'eth-typed', 'btc-psbt'] as const;
-const REVIEW_STEPS = ['review', 'confirm', 'code', 'code-refused', 'signing', 'done'] as const;
+/**
+ * The screens a signing review goes through (signing/review.ts, approval.ts): its pages, the decision, a
+ * verification code when the limits ask for one, Signing, and the result. Messages are never over a limit.
+ */
+const REVIEWS: Record<string, readonly string[]> = {
+  'eth-tx': ['review', 'confirm', 'code', 'code-refused', 'signing', 'done'],
+  'eth-message': ['review', 'confirm', 'signing', 'done'],
+  'eth-typed': ['review', 'confirm', 'code', 'code-refused', 'signing', 'done'],
+  'btc-psbt': ['review', 'confirm', 'code', 'code-refused', 'signing', 'done'],
+};
 
 export const SCREEN_IDS: readonly string[] = [
   // home screens, About and faults
@@ -35,7 +42,7 @@ export const SCREEN_IDS: readonly string[] = [
   'authenticator-empty', 'authenticator', 'authenticator-code', 'authenticator-remove', 'authenticator-removed',
   'authenticator-add',
   // signing
-  ...REVIEW_IDS.flatMap((r) => REVIEW_STEPS.map((s) => `${r}-${s}`)),
+  ...Object.keys(REVIEWS).flatMap((r) => REVIEWS[r].map((step) => `${r}-${step}`)),
   'guard-refused', 'blind-refused', 'eth-address', 'btc-address',
 ];
 

@@ -13,7 +13,7 @@ export interface DeviceRig {
   b: FakeBoard;
   d: Device;
   press(button: ButtonId, long?: boolean, heldMs?: number): void;
-  /** let a security decision arm, then press */
+  /** as the owner takes a security decision: read it to its last page, let it arm, then press */
   decide(button?: ButtonId, long?: boolean): void;
   /** wait (on the fake clock) until the screen takes presses: a decision, or a screen the link just put up */
   waitArmed(): void;
@@ -39,6 +39,8 @@ export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}
     d: make(),
     press: (button, long = false, heldMs) => b.press({ button, long, heldMs }),
     decide: (button = 'c', long = true) => {
+      rig.waitArmed();
+      for (let i = 0; i < 20 && rig.d.screen.page < rig.d.screen.pages.length; i++) b.press({ button: 'c', long: false });
       b.advance(GUARD_MS);
       b.press({ button, long });
     },
@@ -86,8 +88,10 @@ export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}
 /** From the unlocked home screen (or the menu): Menu, then down to the item whose label starts with `label`, and select it. */
 export function menuItem(rig: DeviceRig, label: string): void {
   if (rig.d.screen.id !== 'menu') rig.press('b');
-  for (let i = 0; i < 30 && !rig.d.screen.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith(label); i++) rig.press('c');
-  if (!rig.d.screen.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith(label)) throw new Error(`no menu item "${label}"`);
+  if (rig.d.screen.id !== 'menu') throw new Error(`no menu: the device shows ${rig.d.screen.id}: ${rig.text()}`);
+  const chosen = () => rig.d.screen.lines.find((l) => l.startsWith('>'))!.slice(2);
+  for (let i = 0; i < 30 && !chosen().startsWith(label); i++) rig.press('c');
+  if (!chosen().startsWith(label)) throw new Error(`no menu item "${label}"`);
   rig.press('b');
 }
 
