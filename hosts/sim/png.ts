@@ -73,20 +73,24 @@ export function decodePng(png: Uint8Array): { width: number; height: number; rgb
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)];
     const src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    if (filter > 4) throw new Error(`PNG filter ${filter} is not one`);
     for (let i = 0; i < stride; i++) {
       const a = i >= channels ? line[i - channels] : 0;
       const up = prev[i];
-      const c = i >= channels ? prev[i - channels] : 0;
-      const p = a + up - c;
-      const pa = Math.abs(p - a), pb = Math.abs(p - up), pc = Math.abs(p - c);
-      const predictor = [0, a, up, (a + up) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? up : c][filter];
-      if (predictor === undefined) throw new Error(`PNG filter ${filter} is not one`);
+      let predictor = 0;
+      if (filter === 1) predictor = a;
+      else if (filter === 2) predictor = up;
+      else if (filter === 3) predictor = (a + up) >> 1;
+      else if (filter === 4) {
+        const c = i >= channels ? prev[i - channels] : 0;
+        const p = a + up - c;
+        const pa = Math.abs(p - a), pb = Math.abs(p - up), pc = Math.abs(p - c);
+        predictor = pa <= pb && pa <= pc ? a : pb <= pc ? up : c;
+      }
       line[i] = (src[i] + predictor) & 0xff;
     }
-    for (let x = 0; x < width; x++) {
-      out.set(line.subarray(x * channels, x * channels + 3), (y * width + x) * 4);
-      out[(y * width + x) * 4 + 3] = channels === 4 ? line[x * channels + 3] : 255;
-    }
+    if (channels === 4) out.set(line, y * stride);
+    else for (let x = 0; x < width; x++) out.set([line[x * 3], line[x * 3 + 1], line[x * 3 + 2], 255], (y * width + x) * 4);
     prev.set(line);
   }
   return { width, height, rgba: out };

@@ -1,0 +1,10 @@
+import fs from 'node:fs';
+import { decodePng } from '../hosts/sim/png.js';
+import { picture, shootOnXs } from '../tests/screens/pictures.js';
+import { runCatalogue } from '../tests/screens/run-catalogue.js';
+const shots = runCatalogue();
+let t = Date.now();
+for (const s of shots) picture(s);
+console.log('render', Date.now() - t); t = Date.now();
+for (const f of fs.readdirSync('tests/fixtures/screens')) decodePng(fs.readFileSync('tests/fixtures/screens/' + f));
+console.log('decode', Date.now() - t);
