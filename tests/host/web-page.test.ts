@@ -52,6 +52,7 @@ maybe('clicking B on the page reaches the firmware on XS and the LCD picture cha
 });
 
 maybe('what a QA engineer needs: state, bound app, waiting request, armed countdown, verified events, clock, loader, reboot', async (t) => {
+  t.timeout(300_000);
   const sim = await startSim({ autoTick: true, manualClock: true, pinIterations: 50 });
   sims.push(sim);
   const d = new DeviceDriver(sim.url);
@@ -59,7 +60,7 @@ maybe('what a QA engineer needs: state, bound app, waiting request, armed countd
   try {
     const page = await b.newPage();
     const text = (id: string) => page.locator(`#${id}`).textContent();
-    const until = (id: string, pattern: RegExp) => page.waitForFunction(([i, p]) => new RegExp(p).test(document.getElementById(i)!.textContent ?? ''), [id, pattern.source] as const, { timeout: 20_000 });
+    const until = (id: string, pattern: RegExp) => page.waitForFunction(([i, p]) => new RegExp(p).test(document.getElementById(i)!.textContent ?? ''), [id, pattern.source] as const, { timeout: 60_000 });
     await page.goto(sim.url);
     await until('state', /^blank$/);
     t.is(await text('app'), 'none');

@@ -69,3 +69,16 @@ export function typeWord(rig: DeviceRig, w: string): void {
 export function wrongCode(rig: DeviceRig): void {
   rig.enterPin('000000');
 }
+
+/** A screen that asks for a verification code, then what it says to a wrong one (`<id>-refused`). */
+export function codeRefused(cam: Camera, rig: DeviceRig, id: string): void {
+  cam.shot(rig, id);
+  wrongCode(rig);
+  cam.shot(rig, `${id}-refused`);
+}
+
+/** OK (B) on the screen shown, then hold B: from a menu screen back home. */
+export function okHome(rig: DeviceRig): void {
+  rig.press('b');
+  rig.press('b', true);
+}

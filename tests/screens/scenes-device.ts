@@ -9,7 +9,7 @@ import { softwareChipKey } from '../../modules/vault/chip-keys.js';
 import { AppPeer, screenCode } from '../portable/support/app-peer.js';
 import { PIN, bindApp, deviceRig, menuItem, walletWithApp } from '../portable/support/device-rig.js';
 import { fakeBoard } from '../portable/support/fake-ports.js';
-import { LABEL32, T0, bare, typeWord, type Flow } from './scene-kit.js';
+import { LABEL32, T0, bare, typeWord, type Flow, okHome } from './scene-kit.js';
 
 export const blank: Flow = {
   name: 'blank device, binding the longest label',
@@ -229,8 +229,7 @@ export const menu: Flow = {
     rig.press('b', true);
     menuItem(rig, 'Clear binding lock-out');
     cam.shot(rig, 'bind-lock-cleared');
-    rig.press('b');
-    rig.press('b', true);
+    okHome(rig);
     menuItem(rig, 'Change PIN');
     cam.shot(rig, 'pin-current');
     rig.enterPin(PIN);

@@ -4,7 +4,7 @@ import { base32nopad } from '@scure/base';
 import { fromHex } from '../../modules/bytes.js';
 import { AppPeer } from '../portable/support/app-peer.js';
 import { PIN, enrolCodes, menuItem, walletWithApp } from '../portable/support/device-rig.js';
-import { ETH, LABEL32, SPENDER, T0, TO, USDC, ethTx, review, wrongCode, type Flow } from './scene-kit.js';
+import { ETH, LABEL32, SPENDER, T0, TO, USDC, ethTx, review, wrongCode, type Flow, codeRefused, okHome } from './scene-kit.js';
 
 export const guard: Flow = {
   name: 'spending limits, the freeze, History',
@@ -38,8 +38,7 @@ export const guard: Flow = {
     cam.shot(rig, 'limits.pending');
     rig.press('b');
     cam.shot(rig, 'policy-cancelled');
-    rig.press('b');
-    rig.press('b', true);
+    okHome(rig);
     // over the limit: refused by the guard, and the owner sees it
     app.call('eth_sign_tx', { tx: ethTx({ value: ETH }) });
     cam.shot(rig, 'guard-refused');
@@ -68,8 +67,7 @@ export const codes: Flow = {
     const { rig, app } = walletWithApp('cat-codes', LABEL32, T0);
     menuItem(rig, 'Verification codes');
     cam.shot(rig, 'codes-no-time');
-    rig.press('b');
-    rig.press('b', true);
+    okHome(rig);
     app.call('ping'); // the app tells the time
     menuItem(rig, 'Verification codes');
     cam.shot(rig, 'codes-enrol');
@@ -81,23 +79,18 @@ export const codes: Flow = {
     rig.press('b');
     rig.enterPin(totp(secret, rig.d.guard.world.now()!));
     cam.shot(rig, 'codes-enrolled');
-    rig.press('b');
-    rig.press('b', true);
+    okHome(rig);
     menuItem(rig, 'Verification codes');
     cam.shot(rig, 'codes');
     rig.press('b');
-    cam.shot(rig, 'codes-remove');
-    wrongCode(rig);
-    cam.shot(rig, 'codes-remove-refused');
-    rig.press('b');
-    rig.press('b', true);
+    codeRefused(cam, rig, 'codes-remove');
+    okHome(rig);
     menuItem(rig, 'Verification codes');
     rig.press('c');
     cam.shot(rig, 'pin-codes-lost');
     rig.enterPin(PIN);
     cam.shot(rig, 'codes-removal-pending');
-    rig.press('b');
-    rig.press('b', true);
+    okHome(rig);
     menuItem(rig, 'Verification codes');
     cam.shot(rig, 'codes.removal-pending');
     rig.press('b'); // Keep
@@ -127,8 +120,7 @@ export const ownerCodes: Flow = {
     rig.enterPin(PIN);
     const code = rig.d.screen.qr!;
     cam.shot(rig, 'backup-code', 'backup-code', { code });
-    rig.press('b');
-    rig.press('b', true);
+    okHome(rig);
     const phone = new AppPeer(rig.b, 247, 'cat-new-phone');
     phone.connect();
     phone.requestBind(LABEL32, true);
@@ -155,16 +147,11 @@ export const ownerCodesWithCodes: Flow = {
     rig.press('b', true);
     menuItem(rig, 'Binding code');
     rig.enterPin(PIN);
-    cam.shot(rig, 'binding-code-code');
-    wrongCode(rig);
-    cam.shot(rig, 'binding-code-code-refused');
-    rig.press('b');
-    rig.press('b', true);
+    codeRefused(cam, rig, 'binding-code-code');
+    okHome(rig);
     menuItem(rig, 'Backup code');
     rig.enterPin(PIN);
-    cam.shot(rig, 'backup-code-code');
-    wrongCode(rig);
-    cam.shot(rig, 'backup-code-code-refused');
+    codeRefused(cam, rig, 'backup-code-code');
   },
 };
 
@@ -174,8 +161,7 @@ export const authenticator: Flow = {
     const { rig, app } = walletWithApp('cat-auth', LABEL32, T0);
     menuItem(rig, 'Authenticator');
     cam.shot(rig, 'authenticator-empty');
-    rig.press('b');
-    rig.press('b', true);
+    okHome(rig);
     app.call('ping');
     const secret = base32nopad.encode(fromHex('3132333435363738393031323334353637383930'));
     // the longest name an account may have: 64 characters, "Issuer: account"

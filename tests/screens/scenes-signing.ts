@@ -11,7 +11,7 @@ import type { AppPeer } from '../portable/support/app-peer.js';
 import { PIN, enrolCodes, menuItem, walletWithApp, type DeviceRig } from '../portable/support/device-rig.js';
 import { buildPsbt } from '../portable/support/psbt-builder.js';
 import type { Camera } from './camera.js';
-import { ETH, LABEL32, MAX256, SPENDER, T0, TO, USDC, ethTx, review, sign, word, wrongCode, type Flow } from './scene-kit.js';
+import { ETH, LABEL32, MAX256, SPENDER, T0, TO, USDC, ethTx, review, sign, word, type Flow, codeRefused } from './scene-kit.js';
 
 const PERMIT2_DOMAIN = [{ name: 'name', type: 'string' }, { name: 'chainId', type: 'uint256' }, { name: 'verifyingContract', type: 'address' }];
 
@@ -125,9 +125,7 @@ function overLimits(cam: Camera, rig: DeviceRig, app: AppPeer): void {
     app.ask('policy_set', { policy: { rules: [limit, { asset: 'btc:testnet', daily: '10000' }], overLimitWithCode: true } });
     rig.readReview(20);
     rig.decide('c');
-    cam.shot(rig, 'policy-code');
-    wrongCode(rig);
-    cam.shot(rig, 'policy-code-refused');
+    codeRefused(cam, rig, 'policy-code');
     rig.press('b');
     rig.b.advance(30_000);
     app.time = T0 + 30;
@@ -141,9 +139,7 @@ function overLimits(cam: Camera, rig: DeviceRig, app: AppPeer): void {
     app.ask('eth_sign_tx', { tx: ethTx({ value: ETH }) });
     review(cam, rig, 'over-limit');
     rig.decide('c');
-    cam.shot(rig, 'eth-tx-code');
-    wrongCode(rig);
-    cam.shot(rig, 'eth-tx-code-refused');
+    codeRefused(cam, rig, 'eth-tx-code');
     rig.press('b');
     const typed = {
       types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'chainId', type: 'uint256' }], Permit: [{ name: 'value', type: 'uint256' }] },
@@ -152,9 +148,7 @@ function overLimits(cam: Camera, rig: DeviceRig, app: AppPeer): void {
     app.ask('eth_sign_typed_data', { data: typed });
     rig.readReview(20);
     rig.decide('c');
-    cam.shot(rig, 'eth-typed-code');
-    wrongCode(rig);
-    cam.shot(rig, 'eth-typed-code-refused');
+    codeRefused(cam, rig, 'eth-typed-code');
     rig.press('b');
     rig.b.advance(600_000); // past the wrong-code lock-out
     const keys = rig.d.keyring;
@@ -162,18 +156,14 @@ function overLimits(cam: Camera, rig: DeviceRig, app: AppPeer): void {
     app.ask('btc_sign_psbt', { psbt, network: 'testnet' });
     rig.readReview(20);
     rig.decide('c');
-    cam.shot(rig, 'btc-psbt-code');
-    wrongCode(rig);
-    cam.shot(rig, 'btc-psbt-code-refused');
+    codeRefused(cam, rig, 'btc-psbt-code');
     rig.press('b');
     rig.b.advance(600_000);
     menuItem(rig, 'Freeze now');
     rig.decide('c');
     rig.press('c');
     rig.enterPin(PIN);
-    cam.shot(rig, 'unfreeze-code');
-    wrongCode(rig);
-    cam.shot(rig, 'unfreeze-code-refused');
+    codeRefused(cam, rig, 'unfreeze-code');
 }
 
 export const signing: Flow = {
