@@ -68,7 +68,7 @@ export function historyScreen(ctx: AppContext, back: () => void): Activity {
       const lines: ScreenLine[] = shown.length
         ? shown.flatMap((e) => {
           const d = describeEvent(e, now);
-          return [line(d.title, { color: /refused|wrong|locked|wiped|reset|frozen|replaced/i.test(e.kind) ? THEME.warning : undefined }), line(d.detail ? `  ${d.detail}` : '', { color: THEME.dim })];
+          return [line(d.title, { color: /refused|wrong|locked|wiped|reset|frozen|replaced/i.test(e.kind) ? THEME.warning : undefined }), ...(d.detail ? [line(`  ${d.detail}`, { color: THEME.dim })] : [])];
         })
         : [line('Nothing recorded yet.')];
       if (page === pages - 1 && oldest > 1) lines.push(line(`${oldest - 1} older events are no longer kept.`, { color: THEME.dim }));
