@@ -77,8 +77,8 @@ maybe('what a QA engineer needs: state, bound app, waiting request, armed countd
     const { app, device } = await bindHonestly(client, d, undefined, 'QA bench phone');
     await d.press('b');
     await until('app', /"QA bench phone"/);
+    await until('events', /app-bound .*app QA bench phone/);
     await until('events-status', /^verified: the chain holds to event \d+, signed by the device$/);
-    t.regex((await text('events'))!, /app-bound .*app QA bench phone/);
     t.regex((await text('log'))!, /button/, 'the board\'s debug log is the other panel');
     // a request waiting for the owner, then shown: it ignores presses until the clock moves
     const session = await client.openSession(app, device);
