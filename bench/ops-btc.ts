@@ -8,13 +8,14 @@ import { NETWORKS } from '../modules/bitcoin/networks.js';
 import { MAX_INPUTS, planPsbt } from '../modules/bitcoin/psbt.js';
 import { psbtReview } from '../modules/bitcoin/review.js';
 import { signPlan } from '../modules/bitcoin/sign.js';
-import { paginate } from '../modules/signing/review.js';
+import { reviewScreen } from '../modules/signing/review.js';
+import { layoutScreen } from '../modules/ui/layout.js';
 import { Keyring } from '../modules/wallet/keyring.js';
 import { entropyFromWords } from '../modules/wallet/mnemonic.js';
 import { buildPsbt } from '../tests/portable/support/psbt-builder.js';
 import type { AccountType } from '../modules/bitcoin/accounts.js';
 import type { BenchOp } from './bench-op.js';
-import { ALL } from './ops-eth.js';
+import { ALL, layoutReview } from './ops-eth.js';
 
 const net = NETWORKS.testnet;
 let keys: Keyring | undefined;
@@ -38,7 +39,7 @@ function psbtOp(type: AccountType, label: string): BenchOp {
     prepare: () => { ready(type); },
     run: () => {
       const plan = planPsbt(psbts.get(type)!.slice(), net, keys!);
-      paginate(psbtReview(plan, net).pages);
+      layoutReview(psbtReview(plan, net));
       return signPlan(plan, keys!, () => new Uint8Array(32));
     },
   };
@@ -55,7 +56,7 @@ const largestOp: BenchOp = {
     ready('tr');
     largest ??= buildPsbt(keys!, net, Array.from({ length: LARGEST_INPUTS }, (_, i) => ({ type: 'tr' as const, index: i, amount: 10_000n })), [{ amount: BigInt(LARGEST_INPUTS - 1) * 10_000n }]);
   },
-  run: () => paginate(psbtReview(planPsbt(largest!.slice(), net, keys!), net).pages),
+  run: () => layoutReview(psbtReview(planPsbt(largest!.slice(), net, keys!), net)),
 };
 
 export const BTC_OPS: BenchOp[] = [psbtOp('wpkh', 'P2WPKH'), psbtOp('tr', 'P2TR'), largestOp];

@@ -12,8 +12,16 @@ import { txReview, typedReview } from '../modules/ethereum/review.js';
 import { rsv, signDigest } from '../modules/ethereum/sign.js';
 import { parseTx, serializeSigned, serializeUnsigned, signatureV, signingHash } from '../modules/ethereum/tx.js';
 import { checkTypedData, summarizeTypedData } from '../modules/ethereum/typed-data.js';
-import { paginate } from '../modules/signing/review.js';
+import { reviewScreen, type Review } from '../modules/signing/review.js';
+import { layoutScreen } from '../modules/ui/layout.js';
 import type { BenchOp } from './bench-op.js';
+
+/** The LCD layout of every screen of a review, as the device computes it while the owner pages. */
+export function layoutReview(review: Review): number {
+  let pages = 0;
+  for (let i = 0; i <= review.pages.length; i++) pages += layoutScreen(reviewScreen(review, i)).pages.length;
+  return pages;
+}
 
 export const ALL = 'all all all all all all all all all all all all';
 let ethSeed: Uint8Array | undefined;
@@ -61,7 +69,7 @@ export const ETH_OPS: BenchOp[] = [
       const tx = parseTx(ethTx);
       const call = decodeCall(tx.data);
       const review = txReview(tx, call, '0x73d0385F4d8E00C5e6504C6030F47BF6212736A8', ETH_PATH, true);
-      paginate(review.pages);
+      layoutReview(review);
       const key = ethKeys!.privateKey(ETH_PATH);
       const sig = signDigest(signingHash(ethTx), key);
       return serializeSigned(tx, { v: signatureV(tx, sig.recovery), r: sig.r, s: sig.s });
@@ -74,7 +82,7 @@ export const ETH_OPS: BenchOp[] = [
     run: () => {
       const typed = checkTypedData(mail);
       const s = summarizeTypedData(typed);
-      paginate(typedReview(s, typed.primaryType, '0x73d0385F4d8E00C5e6504C6030F47BF6212736A8', ETH_PATH, true).pages);
+      layoutReview(typedReview(s, typed.primaryType, '0x73d0385F4d8E00C5e6504C6030F47BF6212736A8', ETH_PATH, true));
       return rsv(signDigest(s.digest, ethKeys!.privateKey(ETH_PATH)));
     },
   },

@@ -1,49 +1,39 @@
 /**
- * Buttons port: M5Stack's A/B/C, probed at run time.
+ * Buttons port: M5Stack's A/B/C, probed at run time, their edges turned into presses with how long each was held
+ * (modules/ui/button-edges.ts, on the board's clock):
  *  - device: `globalThis.button.a/b/c` (m5button over a pull-up pin: `read()` is 0 while pressed);
  *  - Moddable simulator: `new Host.Button.a({onPush(pressed)})`, `pressed` 1 on down and 0 on up.
- * A press held for LONG_PRESS_MS or more is a long press, reported on release.
  */
-import type { ButtonEvent, ButtonId, ButtonsPort } from "../modules/ports.js";
 import Time from "time";
+import type { ButtonEvent, ButtonId, ButtonsPort } from "../modules/ports.js";
+import { ButtonEdges } from "../modules/ui/button-edges.js";
 
-export const LONG_PRESS_MS = 800;
 const IDS: ButtonId[] = ["a", "b", "c"];
 
-declare const Host: any;
+/** m5button (build/devices/esp32/targets/m5stack_fire/m5button.js): `onChanged` after each debounced edge. */
+interface M5Button {
+  read(): number;
+  onChanged?: (this: M5Button) => void;
+}
 
 export class BoardButtons implements ButtonsPort {
-  private readonly simulated: unknown[] = []; // keep the simulator's button objects alive
+  private readonly simulated: object[] = []; // keep the simulator's button objects alive
 
   listen(onPress: (e: ButtonEvent) => void): void {
-    const edge = (id: ButtonId) => {
-      let downAt = -1;
-      return (pressed: boolean) => {
-        if (pressed) downAt = Time.ticks;
-        else if (downAt >= 0) {
-          const held = Time.ticks - downAt;
-          downAt = -1;
-          onPress({ button: id, long: held >= LONG_PRESS_MS });
-        }
-      };
-    };
-    const device = (globalThis as any).button;
+    const edges = new ButtonEdges(() => Time.ticks, onPress);
+    const device = (globalThis as { button?: Partial<Record<ButtonId, M5Button>> }).button;
     if (device) {
       for (const id of IDS) {
         const button = device[id];
         if (!button) continue;
-        const changed = edge(id);
-        button.onChanged = function (this: { read(): number }) {
-          changed(this.read() === 0);
+        button.onChanged = function () {
+          edges.edge(id, this.read() === 0);
         };
       }
       return;
     }
-    if (typeof Host !== "undefined" && Host.Button) {
-      for (const id of IDS) {
-        const changed = edge(id);
-        this.simulated.push(new Host.Button[id]({ onPush: (pressed: number) => changed(pressed === 1) }));
-      }
+    if (typeof Host !== "undefined" && Host?.Button) {
+      for (const id of IDS) this.simulated.push(new Host.Button[id]({ onPush: (pressed) => edges.edge(id, pressed === 1) }));
       return;
     }
     throw new Error("this board has no A/B/C buttons (neither globalThis.button nor Host.Button)");

@@ -7,15 +7,13 @@ import Poco from "commodetto/Poco";
 import type { CanvasPort, Color } from "../modules/ports.js";
 import { rasterizeText } from "../modules/ui/font.js";
 
-declare const screen: any;
-
 export class PocoCanvas implements CanvasPort {
-  private readonly poco: any;
+  private readonly poco;
   readonly width: number;
   readonly height: number;
 
   constructor() {
-    this.poco = new (Poco as any)(screen, { displayListLength: 48 * 1024 });
+    this.poco = new Poco(screen, { displayListLength: 48 * 1024 });
     this.width = this.poco.width;
     this.height = this.poco.height;
   }

@@ -3,21 +3,18 @@
  * RX (write) -> `received`, `notify` -> TX, INFO answered from `setInfo`. One connection at a time.
  * The service UUID is 7A1C0001-5B7E-4C8A-9F3D-2E6B1A4C7D90 (bleservices/latch.json).
  */
-import BLEServer from "bleserver";
+import BLEServer, { type Characteristic } from "bleserver";
 import { uuid } from "btutils";
 import { IOCapability, SM } from "sm";
 import type { LinkHandlers, LinkPort } from "../modules/ports.js";
 
-// The SDK's bleserver typings lack these callbacks (moddable-notes.md); declare what we use.
-interface Characteristic { uuid: unknown; name: string; handle: number; notify?: number }
-
-export class BleLink extends (BLEServer as any) implements LinkPort {
+export class BleLink extends BLEServer implements LinkPort {
   private handlers: LinkHandlers | undefined;
   private tx: Characteristic | undefined;
   private info = new Uint8Array(0);
   private mtu = 23;
 
-  constructor(private readonly deviceName = "Latch") {
+  constructor(private readonly name = "Latch") {
     super();
   }
 
@@ -26,7 +23,7 @@ export class BleLink extends (BLEServer as any) implements LinkPort {
   }
 
   notify(packet: Uint8Array): void {
-    if (this.tx) (this as any).notifyValue(this.tx, packet.slice().buffer);
+    if (this.tx) this.notifyValue(this.tx, packet.slice().buffer);
   }
 
   setInfo(info: Uint8Array): void {
@@ -40,19 +37,19 @@ export class BleLink extends (BLEServer as any) implements LinkPort {
 
   /** Factory reset: drop every bond. ESP32 deletes one bond per call (moddable-notes), so call it for each. */
   forgetBonds(): void {
-    for (let i = 0; i < 16; i++) (SM as any).deleteAllBondings();
+    for (let i = 0; i < 16; i++) SM.deleteAllBondings();
   }
 
   onReady(): void {
-    (this as any).deviceName = this.deviceName;
+    this.deviceName = this.name;
     // LE Secure Connections, bonding, Just Works: no fixed passkey. Pairing protects nothing we rely on; CPace
     // and Noise do. Numeric comparison on the LCD can come later without changing the protocol.
-    (this as any).securityParameters = { encryption: true, bonding: true, mitm: false, ioCapability: IOCapability.NoInputNoOutput };
+    this.securityParameters = { encryption: true, bonding: true, mitm: false, ioCapability: IOCapability.NoInputNoOutput };
     this.advertise();
   }
 
   onConnected(): void {
-    (this as any).stopAdvertising();
+    this.stopAdvertising();
     this.mtu = 23;
     this.handlers?.connected(this.mtu);
   }
@@ -86,8 +83,8 @@ export class BleLink extends (BLEServer as any) implements LinkPort {
   }
 
   private advertise(): void {
-    (this as any).startAdvertising({
-      advertisingData: { flags: 6, completeName: this.deviceName },
+    this.startAdvertising({
+      advertisingData: { flags: 6, completeName: this.name },
       scanResponseData: { completeUUID128List: [uuid`7A1C0001-5B7E-4C8A-9F3D-2E6B1A4C7D90`] },
     });
   }

@@ -12,16 +12,16 @@ const MTU = 247;
 
 export class WebSocketLink implements LinkPort {
   private handlers: LinkHandlers | undefined;
-  private client: any;
+  private client: { write(message: string | ArrayBuffer): void; close(): void } | undefined;
   private info = new Uint8Array(0);
-  private readonly server: any;
+  private readonly server: Server;
 
   constructor(port = LINK_PORT) {
     const link = this;
-    this.server = new (Server as any)({ port });
-    this.server.callback = function (this: any, message: number, value: unknown) {
+    this.server = new Server({ port });
+    this.server.callback = function (message, value) {
       switch (message) {
-        case (Server as any).handshake:
+        case Server.handshake:
           if (link.client) {
             this.close(); // one app at a time, as with a BLE central
             return;
@@ -29,7 +29,7 @@ export class WebSocketLink implements LinkPort {
           link.client = this;
           link.handlers?.connected(MTU);
           break;
-        case (Server as any).receive:
+        case Server.receive:
           if (this !== link.client) return;
           if (typeof value === "string") {
             this.write(value === "read:info" ? `info:${toHex(link.info)}` : 'error:binary messages are RX writes, "read:info" reads INFO');
@@ -41,7 +41,7 @@ export class WebSocketLink implements LinkPort {
           }
           link.handlers?.received(new Uint8Array(value as ArrayBuffer));
           break;
-        case (Server as any).disconnect:
+        case Server.disconnect:
           if (this === link.client) {
             link.client = undefined;
             link.handlers?.disconnected();

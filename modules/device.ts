@@ -9,11 +9,13 @@ import { LatchError } from './errors.js';
 import { wipe } from './bytes.js';
 import { RecordLog } from './storage/record-log.js';
 import { Vault, type VaultOptions } from './vault/vault.js';
-import { render } from './ui/render.js';
+import { renderPage } from './ui/render.js';
+import { layoutScreen, pageButtons } from './ui/layout.js';
 import { describe, line, type Screen, type ScreenDescription } from './ui/screen.js';
+import { isKnownScreen } from './ui/screen-ids.js';
 import { aboutScreen, rngFaultScreen, storageFaultScreen } from './ui/screens.js';
 import { message, type Activity, type AppContext } from './app/activity.js';
-import { Navigator } from './app/navigator.js';
+import { Navigator, type ScreenView } from './app/navigator.js';
 import { blankHome, lockedHome, storageHome, unlockedHome } from './app/home.js';
 import { bindAllow, bindCode, bindFailed, bound } from './app/binding.js';
 import { RESET_REQUEST_TTL_MS, resetConfirm, type ResetOutcome } from './app/reset.js';
@@ -55,7 +57,12 @@ export interface DeviceScreen extends ScreenDescription {
   armsInMs: number;
   /** a link request waiting for the owner to finish, if any */
   waiting: string | null;
+  /** screens since boot that could not be drawn in full (always empty, or a bug: see ui/layout.ts) */
+  problems: string[];
 }
+
+/** at most this many screen problems are kept (the first ones say what went wrong) */
+const MAX_SCREEN_PROBLEMS = 20;
 
 /** The guard's notices to the app, as event kinds. */
 const GUARD_EVENTS: Record<GuardNotice, EventKind> = {
@@ -83,6 +90,7 @@ export class Device {
   private lastInteraction = 0;
   private readonly ctx: AppContext;
   private readonly linkHandler: LinkHandler;
+  private readonly screenProblems: string[] = [];
 
   constructor(private readonly ports: Ports, private readonly options: DeviceOptions) {
     configureCurves();
@@ -127,7 +135,7 @@ export class Device {
     this.keyring = new Keyring(() => this.vault.seedEntropy(), ports.hash);
     // Keys exist only while unlocked: made just after an unlock, wiped by every lock, auto-lock and wipe.
     this.vault.onLockChange((unlocked) => (unlocked ? this.keyring.schedule() : this.keyring.wipe()));
-    this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (a) => this.render(a));
+    this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (view) => this.render(view), (screen) => layoutScreen(screen, ports.canvas));
     this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, {
       showBindCode: (code, label) => this.nav.showIfFree(() => bindCode(this.ctx, code, label)),
       askAllow: (label, answer) => this.nav.prompt('allow-app', () => bindAllow(this.ctx, label, (allow) => { answer(allow); this.publishInfo(); }), () => answer('expired')),
@@ -165,9 +173,17 @@ export class Device {
     return this.vault.isUnlocked ? 'unlocked' : 'locked';
   }
 
+  /** The screen as drawn: the page shown, every page's rows, and the labels of the page shown. */
   get screen(): DeviceScreen {
-    if (this.fault) return { ...describe(this.fault), armsInMs: 0, waiting: null };
-    return { ...describe(this.nav.current.screen()), armsInMs: this.nav.armsInMs, waiting: this.nav.waiting ?? null };
+    const v = this.view();
+    return { ...describe(v.screen, v.layout, v.page, v.buttons), armsInMs: this.fault ? 0 : this.nav.armsInMs, waiting: this.fault ? null : this.nav.waiting ?? null, problems: this.screenProblems.slice() };
+  }
+
+  /** The current screen laid out, with the page shown (the screen catalogue draws every page from it). */
+  view(): ScreenView {
+    if (!this.fault) return this.nav.view();
+    const layout = layoutScreen(this.fault, this.ports.canvas);
+    return { screen: this.fault, layout, page: 0, buttons: pageButtons(this.fault.buttons, 0, 1) };
   }
 
   boot(): void {
@@ -367,14 +383,36 @@ export class Device {
     this.nav.redraw();
   }
 
-  private render(activity: Activity): void {
-    render(this.ports.canvas, this.fault ?? activity.screen());
+  private render(view: ScreenView): void {
+    if (this.fault) return this.drawFault();
+    this.check(view);
+    renderPage(this.ports.canvas, view.layout, view.page, view.buttons);
   }
 
   private showFault(screen: Screen): void {
     this.fault = screen;
     this.publishInfo();
-    render(this.ports.canvas, screen);
+    this.drawFault();
+  }
+
+  /** A fault screen takes no presses, so it cannot turn pages: it must fit one. */
+  private drawFault(): void {
+    const view = this.view();
+    if (view.layout.pages.length > 1) this.screenProblem(`screen "${view.screen.id}": a fault screen takes no presses, so it must fit one page (it needs ${view.layout.pages.length})`);
+    this.check(view);
+    renderPage(this.ports.canvas, view.layout, 0, view.buttons);
+  }
+
+  /** Every screen drawn: content that cannot be drawn in full, or an id the catalogue does not know, is a problem. */
+  private check(view: ScreenView): void {
+    for (const p of view.layout.problems) this.screenProblem(p);
+    if (!isKnownScreen(view.screen.id)) this.screenProblem(`screen "${view.screen.id}" is not in ui/screen-ids.ts (nor, then, in the screen catalogue)`);
+  }
+
+  private screenProblem(problem: string): void {
+    this.ports.log.log(`SCREEN PROBLEM: ${problem}`);
+    if (this.screenProblems.length < MAX_SCREEN_PROBLEMS && !this.screenProblems.includes(problem)) this.screenProblems.push(problem);
+    this.ports.onScreenProblem?.(problem);
   }
 
   private homeActivity(): Activity {

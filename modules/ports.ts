@@ -44,14 +44,17 @@ export interface CanvasPort {
 
 export type ButtonId = 'a' | 'b' | 'c';
 
+/** A press, reported when the button is released. */
 export interface ButtonEvent {
   button: ButtonId;
+  /** held LONG_PRESS_MS (0.8 s) or more */
   long: boolean;
   /**
-   * How long the button was held before this event, in ms (drivers that know it say so). Security decisions
-   * ignore a press that began less than ~0.7 s after their screen appeared (modules/app/guard.ts).
+   * How long the button was held, in ms: every driver reports it (ui/button-edges.ts on the board and in
+   * Moddable's simulator). A press that began before the screen appeared is ignored on every screen, and on a
+   * security decision one that began in its first ~0.7 s (app/navigator.ts).
    */
-  heldMs?: number;
+  heldMs: number;
 }
 
 /** The board's three buttons (physical on the Fire, touch zones on Core2/CoreS3, clicks in the simulator). */
@@ -137,4 +140,9 @@ export interface Ports {
   chipKey: ChipKeyPort;
   /** a native digest for PBKDF2 (PIN and BIP39 seed); optional */
   hash?: HashPort;
+  /**
+   * Hosts that check every screen (the test rigs, the simulator) hear of a screen that cannot be drawn in full or
+   * whose id is not in ui/screen-ids.ts; they make it an error. The device itself only logs it.
+   */
+  onScreenProblem?(problem: string): void;
 }

@@ -5,6 +5,8 @@
 import { EventEmitter } from 'node:events';
 import type { ButtonId } from '../../modules/ports.js';
 import type { DeviceScreen } from '../../modules/device.js';
+import { verifyEvents, type KnownHead } from '../../modules/guard/event-verify.js';
+import { eventDetailWords } from '../../modules/guard/event-words.js';
 import { Peripherals, type PeripheralOptions } from './peripherals.js';
 import { NodeRuntime } from './runtime-node.js';
 import type { Engine, FirmwareRuntime } from './runtime.js';
@@ -39,6 +41,19 @@ export interface ScreenSnapshot extends DeviceScreen {
   state: string;
   /** increases at every frame drawn */
   frame: number;
+  /** the bound app's label (its own claim), if any */
+  app: string | null;
+}
+
+/** The device's event log as the page shows it: checked like the app checks it (guard/event-verify.ts). */
+export interface DeviceEventsView {
+  /** false before the device has an identity (nothing recorded yet) */
+  available: boolean;
+  ok: boolean;
+  problems: string[];
+  /** newest first, details in words */
+  events: { seq: number; at: number; kind: string; details: string }[];
+  head: number;
 }
 
 export interface LinkSession {
@@ -46,7 +61,7 @@ export interface LinkSession {
   close(code: number, reason: string): void;
 }
 
-export const OFF_SCREEN: DeviceScreen = { id: 'off', title: '', lines: [], buttons: { a: null, b: null, c: null }, armsInMs: 0, waiting: null };
+export const OFF_SCREEN: DeviceScreen = { id: 'off', title: '', lines: [], buttons: { a: null, b: null, c: null }, page: 1, pages: [{ rows: [] }], armsInMs: 0, waiting: null, problems: [] };
 
 export class Board extends EventEmitter {
   readonly hw: Peripherals;
@@ -64,6 +79,11 @@ export class Board extends EventEmitter {
   readonly linkLog: LinkLogEntry[] = [];
   private linkSeq = 0;
   private session: { link: LinkSession; mtu: number } | undefined;
+  private eventDevice: Uint8Array | undefined;
+  private eventKey: Uint8Array | undefined;
+  private eventHead: KnownHead | undefined;
+  /** screens the firmware could not draw in full since the board was made: each an error (tests fail on it) */
+  readonly screenProblems: string[] = [];
 
   constructor(options: BoardOptions = {}) {
     super();
@@ -74,6 +94,11 @@ export class Board extends EventEmitter {
     this.hw.onLog = (m) => this.record(m);
     this.hw.onNotify = (p) => this.notify(p);
     this.hw.onDisconnect = () => this.firmwareDisconnect();
+    this.hw.onScreenProblem = (problem) => {
+      if (!this.screenProblems.includes(problem)) this.screenProblems.push(problem);
+      this.record(`SCREEN ERROR: ${problem}`);
+      this.emit('screen-problem', problem);
+    };
     this.hw.canvas.onFrame = () => this.emit('frame', this.hw.canvas.frame);
   }
 
@@ -97,6 +122,7 @@ export class Board extends EventEmitter {
       this.booting = false;
     }
     if (this.session && this.isOn) await this.runtime.connect(this.session.mtu);
+    if (this.isOn) this.emit('power', true);
     if (this.autoTick && !this.ticking) this.ticking = setInterval(() => {
       if (!this.tickRunning) void this.tick();
     }, TICK_MS);
@@ -145,9 +171,34 @@ export class Board extends EventEmitter {
   }
 
   async screen(): Promise<ScreenSnapshot> {
-    if (!this.isOn) return { ...OFF_SCREEN, state: 'off', frame: this.hw.canvas.frame };
-    const { state, screen } = await this.runtime!.status();
-    return { ...screen, state, frame: this.hw.canvas.frame };
+    if (!this.isOn) return { ...OFF_SCREEN, state: 'off', frame: this.hw.canvas.frame, app: null };
+    const { state, screen, app } = await this.runtime!.status();
+    return { ...screen, state, frame: this.hw.canvas.frame, app };
+  }
+
+  /**
+   * The device's event log, checked as the bound app checks it: the key pinned at the first look in this board's
+   * life, and each look continuing the head the last one verified (a rolled-back flash image is caught here too).
+   */
+  async deviceEvents(): Promise<DeviceEventsView> {
+    if (!this.isOn) throw new BoardOffError();
+    const got = await this.runtime!.deviceEvents();
+    if (!got) return { available: false, ok: true, problems: [], events: [], head: 0 };
+    // A factory reset makes a new device (a new id and event key): pin afresh for it.
+    if (!this.eventDevice || Buffer.compare(Buffer.from(this.eventDevice), Buffer.from(got.deviceId)) !== 0) {
+      this.eventDevice = got.deviceId;
+      this.eventKey = undefined;
+      this.eventHead = undefined;
+    }
+    const check = verifyEvents(got.answer, { deviceId: got.deviceId, since: 1, key: this.eventKey, last: this.eventHead });
+    if (check.ok) {
+      this.eventKey = check.key;
+      this.eventHead = check.head;
+    }
+    return {
+      available: true, ok: check.ok, problems: check.problems, head: check.head.seq,
+      events: check.events.slice().reverse().map((e) => ({ seq: e.seq, at: e.at, kind: e.kind, details: eventDetailWords(e.details).map(([k, v]) => `${k} ${v}`).join(', ') })),
+    };
   }
 
   /** The debug link: load a published test mnemonic with a PIN (QA benches; simulator only). */

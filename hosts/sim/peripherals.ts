@@ -54,6 +54,8 @@ export class Peripherals {
   onNotify: (packet: Uint8Array) => void = () => {};
   /** the firmware drops the connection */
   onDisconnect: () => void = () => {};
+  /** the firmware drew a screen it cannot draw in full (ports.ts onScreenProblem) */
+  onScreenProblem: (problem: string) => void = () => {};
 
   constructor(options: PeripheralOptions = {}) {
     this.flash = new FlashImage(options.flash);

@@ -2,7 +2,7 @@
 import { Device } from '../../modules/device.js';
 import type { ButtonEvent, LinkHandlers } from '../../modules/ports.js';
 import { PowerCutError } from './flash-image.js';
-import { debugLoadWallet } from './guest/debug-link.js';
+import { boundApp, debugLoadWallet, deviceEventsOf } from './guest/debug-link.js';
 import type { Peripherals } from './peripherals.js';
 import type { FirmwareRuntime, FirmwareStatus } from './runtime.js';
 
@@ -28,6 +28,7 @@ export class NodeRuntime implements FirmwareRuntime {
         link: { listen: (h) => { this.link = h; }, notify: (p) => hw.onNotify(p.slice()), setInfo: (i) => { hw.info = i.slice(); }, disconnect: () => hw.onDisconnect() },
         log: { log: (m) => hw.onLog(m) },
         chipKey: hw.chipKey,
+        onScreenProblem: (problem) => hw.onScreenProblem(problem),
       },
       { platform, vault: { pinIterations } },
     );
@@ -43,12 +44,17 @@ export class NodeRuntime implements FirmwareRuntime {
 
   async status(): Promise<FirmwareStatus> {
     if (!this.device) throw new Error('firmware not booted');
-    return { state: this.device.state, screen: this.device.screen };
+    return { state: this.device.state, screen: this.device.screen, app: boundApp(this.device) };
   }
 
   async debugLoad(load: { mnemonic: string; pin: string; replace?: boolean }): Promise<{ loaded: boolean; reason?: string; bad?: string }> {
     if (!this.device) throw new Error('firmware not booted');
     return debugLoadWallet(this.device, load);
+  }
+
+  async deviceEvents() {
+    if (!this.device) throw new Error('firmware not booted');
+    return deviceEventsOf(this.device);
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { XsWorker } from '../xs/xsnap-worker.js';
 import { PowerCutError } from './flash-image.js';
 import { GuestOp, HostOp, Status, readU32, u32, withOp, type BootConfig, type DrawOp } from './guest/protocol.js';
 import type { Peripherals } from './peripherals.js';
+import type { EventsAnswer } from '../../modules/guard/event-format.js';
 import type { FirmwareRuntime, FirmwareStatus } from './runtime.js';
 
 const GUEST_ENTRY = path.join(REPO_ROOT, 'hosts/sim/guest/entry.ts');
@@ -57,6 +58,17 @@ export class XsRuntime implements FirmwareRuntime {
     return (reply as { debug: { loaded: boolean; reason?: string; bad?: string } }).debug;
   }
 
+  async deviceEvents(): Promise<{ answer: EventsAnswer; deviceId: Uint8Array } | null> {
+    const reply = await this.send(Uint8Array.of(HostOp.events)) as { events: null | { deviceId: string; events: string[]; anchor: string; key: string; head: { seq: number; hash: string; signature: string }; dropped: number; damaged: number[]; more: boolean } } | undefined;
+    const e = reply?.events;
+    if (!e) return null;
+    const hex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
+    return {
+      deviceId: hex(e.deviceId),
+      answer: { events: e.events.map(hex), anchor: hex(e.anchor), key: hex(e.key), head: { seq: e.head.seq, hash: hex(e.head.hash), signature: hex(e.head.signature) }, dropped: e.dropped, damaged: e.damaged, more: e.more },
+    };
+  }
+
   /** Run a function body with `device` in scope inside XS and return its JSON result (tests and bench). */
   async evaluate(body: string): Promise<unknown> {
     const reply = await this.send(withOp(HostOp.evaluate, Buffer.from(body)));
@@ -80,7 +92,7 @@ export class XsRuntime implements FirmwareRuntime {
     this.lastCompute = result.meter.compute;
     const reply = JSON.parse(Buffer.from(result.reply).toString('utf8'));
     if (!reply.ok) throw new Error(`firmware error: ${reply.error}`);
-    if (reply.screen) this.last = { state: reply.state, screen: reply.screen };
+    if (reply.screen) this.last = { state: reply.state, screen: reply.screen, app: reply.app !== undefined ? reply.app : this.last?.app ?? null };
     return reply;
   }
 
@@ -104,6 +116,7 @@ export class XsRuntime implements FirmwareRuntime {
         case GuestOp.log: hw.onLog(Buffer.from(body).toString('utf8')); return new Uint8Array(0);
         case GuestOp.chipKey: return hw.chipKey.hmac(body);
         case GuestOp.disconnect: setImmediate(() => hw.onDisconnect()); return new Uint8Array(0);
+        case GuestOp.screenProblem: hw.onScreenProblem(Buffer.from(body).toString('utf8')); return new Uint8Array(0);
         case GuestOp.clock: { const b = Buffer.alloc(8); b.writeDoubleLE(hw.clock.now()); return b; }
         default: throw new Error(`unknown firmware query 0x${q[0].toString(16)}`);
       }

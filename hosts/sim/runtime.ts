@@ -2,12 +2,15 @@
 import type { ButtonEvent } from '../../modules/ports.js';
 import type { DeviceState } from '../../modules/device.js';
 import type { DeviceScreen } from '../../modules/device.js';
+import type { EventsAnswer } from '../../modules/guard/event-format.js';
 
 export type Engine = 'xs' | 'node';
 
 export interface FirmwareStatus {
   state: DeviceState;
   screen: DeviceScreen;
+  /** the bound app's label (its own claim), if an app is bound */
+  app: string | null;
 }
 
 export interface FirmwareRuntime {
@@ -24,5 +27,7 @@ export interface FirmwareRuntime {
   status(): Promise<FirmwareStatus>;
   /** the debug link: load a test mnemonic (simulator only) */
   debugLoad(load: { mnemonic: string; pin: string; replace?: boolean }): Promise<{ loaded: boolean; reason?: string; bad?: string }>;
+  /** the device's whole event log as the app would get it, and its device id (null before it has an identity) */
+  deviceEvents(): Promise<{ answer: EventsAnswer; deviceId: Uint8Array } | null>;
   close(): Promise<void>;
 }

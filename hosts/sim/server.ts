@@ -35,6 +35,7 @@ export async function serve(board: Board, port = 8080, host = '127.0.0.1'): Prom
   board.on('frame', (frame) => broadcast('frame', { frame }));
   board.on('log', (entry) => broadcast('log', entry));
   board.on('power', (on) => broadcast('power', { on }));
+  board.on('screen-problem', (problem) => broadcast('screen-problem', { problem }));
 
   const server = http.createServer((req, res) => {
     route(board, req, res, events).catch((err) => {
@@ -141,9 +142,11 @@ async function route(board: Board, req: http.IncomingMessage, res: http.ServerRe
   if (is('GET', '/api/flash')) return send(res, 200, 'application/octet-stream', Buffer.from(board.hw.flash.bytes));
   if (is('GET', '/api/link-log')) return sendJson(res, 200, board.linkLog);
   if (is('GET', '/api/log')) return sendJson(res, 200, board.log);
+  if (is('GET', '/api/device-events')) return sendJson(res, 200, await board.deviceEvents());
+  if (is('GET', '/api/clock')) return sendJson(res, 200, { manual: board.manualClock, now: board.hw.clock.now() });
   if (is('GET', '/api/events')) {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    res.write(`event: hello\ndata: ${JSON.stringify({ engine: board.engine, on: board.isOn })}\n\n`);
+    res.write(`event: hello\ndata: ${JSON.stringify({ engine: board.engine, on: board.isOn, manualClock: board.manualClock })}\n\n`);
     events.add(res);
     req.on('close', () => events.delete(res));
     return;
@@ -189,7 +192,7 @@ async function route(board: Board, req: http.IncomingMessage, res: http.ServerRe
     return sendJson(res, 200, await board.screen());
   }
   if (path.startsWith('/api/')) {
-    const known = ['/api/screen', '/api/screen.png', '/api/flash', '/api/link-log', '/api/log', '/api/events', '/api/power-cut', '/api/reboot', '/api/clock', '/api/debug/load'];
+    const known = ['/api/screen', '/api/screen.png', '/api/flash', '/api/link-log', '/api/log', '/api/events', '/api/power-cut', '/api/reboot', '/api/clock', '/api/debug/load', '/api/device-events'];
     if (known.includes(path) || button) throw new HttpError(405, `${method} is not allowed on ${path}`);
   }
   throw new HttpError(404, `nothing at ${method} ${path}; see the README's control API`);

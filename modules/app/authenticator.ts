@@ -7,6 +7,8 @@
 import { AuthenticatorAccounts, type AccountSummary } from '../authenticator/accounts.js';
 import type { OtpParams } from '../guard/otp.js';
 import { line } from '../ui/screen.js';
+import { escapeForScreen } from '../ui/escape.js';
+import { listWindow } from '../ui/list.js';
 import { THEME } from '../ui/render.js';
 import { answerOnce, message, type Activity, type AppContext } from './activity.js';
 import { appNamed } from './binding.js';
@@ -41,18 +43,12 @@ export function authenticatorMenu(ctx: AppContext, back: () => void): Activity {
   }
   let at = 0;
   return {
-    screen: () => {
-      const first = Math.max(0, Math.min(at - 2, accounts.length - LIST_ROWS));
-      return {
-        id: 'authenticator',
-        title: `Authenticator (${accounts.length})`,
-        lines: [
-          ...accounts.slice(first, first + LIST_ROWS).map((a, k) => line(`${first + k === at ? '>' : ' '} ${a.name}`)),
-          line('Hold B: back', { color: THEME.dim }),
-        ],
-        buttons: { a: 'Up', b: 'Show', c: 'Down' },
-      };
-    },
+    screen: () => ({
+      id: 'authenticator',
+      title: `Authenticator (${accounts.length})`,
+      lines: [...listWindow(accounts.map((a) => a.name), at, LIST_ROWS), line('Hold B: back', { color: THEME.dim })],
+      buttons: { a: 'Up', b: 'Show', c: 'Down' },
+    }),
     press: (e) => {
       if (e.long) {
         if (e.button === 'b') back();
@@ -105,7 +101,7 @@ function accountCode(ctx: AppContext, account: AccountSummary, back: () => void)
   return {
     screen: () => ({
       id: 'authenticator-code',
-      title: account.name.length > 24 ? `${account.name.slice(0, 22)}...` : account.name,
+      title: account.name,
       lines: code
         ? [line(account.name, { color: THEME.dim }), line(''), line(groupDigits(code), { size: 'huge', align: 'center' }), line(''), line(note, { color: THEME.dim })]
         : [line(account.name, { color: THEME.dim }), line('The device has no clock of the world.', { color: THEME.warning }), line('Open the bound app (any request tells the time), then look again.')],
@@ -158,7 +154,7 @@ export function authenticatorAdd(ctx: AppContext, label: string, name: string, p
       title: 'Add authenticator account',
       lines: [
         line(`The ${appNamed(label)} asks to add:`),
-        line(name, { size: 'large' }),
+        line(`"${escapeForScreen(name)}"`, { size: name.length <= 23 ? 'large' : 'normal' }),
         line(describeParams(params), { color: THEME.dim }),
         line('Its codes will show on this screen only, never in the app.', { color: THEME.dim }),
       ],

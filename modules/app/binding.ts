@@ -4,14 +4,14 @@
  */
 import { displayCode } from '../binding/code.js';
 import { line } from '../ui/screen.js';
+import { escapeForScreen } from '../ui/escape.js';
 import { THEME } from '../ui/render.js';
 import { BIND_FREE_ATTEMPTS } from '../vault/vault.js';
 import { answerOnce, message, type Activity, type AppContext } from './activity.js';
 
-/** Labels come from the app: only printable ASCII (the font has nothing else), at most 24 characters. */
+/** Labels come from the app (at most 32 bytes): shown in full, anything outside printable ASCII as an escape. */
 export function safeLabel(label: string): string {
-  const clean = label.replace(/[^\x20-\x7e]/g, '?').trim().slice(0, 24);
-  return clean || '(unnamed app)';
+  return escapeForScreen(label.trim()) || '(unnamed app)';
 }
 
 /** How every screen names an app: as what it claims to be. */

@@ -1,14 +1,17 @@
 /**
- * Menu > History: the event log on the device's own screen, newest first, a few to a page. The owner reads here
- * what the device did (and what was tried) whether or not the phone is around.
+ * Menu > History: the event log on the device's own screen, newest first, three events to a page (B newer, C
+ * older), each with every detail in words (amounts in their units: guard/event-words.ts); an event longer than
+ * the screen goes on over more pages (the layout's paging). The owner reads here what the device did (and what was
+ * tried) whether or not the phone is around.
  */
 import { line, type ScreenLine } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
 import { duration } from '../guard/spending.js';
 import type { LatchEvent } from '../guard/event-format.js';
+import { eventDetailWords } from '../guard/event-words.js';
 import type { Activity, AppContext } from './activity.js';
 
-export const HISTORY_PAGE = 4;
+export const HISTORY_PAGE = 3;
 
 const TITLES: Record<string, string> = {
   'sign-requested': 'Signing asked',
@@ -47,18 +50,8 @@ const TITLES: Record<string, string> = {
 /** One event in words: what happened and its details (the same fields the app receives). */
 export function describeEvent(e: LatchEvent, now: number): { title: string; detail: string } {
   const when = now >= e.at ? `${duration(now - e.at)} ago` : 'just now';
-  const detail = Object.keys(e.details)
-    .map((k) => `${k} ${plain(e.details[k])}`)
-    .join(', ');
+  const detail = eventDetailWords(e.details).map(([k, v]) => `${k} ${v}`).join(', ');
   return { title: `#${e.seq} ${TITLES[e.kind] ?? e.kind}, ${when}`, detail };
-}
-
-function plain(v: unknown): string {
-  if (typeof v === 'string') return v.length > 24 ? `${v.slice(0, 12)}...${v.slice(-8)}` : v;
-  if (Array.isArray(v)) return `[${v.map(plain).join(' ')}]`;
-  if (v instanceof Uint8Array) return `${v.length} bytes`;
-  if (typeof v === 'object' && v !== null) return `{${Object.keys(v).map((k) => `${k} ${plain((v as Record<string, unknown>)[k])}`).join(', ')}}`;
-  return String(v);
 }
 
 export function historyScreen(ctx: AppContext, back: () => void): Activity {
@@ -75,7 +68,7 @@ export function historyScreen(ctx: AppContext, back: () => void): Activity {
       const lines: ScreenLine[] = shown.length
         ? shown.flatMap((e) => {
           const d = describeEvent(e, now);
-          return [line(d.title, { color: /refused|wrong|locked|wiped|reset|frozen|replaced/i.test(e.kind) ? THEME.warning : undefined }), line(d.detail ? `  ${d.detail}` : '', { color: THEME.dim })];
+          return [line(d.title, { color: /refused|wrong|locked|wiped|reset|frozen|replaced/i.test(e.kind) ? THEME.warning : undefined }), ...(d.detail ? [line(`  ${d.detail}`, { color: THEME.dim })] : [])];
         })
         : [line('Nothing recorded yet.')];
       if (page === pages - 1 && oldest > 1) lines.push(line(`${oldest - 1} older events are no longer kept.`, { color: THEME.dim }));

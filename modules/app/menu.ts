@@ -1,5 +1,6 @@
 /** The unlocked device's menu, and the settings it changes in place (auto-lock, blind signing, the PIN). */
 import { line } from '../ui/screen.js';
+import { listWindow } from '../ui/list.js';
 import { THEME } from '../ui/render.js';
 import { AUTO_LOCK_CHOICES } from '../vault/preferences.js';
 import { message, type Activity, type AppContext } from './activity.js';
@@ -69,8 +70,8 @@ function menuItems(ctx: AppContext): MenuItem[] {
   return items;
 }
 
-/** menu items on one screen (large font) */
-const MENU_ROWS = 6;
+/** menu items on one screen (large font), above the line saying how many more there are */
+const MENU_ROWS = 5;
 
 export function menu(ctx: AppContext): Activity {
   let at = 0;
@@ -80,12 +81,7 @@ export function menu(ctx: AppContext): Activity {
     screen: () => ({
       id: 'menu',
       title: 'Menu',
-      // a window of MENU_ROWS items around the cursor; arrows say there is more above or below
-      lines: (() => {
-        const first = Math.max(0, Math.min(at - Math.floor(MENU_ROWS / 2), items.length - MENU_ROWS));
-        const shown = items.slice(first, first + MENU_ROWS).map((item, k) => line(`${first + k === at ? '>' : ' '} ${item.label()}`, { size: 'large' }));
-        return [...shown, line(`${first > 0 ? '^ more above  ' : ''}${first + MENU_ROWS < items.length ? 'v more below' : ''}`, { color: THEME.dim })];
-      })(),
+      lines: listWindow(items.map((item) => item.label()), at, MENU_ROWS, 'large'),
       buttons: { a: 'Up', b: 'Select', c: 'Down' },
     }),
     press: (e) => {

@@ -5,11 +5,20 @@
  * screens); otherwise they wait, one at a time, until the owner is back on such a screen, and a waiting request
  * expires.
  *
- * Security decisions (`decision` activities: Allow an app, confirm an erase, confirm a signature) ignore every
- * press that began less than GUARD_MS after their screen appeared, so a press meant for the screen before cannot
- * land on them (tap-jacking, as Android guards permission dialogs).
+ * Presses never carry over: every screen ignores a press that began before it (or the page shown) appeared. Security
+ * decisions (`decision` activities: Allow an app, confirm an erase, confirm a signature) and every screen the link
+ * puts up over the owner's ignore, besides, presses that began less than GUARD_MS after they appeared, so a press
+ * meant for the screen before cannot land on them (tap-jacking, as Android guards permission dialogs; a "Signed"
+ * screen giving way to the next review under the owner's finger).
+ *
+ * Paging: a screen whose lines do not fit one page is laid out on several (ui/layout.ts). The navigator turns its
+ * pages with one gesture for every screen: C shows the next page and A the one before; the screen's own C action
+ * is on its last page only (so a decision cannot be taken before everything was shown) and its own A action on
+ * the first; B is the screen's own on every page.
  */
-import type { ButtonEvent, LogPort } from '../ports.js';
+import type { ButtonEvent, ButtonId, LogPort } from '../ports.js';
+import { layoutScreen, pageButtons, pageTurn, type ScreenLayout } from '../ui/layout.js';
+import type { Screen } from '../ui/screen.js';
 import type { Activity } from './activity.js';
 
 export const GUARD_MS = 700;
@@ -25,16 +34,32 @@ interface PendingPrompt {
   onExpire: () => void;
 }
 
+/** The current screen as drawn: its layout, the page shown and that page's button labels. */
+export interface ScreenView {
+  screen: Screen;
+  layout: ScreenLayout;
+  /** from 0 */
+  page: number;
+  buttons: Partial<Record<ButtonId, string>>;
+}
+
 export class Navigator {
   private activity: Activity;
+  /** when the current activity appeared */
   private shownAt = 0;
+  /** when the page shown appeared */
+  private pageAt = 0;
+  private page = 0;
+  /** the current activity was put up by the link, not by the owner's own press */
+  private prompted = false;
   private pending: PendingPrompt | undefined;
 
   constructor(
     first: Activity,
     private readonly now: () => number,
     private readonly log: LogPort,
-    private readonly draw: (activity: Activity) => void,
+    private readonly draw: (view: ScreenView) => void,
+    private readonly layout: (screen: Screen) => ScreenLayout = (s) => layoutScreen(s),
   ) {
     this.activity = first;
   }
@@ -43,33 +68,47 @@ export class Navigator {
     return this.activity;
   }
 
-  /** ms until the current screen takes presses (0 unless it is a freshly shown security decision) */
+  /** The current screen, laid out, with the page shown. */
+  view(): ScreenView {
+    const screen = this.activity.screen();
+    const layout = this.layout(screen);
+    if (this.page >= layout.pages.length) this.page = layout.pages.length - 1;
+    return { screen, layout, page: this.page, buttons: pageButtons(screen.buttons, this.page, layout.pages.length) };
+  }
+
+  /** ms until the current screen takes presses (0 unless it is a freshly shown decision or link screen) */
   get armsInMs(): number {
-    return this.activity.decision ? Math.max(0, this.shownAt + GUARD_MS - this.now()) : 0;
+    const now = this.now();
+    return Math.max(0, this.activity.decision ? this.pageAt + GUARD_MS - now : 0, this.prompted ? this.shownAt + GUARD_MS - now : 0);
   }
 
   get waiting(): string | undefined {
     return this.pending?.tag;
   }
 
-  /** Show `next`, leaving the current activity; a waiting link request takes an interruptible screen's place. */
-  go(next: Activity): void {
+  /**
+   * Show `next`, leaving the current activity; a waiting link request takes an interruptible screen's place.
+   * `byLink`: the link puts it up, not the owner (it is then guarded like a decision).
+   */
+  go(next: Activity, byLink = false): void {
     if (next !== this.activity) {
       this.activity.leave?.();
-      this.shownAt = this.now();
+      this.shownAt = this.pageAt = this.now();
+      this.page = 0;
+      this.prompted = byLink;
     }
     this.activity = next;
     if (next.interruptible && this.pending) {
       const p = this.pending;
       this.pending = undefined;
       this.log.log(`showing the waiting request: ${p.tag}`);
-      return this.go(p.make());
+      return this.go(p.make(), true);
     }
-    this.draw(next);
+    this.draw(this.view());
   }
 
   redraw(): void {
-    this.draw(this.activity);
+    this.draw(this.view());
   }
 
   /**
@@ -78,7 +117,7 @@ export class Navigator {
    */
   prompt(tag: string, make: () => Activity, onExpire: () => void = () => {}): PromptOutcome {
     if (this.activity.interruptible) {
-      this.go(make());
+      this.go(make(), true);
       return 'shown';
     }
     if (this.pending) return 'busy';
@@ -90,7 +129,7 @@ export class Navigator {
   /** Show `make()` only if the owner is not busy (no waiting): false when busy. */
   showIfFree(make: () => Activity): boolean {
     if (!this.activity.interruptible) return false;
-    this.go(make());
+    this.go(make(), true);
     return true;
   }
 
@@ -101,18 +140,42 @@ export class Navigator {
     return true;
   }
 
-  /** A press: ignored when the current screen does not label that button or is a security decision not yet armed. */
+  /**
+   * A press: ignored when the page shown does not label that button, when it began before the page appeared, or
+   * when the screen is guarded (a decision, or put up by the link) and it began within GUARD_MS. A and C turn the
+   * pages of a screen of several (a long press there does nothing); anything else is the screen's own.
+   */
   press(e: ButtonEvent): boolean {
-    const screen = this.activity.screen();
-    if (!screen.buttons[e.button]) return false;
-    if (this.activity.decision) {
-      const startedAt = this.now() - (e.heldMs ?? 0);
-      if (startedAt < this.shownAt + GUARD_MS) {
-        this.log.log(`press ${e.button} ignored on ${screen.id}: it began ${Math.max(0, Math.round(startedAt - this.shownAt))} ms after the screen appeared (guard ${GUARD_MS} ms)`);
-        return false;
-      }
+    const v = this.view();
+    const id = v.screen.id;
+    if (!v.buttons[e.button]) return false;
+    const now = this.now();
+    const startedAt = now - (Number.isFinite(e.heldMs) && e.heldMs > 0 ? e.heldMs : 0);
+    if (startedAt < this.pageAt) {
+      this.log.log(`press ${e.button} ignored on ${id}: it began ${Math.round(this.pageAt - startedAt)} ms before the screen appeared`);
+      return false;
     }
+    const armedAt = Math.max(this.activity.decision ? this.pageAt + GUARD_MS : 0, this.prompted ? this.shownAt + GUARD_MS : 0);
+    if (startedAt < armedAt) {
+      this.log.log(`press ${e.button} ignored on ${id}: it began ${Math.round(startedAt - (armedAt - GUARD_MS))} ms after the screen appeared (guard ${GUARD_MS} ms)`);
+      return false;
+    }
+    const turn = pageTurn(e.button, v.page, v.layout.pages.length);
+    if (turn) {
+      if (e.long) return false;
+      this.page = v.page + turn;
+      this.pageAt = now;
+      this.draw(this.view());
+      return true;
+    }
+    const before = v.screen;
     this.activity.press(e);
+    // The screen's own action changed what it shows (a list moved on, the next entries): start at its first page.
+    if (this.page > 0 && changed(before, this.activity.screen())) {
+      this.page = 0;
+      this.pageAt = now;
+      this.draw(this.view());
+    }
     return true;
   }
 
@@ -126,4 +189,8 @@ export class Navigator {
     }
     return this.activity.tick?.() ?? false;
   }
+}
+
+function changed(a: Screen, b: Screen): boolean {
+  return a.id !== b.id || a.title !== b.title || a.lines.length !== b.lines.length || a.lines.some((l, i) => l.text !== b.lines[i].text);
 }

@@ -81,9 +81,13 @@ export function backupCodeMenu(ctx: AppContext, back: () => void): Activity {
   }, back);
 }
 
+/**
+ * The backup code in full: twelve groups of five, two to a row at the large size (so it takes two pages, the QR
+ * code on both); Done is on B, so it is there on every page.
+ */
 function backupCodeShow(ctx: AppContext, code: string, back: () => void): Activity {
   const groups = groupBackupCode(code);
-  const rows = [0, 4, 8].map((i) => groups.slice(i, i + 4).join(' '));
+  const rows = [0, 2, 4, 6, 8, 10].map((i) => groups.slice(i, i + 2).join(' '));
   return {
     screen: () => ({
       id: 'backup-code',
@@ -95,10 +99,10 @@ function backupCodeShow(ctx: AppContext, code: string, back: () => void): Activi
         line('Type it in the new app, or scan the QR code.', { color: THEME.dim }),
       ],
       qr: code,
-      buttons: { a: 'Done' },
+      buttons: { b: 'Done' },
     }),
     press: (e) => {
-      if (e.button !== 'a' || e.long) return;
+      if (e.button !== 'b' || e.long) return;
       back();
     },
     leave: () => { code = ''; groups.fill(''); rows.fill(''); },

@@ -52,10 +52,16 @@ export function txReview(tx: EthTx, call: Call, from: string, path: number[], st
   } else {
     pages.push(to ? { title: call.kind === 'blind' ? 'Contract' : 'Recipient', lines: [line(to)] } : { title: 'New contract', lines: [big('Contract creation'), warn('This transaction deploys a new contract.')] });
     pages.push({ title: 'Amount', lines: [big(coin(tx.value, tx.chainId))] });
-    if (call.kind === 'blind') {
+    if (call.kind === 'blind' && to) {
       pages.push({ title: 'Blind data', lines: [
         warn('The device cannot decode this data (blind signing is on).'),
         line(`Size: ${call.size} bytes`), line(`Selector: ${call.selector}`), line(`Keccak-256: ${call.hash}`),
+      ] });
+    } else if (call.kind === 'blind') {
+      // A deployment's data is the contract's code: it calls nothing, so it has no selector.
+      pages.push({ title: 'Contract code', lines: [
+        warn('The device cannot check the new contract\'s code (blind signing is on).'),
+        line(`Size: ${call.size} bytes`), line(`Keccak-256: ${call.hash}`),
       ] });
     }
   }
@@ -79,7 +85,8 @@ export function txReview(tx: EthTx, call: Call, from: string, path: number[], st
 
 export function messageReview(shown: { text: string; escaped: boolean } | { hex: string }, from: string, path: number[], standardPath: boolean): Review {
   const pages: ReviewPage[] = [...pathWarning(path, standardPath), { title: 'Sign message', lines: [line('Account:'), line(from), line(`${formatPath(path)}`, { color: THEME.dim })] }];
-  if ('text' in shown) pages.push({ title: 'Message', lines: [...(shown.escaped ? [warn('Characters beyond ASCII are shown as \\u{codes}.')] : []), line(shown.text)] });
+  // In quotes: the message never begins a line of its own; its line breaks show as \n and continue the row.
+  if ('text' in shown) pages.push({ title: 'Message', lines: [...(shown.escaped ? [warn('Characters beyond ASCII are shown as \\u{codes}.')] : []), line(`"${shown.text}"`)] });
   else pages.push({ title: 'Message (hex)', lines: [warn('Not text: shown as hex.'), line(shown.hex)] });
   return { id: 'eth-message', pages, confirm: { title: 'Sign?', lines: [big('Sign this message?'), line('personal_sign (EIP-191)', { color: THEME.dim })] }, action: 'Hold: Sign' };
 }
@@ -87,6 +94,7 @@ export function messageReview(shown: { text: string; escaped: boolean } | { hex:
 export function typedReview(s: TypedSummary, primaryType: string, from: string, path: number[], standardPath: boolean): Review {
   const pages: ReviewPage[] = [...pathWarning(path, standardPath), { title: 'Typed data', lines: [line('Account:'), line(from), line(`Primary type: ${primaryType}`)] }];
   pages.push({ title: 'Domain', lines: s.domainLines.length ? s.domainLines.map((t) => line(t)) : [line('(empty domain)')] });
+  if (s.permit) pages.push({ title: s.permit.title, lines: s.permit.lines.map((l) => (l.warn ? warn(l.text) : line(l.text))) });
   if (s.blind) {
     pages.push({ title: 'Blind data', lines: [
       warn(`Too large to show (${s.messageLines.length}+ lines): blind signing is on.`),

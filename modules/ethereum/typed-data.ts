@@ -13,12 +13,13 @@
  */
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { concatBytes, toHex } from '../bytes.js';
-import { hashStruct } from './typed-hash.js';
+import { hashStruct, typedWhole } from './typed-hash.js';
 import { LatchError } from '../errors.js';
 import { isPlainObject } from '../plain.js';
 import { checksummed } from './address.js';
 import { networkLabel } from './networks.js';
 import { escapeForScreen } from '../ui/escape.js';
+import { recognisePermit, type PermitSummary } from './permits.js';
 
 export const MAX_TYPED_LINES = 120;
 
@@ -43,6 +44,10 @@ export interface TypedSummary {
   /** too many lines to show: blind */
   blind: boolean;
   droppedFields: number;
+  /** what a recognised token permit grants (permits.ts), shown before the fields */
+  permit?: PermitSummary;
+  /** the chain the domain's declared chainId names (signed), if any */
+  chainId?: bigint;
 }
 
 function bad(message: string): LatchError {
@@ -129,9 +134,13 @@ function declaredOnly(types: Types, type: string, value: unknown, dropped: { n: 
   return out;
 }
 
+const INTEGER = /^u?int[0-9]*$/;
+
 function show(type: string, value: unknown): string {
   if (value === undefined) return '(absent: zero)';
   if (type === 'address' && typeof value === 'string' && /^0x[0-9a-fA-F]{40}$/.test(value)) return checksummed(value.toLowerCase());
+  // an integer as the number the hash signs (an app may send 0x10 for 16)
+  if (INTEGER.test(type) && typedWhole(value) !== undefined) return typedWhole(value)!.toString();
   if (type === 'string' && typeof value === 'string') return `"${escapeForScreen(value)}"`;
   if (value instanceof Uint8Array) return `0x${toHex(value)}`;
   if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -164,13 +173,20 @@ export function summarizeTypedData(t: TypedData): TypedSummary {
   const domainHash = hashStruct(t.types, 'EIP712Domain', domain);
   const messageHash = t.primaryType === 'EIP712Domain' ? undefined : hashStruct(t.types, t.primaryType, message);
   const digest = keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), domainHash, messageHash ?? new Uint8Array(0)));
+  // The chain the signature commits to: a declared chainId, given as a number or a decimal or 0x string.
+  const chainField = t.types.EIP712Domain.find((f) => f.name === 'chainId' && INTEGER.test(f.type));
+  const chainId = chainField ? typedWhole(domain.chainId) : undefined;
   const domainLines: string[] = [];
   for (const f of t.types.EIP712Domain) {
     const v = domain[f.name];
     if (v === undefined) continue;
-    domainLines.push(f.name === 'chainId' && (typeof v === 'number' || typeof v === 'bigint') ? `chainId: ${networkLabel(BigInt(v))}` : `${f.name}: ${show(f.type, v)}`);
+    domainLines.push(f === chainField && chainId !== undefined ? `chainId: ${networkLabel(chainId)}` : `${f.name}: ${show(f.type, v)}`);
   }
   const messageLines: string[] = [];
   if (t.primaryType !== 'EIP712Domain') walk(t.types, t.primaryType, message, '', messageLines, MAX_TYPED_LINES);
-  return { domainHash, messageHash, digest, domainLines, messageLines, blind: messageLines.length > MAX_TYPED_LINES, droppedFields: dropped.n };
+  const permit = t.primaryType === 'EIP712Domain' ? undefined : recognisePermit(t.types, t.primaryType, domain, message, chainId);
+  return {
+    domainHash, messageHash, digest, domainLines, messageLines, blind: messageLines.length > MAX_TYPED_LINES, droppedFields: dropped.n,
+    ...(permit ? { permit } : {}), ...(chainId !== undefined ? { chainId } : {}),
+  };
 }

@@ -36,11 +36,18 @@ export function encodeType(types: Types, primary: string): string {
   return [primary, ...[...deps].sort()].map((t) => `${t}(${types[t].map((f) => `${f.type} ${f.name}`).join(',')})`).join('');
 }
 
-function toBigInt(value: unknown, type: string): bigint {
+/** A whole number as the hash reads it (a number, bigint, decimal or 0x string), or undefined. */
+export function typedWhole(value: unknown): bigint | undefined {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   if (typeof value === 'string' && /^-?(0|[1-9][0-9]*)$/.test(value)) return BigInt(value);
   if (typeof value === 'string' && /^0x[0-9a-fA-F]{1,64}$/.test(value)) return BigInt(value);
+  return undefined;
+}
+
+function toBigInt(value: unknown, type: string): bigint {
+  const v = typedWhole(value);
+  if (v !== undefined) return v;
   throw bad(`a ${type} value must be a whole number (as a number, decimal string or 0x hex), not ${String(value).slice(0, 30)}`);
 }
 

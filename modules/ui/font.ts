@@ -33,15 +33,21 @@ export function lineHeight(scale: number): number {
   return (FONT_HEIGHT + 3) * scale;
 }
 
-/** Break `text` into lines of at most `maxChars`, at spaces where possible. */
-export function wrapText(text: string, maxChars: number): string[] {
+/**
+ * Break `text` into rows of at most `maxChars` (the first row) and `restChars` (the rows after it), at spaces
+ * where possible; a word longer than a row is cut where the row ends. Nothing is dropped but the spaces at the
+ * breaks.
+ */
+export function wrapText(text: string, maxChars: number, restChars = maxChars): string[] {
   const out: string[] = [];
   let rest = text;
-  while (rest.length > maxChars) {
-    let cut = rest.lastIndexOf(' ', maxChars);
-    if (cut <= 0) cut = maxChars;
+  let width = Math.max(1, maxChars);
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(' ', width);
+    if (cut <= 0) cut = width;
     out.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
+    width = Math.max(1, restChars);
   }
   out.push(rest);
   return out;

@@ -39,7 +39,7 @@ test.serial('latch authenticator add (URI on stdin, held C on the device), list,
   const added = await latch(['authenticator', 'add', ...device()], async (write) => {
     write(URI);
     const s = await d.waitFor('authenticator-add');
-    t.regex(s.lines.join(' '), /app named "Alice phone" asks to add: Exchange: alice@example\.com Time-based, 6 digits, every 30 s, SHA1/);
+    t.regex(s.lines.join(' '), /app named "Alice phone" asks to add: "Exchange: alice@example\.com" Time-based, 6 digits, every 30 s, SHA1/);
     await d.decide('c');
   });
   t.is(added.code, 0, added.stderr);

@@ -35,8 +35,9 @@ async function makeBackupCode(): Promise<{ code: string; grouped: string }> {
   await d.menuItem('Backup code');
   const s = await d.enterPin('123456');
   if (s.id !== 'backup-code') throw new Error(`no backup code: ${JSON.stringify(s)}`);
-  const grouped = s.lines.filter((l) => /^([2-9A-HJ-NP-Z]{5} ){3}[2-9A-HJ-NP-Z]{5}$/.test(l)).join(' ');
-  await d.press('a');
+  // six rows of two groups, over the screen's two pages (rows as drawn)
+  const grouped = s.pages.flatMap((p) => p.rows.map((r) => r.text)).filter((l) => /^[2-9A-HJ-NP-Z]{5} [2-9A-HJ-NP-Z]{5}$/.test(l)).join(' ');
+  await d.press('b'); // Done
   await d.press('b', true);
   return { code: s.qr!, grouped };
 }

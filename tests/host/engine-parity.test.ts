@@ -12,7 +12,8 @@ async function run(engine: 'xs' | 'node') {
   frames.push(Buffer.from(board.hw.canvas.pixels));
   screens.push(await board.screen());
   await board.stop();
-  return { frames, screens: screens.map((s) => ({ ...s, lines: s.lines.map((l) => l.replace(`(${engine})`, '(engine)')) })) };
+  const same = (l: string) => l.replace(`(${engine})`, '(engine)');
+  return { frames, screens: screens.map((s) => ({ ...s, lines: s.lines.map(same), pages: s.pages.map((p) => ({ rows: p.rows.map((r) => ({ ...r, text: same(r.text) })) })) })) };
 }
 
 test('XS and V8 produce identical screens and framebuffers', async (t) => {

@@ -14,6 +14,7 @@ import type { RunningSim } from './support/sim.js';
 import { startCliBench, type CliBench } from './support/cli-bench.js';
 import { loadOrCreate } from '../../hosts/client/keystore.js';
 import { EventsApp, fileEventsStore, memoryEventsStore } from '../../hosts/client/events.js';
+import { eventLine } from '../../hosts/client/commands/events.js';
 import type { LatchEvent } from '../../modules/guard/event-format.js';
 import { RecordLog } from '../../modules/storage/record-log.js';
 import { EVENT_SLOTS, RecordKey } from '../../modules/vault/records.js';
@@ -55,6 +56,12 @@ async function eventsJson(args: string[] = []): Promise<{ code: number; json: an
   const r = await latch(['events', '--json', ...args, ...device()]);
   return { code: r.code, json: JSON.parse(r.stdout.trim().split('\n')[0]), stderr: r.stderr };
 }
+
+test('latch events says amounts in their units, as History does', (t) => {
+  const line = eventLine({ seq: 3, at: 5000, kind: 'signed', details: { app: 'Phone', chain: '1', to: '0x1d1c', value: '1500000000000000000', maxFee: '21000000000000' } });
+  t.is(line, '#3         5 s  signed  app=Phone chain=Ethereum (chain 1) to=0x1d1c value=1.5 ETH maxFee=0.000021 ETH');
+  t.regex(eventLine({ seq: 4, at: 0, kind: 'signed', details: { network: 'mainnet', fee: '1500', outputs: [{ to: 'bc1q', amount: '100000' }] } }), /fee=0\.000015 BTC outputs=0\.001 BTC to bc1q$/);
+});
 
 test.serial('a bind, a signature, a refusal and a freeze are in the log; freeze and unfreeze arrive live; --since after a reconnect', async (t) => {
   const signed = await latch(['eth', 'sign-tx', ethTx('1000', 0), ...device()], async () => { await d.review(); });

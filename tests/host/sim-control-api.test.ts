@@ -19,6 +19,20 @@ test.serial('GET /api/screen shows the blank-device screen', async (t) => {
   t.deepEqual(body.buttons, { a: 'Set up', b: 'About', c: null });
 });
 
+test.serial('GET /api/screen says what is drawn page by page; the clock and the device\'s event log are readable', async (t) => {
+  const { body } = await sim.api('GET', '/api/screen');
+  t.is(body.page, 1);
+  t.deepEqual(body.pages[0].rows.map((r: { text: string }) => r.text).slice(0, 1), ['Blank device']);
+  t.is(body.app, null);
+  t.deepEqual(body.problems, []);
+  const clock = (await sim.api('GET', '/api/clock')).body;
+  t.is(clock.manual, false);
+  t.true(clock.now > 0);
+  // a blank device has no identity yet: nothing recorded, and looking makes none
+  t.like((await sim.api('GET', '/api/device-events')).body, { available: false, events: [] });
+  t.like((await sim.api('GET', '/api/device-events')).body, { available: false });
+});
+
 test.serial('button presses reach the firmware in XS and change the LCD', async (t) => {
   const before = (await sim.api('GET', '/api/screen.png')).body as Buffer;
   const { body } = await sim.api('POST', '/api/buttons/b', {});

@@ -132,7 +132,7 @@ test('added from the app with the owner holding C; the code on the LCD is the ve
   const notices = app.ask('authenticator_add', { uri: SHA1_TOTP.uri }) as any[];
   t.true(notices.some((n) => n.notify === 'confirm-on-device'));
   t.is(rig.d.screen.id, 'authenticator-add');
-  t.regex(rig.text(), /app named "Alice phone" asks to add: ACME Co: john\.doe@email\.com Time-based, 8 digits, every 30 s, SHA1/);
+  t.regex(rig.text(), /app named "Alice phone" asks to add: "ACME Co: john\.doe@email\.com" Time-based, 8 digits, every 30 s, SHA1/);
   rig.press('c', true); // at once: a press meant for the screen before does not count
   t.is(rig.d.screen.id, 'authenticator-add');
   rig.decide('c');

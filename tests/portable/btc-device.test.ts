@@ -37,6 +37,7 @@ test('address --show: text and QR on the screen, the owner confirms', (t) => {
   app.sendCbor(encode({ id: 40, method: 'btc_get_address', params: { index: 3, show: true } }));
   t.is(rig.d.screen.id, 'btc-address');
   t.is(rig.d.screen.qr, address);
+  rig.waitArmed();
   rig.press('c');
   t.true((app.decode(app.collect()).find((a: any) => a.id === 40) as any).result.confirmed);
 });

@@ -40,10 +40,14 @@ test('eth_get_address with show: text and QR on the screen; the owner answers Ma
   t.is(rig.d.screen.id, 'eth-address');
   t.is(rig.d.screen.qr, address, 'the QR code holds the address');
   t.true(rig.d.screen.lines.some((l) => l === `0x ${address.slice(2).match(/.{4}/g)!.join(' ')}`), 'the address in groups of four');
+  rig.press('c'); // at once: the screen the link put up ignores it
+  t.is(rig.d.screen.id, 'eth-address');
+  rig.waitArmed();
   rig.press('c'); // Match
   const [answer] = app.decode(app.collect()) as any[];
   t.deepEqual(answer, { id: 90, result: { address, path: "m/44'/60'/0'/0/2", confirmed: true } });
   app.sendCbor(encode({ id: 91, method: 'eth_get_address', params: { show: true } }));
+  rig.waitArmed();
   rig.press('a'); // Mismatch
   t.false((app.decode(app.collect())[0] as any).result.confirmed);
 });
@@ -76,6 +80,7 @@ test('sign an EIP-1559 transaction: review in order, hold C, and the signature i
 test('reject anywhere: "refused on the device"', (t) => {
   const { rig, app } = unlockedWithApp();
   app.sendCbor(encode({ id: 1, method: 'eth_sign_tx', params: { tx: serializeUnsigned(tx()) } }));
+  rig.waitArmed();
   rig.press('c');
   rig.press('b'); // Reject on page 2
   const [answer] = app.decode(app.collect()) as any[];
@@ -101,7 +106,10 @@ test('ERC-20 transfer and unlimited approval are decoded; unknown data needs bli
   rig.decide('b', false);
   app.collect();
   const blind = tx({ data: Uint8Array.of(0x12, 0x34, 0x56, 0x78, 9) });
-  t.like(app.call('eth_sign_tx', { tx: serializeUnsigned(blind) }), { error: { code: 'blind-signing-off' } });
+  const refused = app.call('eth_sign_tx', { tx: serializeUnsigned(blind) });
+  t.like(refused, { error: { code: 'blind-signing-off' } });
+  t.regex(refused.error.message, /Menu > Blind signing/, 'the error names the menu item the owner turns on');
+  t.true(rig.d.screen.lines.some((l) => l.includes('Menu > Blind signing')));
   t.is(rig.d.screen.id, 'blind-refused');
   rig.press('b');
   rig.d.vault.setPreferences({ ...rig.d.vault.preferences, blindSigning: true });

@@ -107,7 +107,10 @@ test('the app freezes the device: the waiting request ends, keys are forgotten, 
   const [refusal] = thief.requestBind('Thief');
   t.is(refusal.error?.name, 'frozen');
   // the owner unfreezes on the device with the PIN (after the "Not signed" notes for the refused requests)
-  while (rig.d.screen.id === 'guard-refused') rig.press('b');
+  while (rig.d.screen.id === 'guard-refused') {
+    rig.waitArmed(); // a screen the link put up takes presses after 0.7 s
+    rig.press('b');
+  }
   t.is(rig.d.screen.buttons.c, 'Unfreeze');
   rig.press('c');
   rig.enterPin(PIN);
@@ -188,6 +191,7 @@ test('typed data under a limit needs a code (permits can hand over tokens); mess
   const other = { ...typed, domain: { name: 'Token', chainId: 10 } };
   app.ask('eth_sign_typed_data', { data: other });
   t.is(rig.d.screen.id, 'eth-typed-review', 'another chain: not limited');
+  rig.waitArmed();
   rig.press('b');
   app.collect();
   app.ask('eth_sign_message', { message: 'sign in' });

@@ -6,7 +6,9 @@ import { GUARD_MS, PROMPT_WAIT_MS } from '../../modules/app/navigator.js';
 import { MAX_BIND_DELAY_MS } from '../../modules/vault/vault.js';
 import { RESET_REQUEST_TTL_MS } from '../../modules/app/reset.js';
 import { AppPeer, screenCode } from './support/app-peer.js';
-import { PIN, bindApp, deviceRig } from './support/device-rig.js';
+import { PIN, bindApp, deviceRig, walletWithApp } from './support/device-rig.js';
+import { ButtonEdges } from '../../modules/ui/button-edges.js';
+import { encodeCbor } from '../../modules/protocol/cbor.js';
 
 test('a thief with a locked device cannot bind: no code on the screen, "unlock the device" for the app', (t) => {
   const rig = deviceRig({ wallet: true });
@@ -73,6 +75,7 @@ test('the Allow prompt waits while the owner types a PIN, then shows when they a
   t.is(app.requestBind('Owner app')[0].kind, Kind.bindChallenge);
   const code = screenCode(rig.d)!;
   t.is(rig.d.screen.id, 'bind-code', 'the code shows over the menu');
+  rig.waitArmed(); // a screen the link put up takes presses after 0.7 s
   rig.press('b'); // Hide
   rig.press('b'); // Menu
   rig.press('c'); // Change PIN
@@ -98,6 +101,7 @@ test('an Allow prompt waiting behind the owner\'s setup expires, and the app hea
   app.connect();
   t.is(app.requestBind('Slow app')[0].kind, Kind.bindChallenge);
   const code = screenCode(rig.d)!;
+  rig.waitArmed();
   rig.press('b'); // Hide
   rig.press('a'); // Set up
   rig.press('a'); // Create
@@ -137,6 +141,9 @@ test('an app\'s reset request never interrupts the PIN pad, and its erase needs 
   rig.press('a', true); // the owner cancels the PIN pad: home, and the waiting request shows
   t.is(rig.d.screen.id, 'reset-confirm-1');
   t.regex(rig.text(), /The app named "Resetter" asks to erase this device/);
+  rig.press('c'); // at once: ignored, the link just put this screen up (the owner meant something else)
+  t.is(rig.d.screen.id, 'reset-confirm-1');
+  rig.waitArmed();
   rig.press('c');
   t.is(rig.d.screen.id, 'reset-confirm-2');
   rig.press('c', true); // unarmed: ignored
@@ -215,6 +222,7 @@ test('binding lock-out: capped at an hour, and the owner clears it from the menu
   const r = app.bindUntilAllow(rig.d, 'Me', 'AAAAAAAA').replies[0];
   t.is(r.error?.code, ErrorCode.bindLocked);
   t.regex(r.error!.message, new RegExp(`locked for ${MAX_BIND_DELAY_MS / 1000} s`));
+  rig.waitArmed();
   rig.press('b'); // OK on bind-failed
   rig.press('b'); // Menu
   for (let i = 0; i < 10 && !rig.d.screen.lines.some((l) => l.startsWith('> Clear binding lock-out')); i++) rig.press('c');
@@ -225,4 +233,33 @@ test('binding lock-out: capped at an hour, and the owner clears it from the menu
   t.is(app.bindUntilAllow(rig.d, 'Me').replies.length, 0, 'binding works again: the device asks its owner');
   t.is(rig.d.screen.id, 'bind-allow');
   void PIN;
+});
+
+test('a press meant for OK on "Signed" never lands on the next review\'s Reject, under the finger or just after', (t) => {
+  const { rig, app } = walletWithApp('race', 'Racing app');
+  const edges = new ButtonEdges(() => rig.b.ports.clock.now(), (e) => rig.b.press(e));
+  const sign = (id: number) => app.sendCbor(encodeCbor({ id, method: 'eth_sign_message', params: { message: `hello ${id}` } }));
+  sign(1);
+  rig.readReview(10);
+  rig.decide('c');
+  t.is(rig.d.screen.title, 'Signed');
+  app.collect();
+  // the owner's finger goes down on OK; the app's next request arrives before it comes up
+  edges.edge('b', true);
+  rig.b.advance(80);
+  sign(2);
+  t.is(rig.d.screen.id, 'eth-message-review', 'the next review takes the screen');
+  rig.b.advance(40);
+  edges.edge('b', false);
+  t.is(rig.d.screen.id, 'eth-message-review', 'the OK press did not reject it');
+  // a press that begins just after the review appeared was meant for OK too: the review takes presses after 0.7 s
+  t.true(rig.d.screen.armsInMs > 0);
+  edges.edge('b', true);
+  rig.b.advance(60);
+  edges.edge('b', false);
+  t.is(rig.d.screen.id, 'eth-message-review');
+  t.deepEqual(app.collect(), [], 'no answer: the request still waits for the owner');
+  rig.waitArmed();
+  rig.press('b'); // now a deliberate Reject
+  t.like(app.answer(), { id: 2, error: { code: 'refused' } });
 });

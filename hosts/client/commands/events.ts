@@ -5,21 +5,16 @@
  */
 import { toHex } from '../../../modules/bytes.js';
 import type { LatchEvent } from '../../../modules/guard/event-format.js';
+import { eventDetailWords } from '../../../modules/guard/event-words.js';
 import { EventsApp, EventLogError, fileEventsStore } from '../events.js';
 import type { CommandContext } from './context.js';
 
 export const EVENTS_USAGE = `  events [--since N] [--follow]                 the device's event log, checked (hash chain, signed head, nothing
                                                 removed since the last look); --follow prints new events live`;
 
-function plain(v: unknown): string {
-  if (v instanceof Uint8Array) return toHex(v);
-  if (Array.isArray(v)) return `[${v.map(plain).join(', ')}]`;
-  if (typeof v === 'object' && v !== null) return `{${Object.entries(v).map(([k, x]) => `${k}: ${plain(x)}`).join(', ')}}`;
-  return String(v);
-}
-
-function eventLine(e: LatchEvent): string {
-  const details = Object.entries(e.details).map(([k, v]) => `${k}=${plain(v)}`).join(' ');
+/** One line per event; amounts in their units (ETH, BTC, tokens), as the device's History shows them. */
+export function eventLine(e: LatchEvent): string {
+  const details = eventDetailWords(e.details).map(([k, v]) => `${k}=${v}`).join(' ');
   return `#${e.seq}  ${(e.at / 1000).toFixed(0).padStart(8)} s  ${e.kind}${details ? `  ${details}` : ''}`;
 }
 

@@ -10,6 +10,8 @@ import type { Device } from '../../../modules/device.js';
 import { LatchError } from '../../../modules/errors.js';
 import { entropyFromWords } from '../../../modules/wallet/mnemonic.js';
 import { isValidPin } from '../../../modules/vault/pin-kdf.js';
+import type { EventsAnswer } from '../../../modules/guard/event-format.js';
+import { fromHex } from '../../../modules/bytes.js';
 
 export interface DebugLoad {
   mnemonic: string;
@@ -47,4 +49,16 @@ function load_(device: Device, load: DebugLoad): DebugLoadResult {
   entropy.fill(0);
   device.returnHome();
   return { loaded: true };
+}
+
+/** The whole event log as the app would get it (events_since 1), for the simulator's page; null before an identity. */
+export function deviceEventsOf(device: Device): { answer: EventsAnswer; deviceId: Uint8Array } | null {
+  // Reading it must change nothing: no identity is made for it (a blank device has none until it binds or sets up).
+  if (device.vault.storage !== 'ok' || !device.vault.deviceId) return null;
+  return { answer: device.events.since(1), deviceId: fromHex(device.vault.deviceId) };
+}
+
+/** The bound app's label, for the simulator's page. */
+export function boundApp(device: Device): string | null {
+  return device.vault.storage === 'ok' ? device.vault.appBinding()?.label ?? null : null;
 }

@@ -6,7 +6,7 @@
 import { Device } from '../../../modules/device.js';
 import type { ButtonEvent, LinkHandlers, Ports } from '../../../modules/ports.js';
 import { toHex } from '../../../modules/bytes.js';
-import { debugLoadWallet } from './debug-link.js';
+import { boundApp, debugLoadWallet, deviceEventsOf } from './debug-link.js';
 import { GuestOp, HostOp, Status, readU32, u32, withOp, type BootConfig, type DrawOp } from './protocol.js';
 
 declare const issueCommand: (message: ArrayBuffer) => ArrayBuffer;
@@ -77,6 +77,7 @@ function makePorts(config: BootConfig): Ports {
         return mac;
       },
     },
+    onScreenProblem: (problem) => void ask(withOp(GuestOp.screenProblem, encoder.encode(problem))),
   };
 }
 
@@ -102,6 +103,14 @@ function handle(msg: Uint8Array): unknown {
   }
   if (!device) throw new Error('firmware not booted');
   if (op === HostOp.debugLoad) return { debug: debugLoadWallet(device, JSON.parse(decoder.decode(msg.subarray(1)))), state: device.state, screen: device.screen };
+  if (op === HostOp.events) {
+    const e = deviceEventsOf(device);
+    const a = e?.answer;
+    return { events: e && a ? {
+      deviceId: toHex(e.deviceId), events: a.events.map(toHex), anchor: toHex(a.anchor), key: toHex(a.key),
+      head: { seq: a.head.seq, hash: toHex(a.head.hash), signature: toHex(a.head.signature) }, dropped: a.dropped, damaged: a.damaged, more: a.more,
+    } : null };
+  }
   switch (op) {
     case HostOp.press: onPress?.({ button: String.fromCharCode(msg[1]) as ButtonEvent['button'], long: msg[2] === 1, heldMs: readU32(msg, 3) }); break;
     case HostOp.tick: onTick?.(); break;
@@ -109,7 +118,7 @@ function handle(msg: Uint8Array): unknown {
     case HostOp.disconnect: link?.disconnected(); break;
     case HostOp.mtu: link?.mtuChanged(u16(msg, 1)); break;
     case HostOp.receive: link?.received(msg.slice(1)); break;
-    case HostOp.screen: break;
+    case HostOp.screen: return { state: device.state, screen: device.screen, app: boundApp(device) };
     default: throw new Error(`unknown board command 0x${op.toString(16)}`);
   }
   return { state: device.state, screen: device.screen };

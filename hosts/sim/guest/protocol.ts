@@ -15,6 +15,7 @@ export const HostOp = {
   screen: 0x53, // 'S' -> JSON {screen, state}
   evaluate: 0x45, // 'E' + UTF-8 source of a function body (bench and tests only)
   debugLoad: 0x4c, // 'L' + JSON {mnemonic, pin, replace?}: the debug link (simulator only)
+  events: 0x56, // 'V' -> JSON {events: {answer (bytes as hex), deviceId hex} | null}: the event log, for the page
 } as const;
 
 /** XS -> Node, synchronous `issueCommand` queries answered by the board. */
@@ -30,6 +31,7 @@ export const GuestOp = {
   clock: 0x63, // 'c' -> f64 little-endian milliseconds
   chipKey: 0x6b, // 'k' + message -> HMAC-SHA256 under the board's chip key (32 bytes)
   disconnect: 0x71, // 'q': the firmware drops the link's connection
+  screenProblem: 0x73, // 's' + UTF-8 text: a screen that cannot be drawn in full (the simulator makes it an error)
 } as const;
 
 export const Status = { ok: 0, error: 1 } as const;

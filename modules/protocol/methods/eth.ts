@@ -52,7 +52,7 @@ function txSummary(app: string, tx: EthTx, call: Call): Record<string, unknown> 
     maxFee: (tx.gasLimit * (tx.maxFeePerGas ?? tx.gasPrice ?? 0n)).toString(),
     ...(call.kind === 'erc20-transfer' ? { token: tx.to, transfer: { to: call.recipient, amount: call.amount.toString() } } : {}),
     ...(call.kind === 'erc20-approve' ? { token: tx.to, approve: { spender: call.spender, amount: call.unlimited ? 'unlimited' : call.amount.toString() } } : {}),
-    ...(call.kind === 'blind' ? { data: { selector: call.selector, size: call.size } } : {}),
+    ...(call.kind === 'blind' ? { data: tx.to ? { selector: call.selector, size: call.size } : { size: call.size } } : {}),
   };
 }
 
@@ -129,8 +129,8 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       if (refused) return refused;
       if (call.kind === 'blind' && !vault.preferences.blindSigning) {
         refusedBlind('eth-tx', summary);
-        deps.refusedBlind('This transaction calls a contract with data the device cannot decode.');
-        return fail('blind-signing-off', 'the transaction carries contract data the device cannot decode; blind signing is off: turn it on in the device\'s menu (Settings) to sign it');
+        deps.refusedBlind(tx.to ? 'This transaction calls a contract with data the device cannot decode.' : 'This transaction deploys a contract whose code the device cannot check.');
+        return fail('blind-signing-off', `the transaction ${tx.to ? 'carries contract data the device cannot decode' : 'deploys a contract, whose code the device cannot check'}; blind signing is off: turn it on on the device (Menu > Blind signing) to sign it`);
       }
       const path = accountPath(params);
       const { address, standard } = account(path);
@@ -190,7 +190,7 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       if (summary.blind && !vault.preferences.blindSigning) {
         refusedBlind('eth-typed', facts);
         deps.refusedBlind('This typed data is too large for the device to show.');
-        return fail('blind-signing-off', `the typed data has more fields than the device can show; blind signing is off: turn it on in the device's menu (Settings) to sign it by its hashes`);
+        return fail('blind-signing-off', 'the typed data has more fields than the device can show; blind signing is off: turn it on on the device (Menu > Blind signing) to sign it by its hashes');
       }
       const path = accountPath(params);
       const { address, standard } = account(path);

@@ -36,6 +36,8 @@ export async function startSim(options: BoardOptions = {}): Promise<RunningSim> 
       await server.close();
       await board.stop();
       fs.rmSync(dir, { recursive: true, force: true });
+      // The global screen check: a screen the firmware could not draw in full fails the suite that showed it.
+      if (board.screenProblems.length) throw new Error(`the simulator showed screens it cannot draw in full: ${board.screenProblems.join('; ')}`);
     },
   };
 }

@@ -13,8 +13,10 @@ export interface DeviceRig {
   b: FakeBoard;
   d: Device;
   press(button: ButtonId, long?: boolean, heldMs?: number): void;
-  /** let a security decision arm, then press */
+  /** as the owner takes a security decision: read it to its last page, let it arm, then press */
   decide(button?: ButtonId, long?: boolean): void;
+  /** wait (on the fake clock) until the screen takes presses: a decision, or a screen the link just put up */
+  waitArmed(): void;
   enterPin(pin: string): void;
   /** turn the wheel and enter digits, without confirming */
   enterDigits(digits: string): void;
@@ -37,9 +39,12 @@ export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}
     d: make(),
     press: (button, long = false, heldMs) => b.press({ button, long, heldMs }),
     decide: (button = 'c', long = true) => {
+      rig.waitArmed();
+      for (let i = 0; i < 20 && rig.d.screen.page < rig.d.screen.pages.length; i++) b.press({ button: 'c', long: false });
       b.advance(GUARD_MS);
       b.press({ button, long });
     },
+    waitArmed: () => b.advance(rig.d.screen.armsInMs),
     enterPin(pin) {
       rig.enterDigits(pin);
       b.press({ button: 'c', long: true });
@@ -61,9 +66,11 @@ export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}
     reboot: () => (rig.d = make()),
     text: () => `${rig.d.screen.title} ${rig.d.screen.lines.join(' ')}`,
     readReview(maxPages) {
+      // The owner reads each screen of the review (each page of a screen that has several) and presses C for more.
       const seen: string[] = [];
+      rig.waitArmed(); // a review the link just put up ignores presses at first
       for (let i = 0; i < maxPages && rig.d.screen.id.endsWith('-review'); i++) {
-        seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
+        if (rig.d.screen.page === 1) seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
         rig.press('c');
       }
       seen.push(`${rig.d.screen.title}: ${rig.d.screen.lines.join(' | ')}`);
@@ -81,8 +88,10 @@ export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}
 /** From the unlocked home screen (or the menu): Menu, then down to the item whose label starts with `label`, and select it. */
 export function menuItem(rig: DeviceRig, label: string): void {
   if (rig.d.screen.id !== 'menu') rig.press('b');
-  for (let i = 0; i < 30 && !rig.d.screen.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith(label); i++) rig.press('c');
-  if (!rig.d.screen.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith(label)) throw new Error(`no menu item "${label}"`);
+  if (rig.d.screen.id !== 'menu') throw new Error(`no menu: the device shows ${rig.d.screen.id}: ${rig.text()}`);
+  const chosen = () => rig.d.screen.lines.find((l) => l.startsWith('>'))!.slice(2);
+  for (let i = 0; i < 30 && !chosen().startsWith(label); i++) rig.press('c');
+  if (!chosen().startsWith(label)) throw new Error(`no menu item "${label}"`);
   rig.press('b');
 }
 

@@ -44,6 +44,20 @@ export function recordingCanvas(width = 320, height = 240): CanvasPort & { frame
   };
 }
 
+/** A press as tests give it: `heldMs` defaults to 0 (pressed and released at once). */
+export type TestPress = Omit<ButtonEvent, 'heldMs'> & { heldMs?: number };
+
+/**
+ * A screen the device could not draw in full (or an id the catalogue does not know): the fake board's global
+ * check makes it fail whatever test showed it, wherever it was shown from (a press, the link, a tick).
+ */
+export class ScreenProblemError extends Error {
+  constructor(problems: string[]) {
+    super(`the device showed a screen it cannot draw in full: ${problems.join('; ')}`);
+    this.name = 'ScreenProblemError';
+  }
+}
+
 export interface FakeBoard {
   ports: Ports;
   canvas: ReturnType<typeof recordingCanvas>;
@@ -51,7 +65,9 @@ export interface FakeBoard {
   logs: string[];
   notified: Uint8Array[];
   info: () => Uint8Array;
-  press(e: ButtonEvent): void;
+  /** every screen problem the device reported (ports.onScreenProblem); each also fails the call that caused it */
+  screenProblems: string[];
+  press(e: TestPress): void;
   link(): LinkHandlers;
   tick(): void;
   advance(ms: number): void;
@@ -67,8 +83,16 @@ export function fakeBoard(entropy: EntropyPort = counterEntropy()): FakeBoard {
   const notified: Uint8Array[] = [];
   const canvas = recordingCanvas();
   const flash = memoryFlash();
+  const screenProblems: string[] = [];
+  /** run `fn` (a press, a tick, a link event) and fail if it made the device show a screen it cannot draw in full */
+  const checked = <T>(fn: () => T): T => {
+    const before = screenProblems.length;
+    const out = fn();
+    if (screenProblems.length > before) throw new ScreenProblemError(screenProblems.slice(before));
+    return out;
+  };
   return {
-    canvas, flash, logs, notified,
+    canvas, flash, logs, notified, screenProblems,
     ports: {
       entropy, flash, canvas,
       buttons: { listen: (fn) => { press = fn; } },
@@ -76,11 +100,23 @@ export function fakeBoard(entropy: EntropyPort = counterEntropy()): FakeBoard {
       link: { listen: (h) => { link = h; }, notify: (p) => void notified.push(p.slice()), setInfo: (i) => { info = i.slice(); } },
       log: { log: (m) => void logs.push(m) },
       chipKey: softwareChipKey(TEST_CHIP_KEY),
+      onScreenProblem: (problem) => {
+        screenProblems.push(problem);
+        throw new ScreenProblemError([problem]);
+      },
     },
     info: () => info,
-    press: (e) => press!(e),
-    link: () => link!,
-    tick: () => tick!(),
+    press: (e) => checked(() => press!({ ...e, heldMs: e.heldMs ?? 0 })),
+    link: () => {
+      const h = link!;
+      return {
+        connected: (mtu) => checked(() => h.connected(mtu)),
+        disconnected: () => checked(() => h.disconnected()),
+        mtuChanged: (mtu) => checked(() => h.mtuChanged(mtu)),
+        received: (packet) => checked(() => h.received(packet)),
+      };
+    },
+    tick: () => checked(() => tick!()),
     advance: (ms) => { now += ms; },
   };
 }
