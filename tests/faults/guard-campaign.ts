@@ -48,7 +48,7 @@ function run(g: Guard, op: Op, now: number): boolean {
       return true;
     }
     case 'freeze': g.freezeNow('app', 'phone'); return false;
-    case 'unfreeze': g.unfreeze(); return false;
+    case 'unfreeze': g.unfreeze('a code'); return false;
     case 'tighten': g.apply(parsePolicy({ rules: [{ asset: 'eth:1', daily: op.daily.toString() }] })); return false;
     case 'code': g.codes.verify('123456'); return false;
     case 'wait': return false;
