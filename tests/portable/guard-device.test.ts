@@ -9,7 +9,7 @@ import { serializeUnsigned, type EthTx } from '../../modules/ethereum/tx.js';
 import { totp } from '../../modules/guard/otp.js';
 import { DAY_MS } from '../../modules/guard/ledger.js';
 import { AppPeer } from './support/app-peer.js';
-import { enrolCodes, PIN, walletWithApp, type DeviceRig } from './support/device-rig.js';
+import { enrolCodes, PIN, setPolicy, walletWithApp } from './support/device-rig.js';
 
 const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
 const ETH = 10n ** 18n;
@@ -23,12 +23,6 @@ function ready() {
 const tx = (value: bigint, over: Partial<EthTx> = {}): Uint8Array => serializeUnsigned({ type: 'eip1559', chainId: 1n, nonce: 0n, maxPriorityFeePerGas: 1n, maxFeePerGas: 10n ** 9n, gasLimit: 21_000n, to: TO, value, data: new Uint8Array(0), accessList: [], ...over });
 
 
-function setPolicy(rig: DeviceRig, app: AppPeer, policy: unknown): any {
-  app.ask('policy_set', { policy });
-  rig.readReview(40);
-  rig.decide('c');
-  return app.answer();
-}
 
 test('a daily limit set by the app and confirmed on the device: within it signs, over it is refused in words', (t) => {
   const { rig, app } = ready();
