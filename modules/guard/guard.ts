@@ -45,8 +45,8 @@ export interface GuardEffects {
   bindApp?(app: { publicKey: Uint8Array; label: string }, how: BindHow): void;
 }
 
-/** Who cancelled a pending change. */
-export type CancelledBy = 'app' | 'device';
+/** Who cancelled a pending change (`replaced`: a new policy put in force made a waiting one moot). */
+export type CancelledBy = 'app' | 'device' | 'replaced';
 
 export class Guard {
   readonly freeze: Freeze;
@@ -92,12 +92,19 @@ export class Guard {
     return isLoosening(current, next) ? 'looser' : 'tighter';
   }
 
-  /** Put `next` in force now (tightening, a loosening proven with a code, or one whose wait is over). A pending
-   * policy change is done with (written after the policy: a cut between re-applies the same policy). */
+  /**
+   * Put `next` in force now (a tightening, or a loosening proven with a code). A looser policy still waiting was
+   * asked against the old one: it is cancelled first, so a cut between the two writes leaves the old limits
+   * without it (tighter than before, never looser), and the app hears it.
+   */
   apply(next: Policy): void {
-    this.records.setSealed(RecordKey.policy, encodeCbor(policyToPlain(next)), 'spending policy');
     const waiting = this.pendingPolicy;
-    if (waiting) this.changes.remove(waiting.id);
+    if (waiting) this.cancel(waiting.id, 'replaced');
+    this.setPolicy(next);
+  }
+
+  private setPolicy(next: Policy): void {
+    this.records.setSealed(RecordKey.policy, encodeCbor(policyToPlain(next)), 'spending policy');
     this.notify('policy-changed', { policy: policyToPlain(next) });
   }
 
@@ -168,8 +175,8 @@ export class Guard {
   /** Remove the codes after a current code was typed on the device (the caller checked it). */
   removeCodesWithCode(): void {
     this.refuseWhileFrozen('removing verification codes');
-    this.cancelKind('codes-off', 'device');
     this.codes.remove('a code');
+    this.cancelKind('codes-off', 'device'); // (a cut before this leaves it moot: the tick drops it)
   }
 
   /** A lost authenticator: the codes go after the 24-hour wait (the caller checked the PIN). Refused while frozen. */
@@ -226,6 +233,8 @@ export class Guard {
     if (!f) return;
     this.changes.creditFreeze(f.at, this.clock.now());
     this.freeze.unfreeze();
+    const pinOnly = this.changes.get('unfreeze');
+    if (pinOnly) this.changes.remove(pinOnly.id); // a cut before this leaves it to the tick, which drops it
     this.notify('unfrozen', { after });
   }
 
@@ -310,10 +319,15 @@ export class Guard {
     const now = this.clock.now();
     const frozen = this.freeze.frozen;
     for (const c of this.changes.list()) {
+      // a change that no longer means anything (left by a power cut in the middle of another) is dropped
+      const moot = (c.kind === 'unfreeze' && !frozen) || (c.kind === 'codes-off' && !this.codes.enrolled) || (c.kind === 'codes-on' && this.codes.enrolled);
+      if (moot) {
+        this.changes.remove(c.id);
+        continue;
+      }
       if (now < c.dueAt || (frozen && c.kind !== 'unfreeze')) continue;
       if (c.kind === 'unfreeze') {
-        if (frozen) this.unfreeze(`the ${duration(PENDING_WAIT_MS)} wait`);
-        else this.changes.remove(c.id);
+        this.unfreeze(`the ${duration(PENDING_WAIT_MS)} wait`);
         continue;
       }
       if (c.kind === 'bind' && !this.effects.bindApp) continue;
@@ -327,12 +341,14 @@ export class Guard {
   private applyDue(c: PendingChange): void {
     const after = `the ${duration(PENDING_WAIT_MS)} wait`;
     switch (c.kind) {
-      case 'policy': return this.apply(c.policy);
+      case 'policy':
+        this.setPolicy(c.policy); // then dropped below: a cut between puts the same policy in force again
+        break;
       case 'codes-on':
-        if (!this.codes.enrolled) this.codes.enrol(c.secret, c.step, after);
+        this.codes.enrol(c.secret, c.step, after);
         break;
       case 'codes-off':
-        if (this.codes.enrolled) this.codes.remove(after);
+        this.codes.remove(after);
         break;
       case 'bind':
         this.effects.bindApp!({ publicKey: c.publicKey, label: c.label }, c.how);

@@ -118,17 +118,30 @@ export class PendingChanges {
   }
 
   /**
-   * The device is being unfrozen (frozen since `frozenAt`): the paused waits get the frozen time added, and a
-   * pending PIN-only unfreeze is done with. One record write, before the freeze record is deleted.
+   * The device is being unfrozen (frozen since `frozenAt`): the paused waits get the frozen time added. One record
+   * write, before the freeze record is deleted (a pending PIN-only unfreeze is dropped after that: guard.ts).
    */
   creditFreeze(frozenAt: number, now: number): void {
     const s = this.read();
-    if (!s.changes.length) return;
-    const changes = s.changes.filter((c) => c.kind !== 'unfreeze').map((c) => {
+    if (!s.changes.some((c) => c.kind !== 'unfreeze')) return;
+    const changes = s.changes.map((c) => {
       const from = Math.max(frozenAt, s.creditedUntil, c.requestedAt);
-      return now > from ? { ...c, dueAt: c.dueAt + (now - from) } : c;
+      return c.kind !== 'unfreeze' && now > from ? { ...c, dueAt: c.dueAt + (now - from) } : c;
     });
     this.write({ ...s, creditedUntil: now, changes });
+  }
+
+  /** The record opens and reads (or is absent): for the power-cut campaigns, which count a damaged one as corrupt. */
+  get intact(): boolean {
+    try {
+      const raw = this.records.getSealed(RecordKey.pendingChanges);
+      if (!raw) return true;
+      const v = decodeCbor(raw) as unknown[];
+      wipe(raw);
+      return Array.isArray(v) && v[0] === VERSION && Array.isArray(v[3]) && (v[3] as unknown[]).every((c) => Array.isArray(c) && c.length === 5);
+    } catch {
+      return false;
+    }
   }
 
   /** Device ms until `c` takes effect; while frozen (since `frozenAt`) a paused change's clock stands still. */
