@@ -51,7 +51,7 @@ test('loosening, read as coverage: new chains, tokens and networks, eth:* budget
 });
 
 test('what a message is: text, hash-shaped (32 bytes whatever they are, or all hex of 32+ bytes), or binary', (t) => {
-  const cases: [Uint8Array, string][] = [
+  const cases: [Uint8Array, ReturnType<typeof messageShape>][] = [
     [utf8Encode('Sign in to example.com\nNonce: 0x1234abcd'), 'text'],
     [utf8Encode(''), 'text'],
     [utf8Encode('Grüße \u{1F600}'), 'text'],
