@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { DeviceDriver } from './device-driver.js';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../hosts/client/bin.mjs');
+const SHIFTED_CLOCK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'shifted-clock.mjs');
 
 export interface CliRun {
   code: number;
@@ -12,9 +13,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Start `latch args...`; `feed` is called with a function that writes one line to its standard input. */
-export function latch(args: string[], feed?: (writeLine: (line: string) => void, stderrSoFar: () => string) => Promise<void>): Promise<CliRun> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Start `latch args...`; `feed` is called with a function that writes one line to its standard input.
+ * `clockShiftS`: the CLI's clock runs this many seconds off (an app telling the device another time).
+ */
+export function latch(args: string[], feed?: (writeLine: (line: string) => void, stderrSoFar: () => string) => Promise<void>, clockShiftS?: number): Promise<CliRun> {
+  const child = clockShiftS === undefined
+    ? spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(process.execPath, ['--import', SHIFTED_CLOCK, BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LATCH_TEST_CLOCK_SHIFT_S: String(clockShiftS) } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });
