@@ -21,19 +21,11 @@ let bench: CliBench | undefined;
 let d: DeviceDriver;
 const thiefHome = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-thief-'));
 const advance = (ms: number) => d.call('POST', '/api/clock', { advanceMs: ms });
-let wall = 0;
 
-/** The simulator's manual clock stands still between presses; a real device's runs on. Move it with this
- * computer's clock before each request, so the app's time stays within what the device allows ahead of it. */
-async function sync(): Promise<void> {
-  const now = Date.now();
-  if (now > wall) await advance(now - wall);
-  wall = now;
-}
-
-/** `latch args` as the owner's bound app (clock synced first); `shiftS`: its clock lies by that much. */
+/** `latch args` as the owner's bound app (the manual device clock moved on with this computer's first, as a real
+ * device's runs on); `shiftS`: its clock lies by that much. */
 async function cli(args: string[], feed?: Parameters<typeof latch>[1], shiftS?: number): Promise<CliRun> {
-  await sync();
+  await bench!.syncClock();
   return latch([...args, ...bench!.device()], feed, shiftS);
 }
 
@@ -78,7 +70,6 @@ async function setUpCodes(expect: 'codes-enrolled' | 'codes-enrol-pending'): Pro
 test.before(async () => {
   bench = await startCliBench({ mnemonic: MNEMONIC, label: 'Alice phone', name: 'guard-attacks' });
   d = bench.d;
-  wall = Date.now();
   const set = await cli(['policy', 'set', '--asset', 'eth:1', '--daily', '0.1'], async () => { await d.review(); });
   if (set.code !== 0) throw new Error(set.stderr);
   await home();

@@ -17,6 +17,12 @@ export interface CliBench {
   home: string;
   /** the CLI options that reach this simulator with this home */
   device(): string[];
+  /**
+   * Move the manual device clock on by the wall time since the last call (or the start): a real device's clock
+   * runs on its own, and the device takes the app's time only within two minutes of the device clock since its
+   * first claim (guard/world-time.ts). Call it before a request whose time matters (codes).
+   */
+  syncClock(): Promise<void>;
   /** stop the simulator and delete the home */
   stop(): Promise<void>;
 }
@@ -24,10 +30,16 @@ export interface CliBench {
 export async function startCliBench(o: { mnemonic: string; label: string; name: string }): Promise<CliBench> {
   const sim = await startSim({ manualClock: true, pinIterations: 50, autoTick: true });
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `latch-${o.name}-`));
+  let wall = Date.now();
   const bench: CliBench = {
     sim, home,
     d: new DeviceDriver(sim.url),
     device: () => ['--device', `${sim.url.replace('http', 'ws')}/link`, '--home', home],
+    async syncClock() {
+      const now = Date.now();
+      if (now > wall) await bench.d.call('POST', '/api/clock', { advanceMs: now - wall });
+      wall = now;
+    },
     async stop() {
       await sim.stop();
       fs.rmSync(home, { recursive: true, force: true });
