@@ -170,6 +170,7 @@ export class Guard {
   replaceCodes(secret: Uint8Array, step: number): void {
     this.refuseWhileFrozen('replacing verification codes');
     this.codes.enrol(secret, step, 'a current code');
+    this.cancelKind('codes-off', 'device'); // the owner just proved the authenticator: a pending removal is moot
   }
 
   /** Remove the codes after a current code was typed on the device (the caller checked it). */
