@@ -21,12 +21,13 @@ import type { DeviceClock } from '../vault/device-clock.js';
 import { RecordKey, type VaultRecords } from '../vault/records.js';
 import { wipe } from '../bytes.js';
 import { sameHmacKey, VerificationCodes } from './codes.js';
-import { coverage, hasEthRules, isLoosening } from './coverage.js';
+import { isLoosening } from './coverage.js';
 import { Freeze, frozenBy } from './freeze.js';
 import { SpendLedger } from './ledger.js';
 import { PendingChanges, PENDING_WAIT_MS, describeChange, type BindHow, type ChangeKind, type ChangePayload, type PendingChange } from './pending.js';
 import { EMPTY_POLICY, parsePolicy, policyToPlain, ruleFor, type Policy } from './policy.js';
 import { btcOutflows, duration, ethTxOutflows, judge, type Outflow, type Outflows, type Verdict } from './spending.js';
+import { messageVerdict, typedDataVerdict, type MessageShape } from './unmetered.js';
 import { WorldTime } from './world-time.js';
 
 export { PENDING_WAIT_MS };
@@ -36,9 +37,6 @@ export type GuardNotice = 'policy-changed' | 'change-pending' | 'change-cancelle
 
 /** Events the guard's parts report (never a code, a secret or the PIN). */
 export type GuardReport = 'code-enrolled' | 'code-removed' | 'code-wrong' | 'world-time-set' | 'world-time-refused';
-
-/** What a message to sign is, for the guard (ethereum/message.ts decides). */
-export type MessageShape = 'text' | 'hash' | 'binary';
 
 export interface GuardEffects {
   /** a pending binding's wait is over: bind that app (the old one loses access) */
@@ -255,40 +253,16 @@ export class Guard {
     return this.judgeOutflows(() => ethTxOutflows(this.policy, tx, call));
   }
 
-  /**
-   * Typed data, judged on the chain id its hash commits to (`chainId`: the EIP712Domain's declared field, or
-   * undefined when the domain signs none: then it is valid on every chain). While any Ethereum rule exists it
-   * needs a verification code (a permit can hand over tokens, and no amount can be read from it), and a signed
-   * chain that no rule covers is refused like a transaction on it.
-   */
+  /** Typed data, on the chain id its hash commits to (undefined: none, valid on every chain): unmetered.ts. */
   checkEthTyped(chainId: bigint | undefined): Verdict {
     const frozen = this.frozenReason;
-    if (frozen) return { kind: 'refuse', why: frozen };
-    const policy = this.policy;
-    if (!hasEthRules(policy)) return { kind: 'allow', outflows: [], notes: [] };
-    if (chainId !== undefined) {
-      const c = coverage(policy, `eth:${chainId}`);
-      if (c.kind === 'refused') return { kind: 'refuse', why: `typed data for that chain: ${c.why}` };
-    }
-    const why = `typed data can hand over tokens (permits) and is not limited by amount: while Ethereum spending limits are on it needs a verification code${chainId === undefined ? ' (this domain signs no chain id: it is valid on every chain)' : ''}`;
-    const notes = [chainId === undefined ? 'The domain signs no chain id: valid on every chain.' : 'Spending limits are on.', 'A verification code is needed to sign typed data.'];
-    return this.withCode(policy, why, notes);
+    return frozen ? { kind: 'refuse', why: frozen } : typedDataVerdict(this.policy, chainId, this.codes.enrolled);
   }
 
-  /**
-   * personal_sign: printable text (sign-in messages) is not limited; while any spending rule exists, a message
-   * that is not text (binary, or hash-shaped: it may be the hash of a transaction the limits would refuse) needs
-   * a verification code, and is refused when codes are not enrolled or the policy does not allow the override.
-   */
+  /** personal_sign: text is not limited; anything else needs a code while limits are on (unmetered.ts). */
   checkMessage(shape: MessageShape = 'text'): Verdict {
     const frozen = this.frozenReason;
-    if (frozen) return { kind: 'refuse', why: frozen };
-    const policy = this.policy;
-    if (shape === 'text' || !policy.rules.length) return { kind: 'allow', outflows: [], notes: [] };
-    const what = shape === 'hash'
-      ? 'the message has the shape of a hash (32 bytes, or only hex digits), which can approve a transaction or a permit the limits would refuse'
-      : 'the message is not printable text (binary data, or control characters), so the device cannot tell what it approves';
-    return this.withCode(policy, `${what}: while spending limits are on it needs a verification code`, ['Not text: it could approve a transaction.', 'A verification code is needed to sign it.']);
+    return frozen ? { kind: 'refuse', why: frozen } : messageVerdict(this.policy, shape, this.codes.enrolled);
   }
 
   checkBtc(plan: PsbtPlan, networkName: string): Verdict {
@@ -356,11 +330,6 @@ export class Guard {
         break;
     }
     this.changes.remove(c.id);
-  }
-
-  private withCode(policy: Policy, why: string, notes: string[]): Verdict {
-    if (policy.overLimitWithCode && this.codes.enrolled) return { kind: 'code', outflows: [], notes, why };
-    return { kind: 'refuse', why: `${why}, and ${this.codes.enrolled ? 'the policy does not allow signing with a code' : 'no verification codes are set up'}` };
   }
 
   private judgeOutflows(make: () => Outflows): Verdict {

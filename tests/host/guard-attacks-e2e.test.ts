@@ -81,12 +81,14 @@ test.after.always(async () => {
 
 let ownerSecret: Uint8Array | undefined;
 
-test.serial('item 1: with limits and no codes, his codes wait 24 h and the phone cancels them; frozen, no codes of his own and the PIN alone only starts a wait the phone refuses', async (t) => {
+test.serial('item 1: with limits and no codes, his own codes wait 24 h, announced; the owner\'s phone cancels them', async (t) => {
   await setUpCodes('codes-enrol-pending');
   t.regex((await cli(['otp', 'status'])).stdout, /Verification codes are off.* Codes set up on the device take effect in 24 h \("latch pending cancel" refuses them\)/);
   t.regex((await cli(['pending'])).stdout, /^#1 Set up verification codes \(a new authenticator\): takes effect in 24 h of device time/m);
   t.regex((await cli(['pending', 'cancel'])).stdout, /Cancelled: #1\./);
+});
 
+test.serial('item 1: frozen, he cannot set up codes, and the PIN alone only starts a wait; the phone refuses it (freezing again)', async (t) => {
   t.is((await cli(['freeze'])).code, 0);
   await unlock();
   t.is((await d.menuItem('Verification codes')).id, 'codes-frozen', 'no codes of his own while frozen');
@@ -95,20 +97,21 @@ test.serial('item 1: with limits and no codes, his codes wait 24 h and the phone
   await d.enterPin('123456');
   await d.expect('unfreeze-requested');
   await home();
-  const pending = await cli(['pending']);
-  t.regex(pending.stdout, /#2 Unfreeze with the PIN alone: takes effect in 24 h of device time/);
+  t.regex((await cli(['pending'])).stdout, /#2 Unfreeze with the PIN alone: takes effect in 24 h of device time/);
   t.is((await cli(['freeze'])).code, 0, 'the phone insists: stay frozen');
   t.regex((await cli(['pending'])).stdout, /^Nothing is pending\./);
   await advance(25 * HOUR);
   t.regex((await d.screen()).lines.join(' '), /FROZEN/, 'a day later: still frozen');
-  // the owner's phone vouches: an unfreeze at once (the device unlocked with the PIN, C held)
+});
+
+test.serial('item 1: the owner\'s phone makes a PIN-only unfreeze immediate (the device unlocked, C held)', async (t) => {
   await unlock();
   const unfreeze = await cli(['unfreeze'], async () => { await d.waitFor('unfreeze-ask'); await d.decide('c'); });
   t.is(unfreeze.code, 0, unfreeze.stderr);
   t.notRegex((await d.screen()).lines.join(' '), /FROZEN/);
 });
 
-test.serial('item 4: with limits and no codes, his app is bound only after 24 h; the owner\'s phone hears it and refuses it', async (t) => {
+test.serial('item 4: with limits and no codes, his app binds only after 24 h of device time, and the owner\'s phone hears it', async (t) => {
   await home();
   const bind = await thief(['bind', '--label', 'Thief phone'], async (write) => {
     const line = (await d.waitFor('bind-code')).lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l))!;
@@ -120,8 +123,11 @@ test.serial('item 4: with limits and no codes, his app is bound only after 24 h;
   t.is(bind.code, 0, bind.stderr);
   t.regex(bind.stdout, /this app is bound after 24 h of device time, unless the app bound now refuses it/);
   await home();
+  t.regex((await cli(['pending'])).stdout, /#\d+ Bind the app named "Thief phone" \(by binding code\); the bound app loses access: takes effect in 24 h/);
+});
+
+test.serial('item 4: the owner\'s phone refuses the waiting binding: a day later his app is still not bound', async (t) => {
   const pending = await cli(['pending']);
-  t.regex(pending.stdout, /#(\d+) Bind the app named "Thief phone" \(by binding code\); the bound app loses access: takes effect in 24 h/);
   t.regex((await cli(['pending', 'cancel', /#(\d+) Bind/.exec(pending.stdout)![1]])).stdout, /Cancelled: #\d+\./);
   await advance(25 * HOUR);
   await unlock();
@@ -129,11 +135,14 @@ test.serial('item 4: with limits and no codes, his app is bound only after 24 h;
   t.is((await cli(['ping'])).code, 0, 'the owner\'s phone still is');
 });
 
-test.serial('item 4: with codes enrolled, his app needs a verification code after Allow; a wrong one binds nothing', async (t) => {
-  ownerSecret = await setUpCodes('codes-enrol-pending'); // the owner's: limits are on, so it waits too
+test.serial('the owner sets up codes: with limits on, they too take effect after 24 hours', async (t) => {
+  ownerSecret = await setUpCodes('codes-enrol-pending');
   await advance(24 * HOUR + 60_000);
   await unlock();
   t.regex((await cli(['otp', 'status'])).stdout, /^Verification codes are on\./);
+});
+
+test.serial('item 4: with codes enrolled, his app needs a verification code after Allow; a wrong one binds nothing', async (t) => {
   const bind = await thief(['bind', '--label', 'Thief phone'], async (write) => {
     write((await d.waitFor('bind-code')).lines.find((l) => /^[2-9A-HJ-NP-Z]{4} [2-9A-HJ-NP-Z]{4}$/.test(l))!);
     await d.waitFor('bind-allow');
@@ -148,11 +157,14 @@ test.serial('item 4: with codes enrolled, his app needs a verification code afte
   t.is((await cli(['ping'])).code, 0, 'the owner\'s phone is still the bound app');
 });
 
-test.serial('item 6: the authenticator refuses the guard\'s own secret; a claim of tomorrow\'s time is refused and logged; the code screen shows its date', async (t) => {
+test.serial('item 6: the authenticator refuses the guard\'s own secret, under another digest and period too', async (t) => {
   const uri = `otpauth://totp/Bank:alice?secret=${base32nopad.encode(ownerSecret!)}&algorithm=SHA256&period=60`;
   const own = await cli(['authenticator', 'add', uri]);
   t.is(own.code, 1);
   t.regex(own.stderr, /that is the secret of this device's own verification codes/);
+});
+
+test.serial('item 6: after a reboot a claim of tomorrow\'s time is refused and logged; the code screen shows its date', async (t) => {
   // after a reboot the first claim sets the time (an event); a phone claiming tomorrow after that is refused
   await d.call('POST', '/api/reboot', {});
   await d.waitFor('locked');
