@@ -260,7 +260,7 @@ export class Guard {
   }
 
   /** personal_sign: text is not limited; anything else needs a code while limits are on (unmetered.ts). */
-  checkMessage(shape: MessageShape = 'text'): Verdict {
+  checkMessage(shape: MessageShape): Verdict {
     const frozen = this.frozenReason;
     return frozen ? { kind: 'refuse', why: frozen } : messageVerdict(this.policy, shape, this.codes.enrolled);
   }
