@@ -39,9 +39,12 @@ function hours(rig: DeviceRig, h: number): void {
   }
 }
 
+/** The text the LCD last drew (what the owner sees, not only the screen's description). */
+const drawn = (rig: DeviceRig) => rig.b.canvas.frames.at(-1)!.filter((c) => c[0] === 'text').map((c) => c[1]).join(' | ');
+
 const notices = (app: AppPeer) => (app.decode(app.collect()) as any[]).filter((r) => r.notify !== undefined);
 
-test('item 1: on a device with limits and no codes, his own codes wait 24 hours, announced; so does "Remove all"; the owner\'s app cancels both', (t) => {
+test('item 1: on a device with limits and no codes, his own codes wait 24 hours, announced; so does "Remove all"; both listed on the LCD, cancelled there and from the app', (t) => {
   const { rig, app } = ready(LIMIT);
   const secret = enrolCodes(rig, 'codes-enrol-pending');
   t.false(rig.d.guard.codes.enrolled, 'his codes are not on');
@@ -57,8 +60,17 @@ test('item 1: on a device with limits and no codes, his own codes wait 24 hours,
   t.is(rig.d.screen.id, 'policy-pending');
   rig.press('b');
   t.deepEqual(app.call('pending_list').result.changes.map((c: any) => c.kind), ['codes-on', 'policy']);
-  t.is(app.call('pending_cancel').result.cancelled.length, 2);
-  t.true(notices(app).filter((n) => n.notify === 'change-cancelled').every((n) => n.data.by === 'app'));
+  // both are on the device too (Menu > Pending changes, and a count on the home screen), and cancellable there
+  t.is(rig.d.screen.id, 'unlocked');
+  t.regex(drawn(rig), /2 changes pending: Menu > Pending changes/);
+  menuItem(rig, 'Pending changes (2)');
+  t.regex(drawn(rig), /Pending changes \(2\).*> Set up verification codes \(a new authenticator\) \|\s+takes effect in 24 h.*Looser spending limits:|Remove every spending limit/);
+  rig.press('c', true);
+  t.is(rig.d.screen.id, 'pending-cancelled');
+  t.like(notices(app).find((n) => n.notify === 'change-cancelled')?.data, { kind: 'codes-on', by: 'device' });
+  const answers = app.ask('pending_cancel') as any[];
+  t.is(answers.find((r) => r.id !== undefined).result.cancelled.length, 1, 'the app cancels the other');
+  t.true(answers.some((n) => n.notify === 'change-cancelled' && n.data.kind === 'policy' && n.data.by === 'app'));
   hours(rig, 30);
   t.false(rig.d.guard.codes.enrolled);
   t.is(rig.d.guard.policy.rules.length, 1, 'the limit stands');
@@ -280,7 +292,7 @@ test('item 6: within one power-on the world time moves only with the device cloc
   menuItem(rig, 'Authenticator');
   rig.press('b');
   t.is(rig.d.screen.id, 'authenticator-code');
-  t.regex(rig.text(), /For 2027-01-15 08:01:4\d UTC/);
+  t.regex(drawn(rig), /For 2027-01-15 08:01:4\d UTC/);
   // after a reboot the first claim is taken, and recorded for the owner to see
   rig.reboot();
   rig.unlock();
