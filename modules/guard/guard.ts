@@ -293,23 +293,26 @@ export class Guard {
   tick(): void {
     const now = this.clock.now();
     const frozen = this.freeze.frozen;
-    for (const c of this.changes.list()) {
+    for (const t of this.changes.times()) {
       // a change that no longer means anything (left by a power cut in the middle of another) is dropped
-      const moot = (c.kind === 'unfreeze' && !frozen) || (c.kind === 'codes-off' && !this.codes.enrolled) || (c.kind === 'codes-on' && this.codes.enrolled);
+      const moot = (t.kind === 'unfreeze' && !frozen) || (t.kind === 'codes-off' && !this.codes.enrolled) || (t.kind === 'codes-on' && this.codes.enrolled);
       if (moot) {
-        this.changes.remove(c.id);
+        this.changes.remove(t.id);
         continue;
       }
-      if (now < c.dueAt || (frozen && c.kind !== 'unfreeze')) continue;
-      if (c.kind === 'unfreeze') {
+      if (now < t.dueAt || (frozen && t.kind !== 'unfreeze')) continue;
+      if (t.kind === 'unfreeze') {
         this.unfreeze(`the ${duration(PENDING_WAIT_MS)} wait`);
         continue;
       }
-      if (c.kind === 'bind' && !this.effects.bindApp) continue;
+      if (t.kind === 'bind' && !this.effects.bindApp) continue;
+      const c = this.changes.list().find((x) => x.id === t.id);
+      if (!c) continue;
       // a new app replaces the bound one, whose session ends with it: that app hears it first
       if (c.kind === 'bind') this.notify('change-applied', { id: c.id, kind: c.kind, text: describeChange(c) });
       this.applyDue(c);
       if (c.kind !== 'bind') this.notify('change-applied', { id: c.id, kind: c.kind, text: describeChange(c) });
+      if (c.kind === 'codes-on') wipe(c.secret);
     }
   }
 

@@ -47,6 +47,14 @@ export type PendingChange = ChangePayload & {
   dueAt: number;
 };
 
+/** What the tick needs to know of a change: no payload (no secret), cheap to keep. */
+export interface ChangeTimes {
+  id: number;
+  kind: ChangeKind;
+  requestedAt: number;
+  dueAt: number;
+}
+
 interface Stored {
   nextId: number;
   creditedUntil: number;
@@ -87,7 +95,27 @@ function payloadFromPlain(kind: unknown, v: unknown): ChangePayload {
 }
 
 export class PendingChanges {
+  /** the last times read, with the sealed record they came from: the tick asks ten times a second */
+  private timesCache: { sealed: Uint8Array; times: ChangeTimes[] } | undefined;
+
   constructor(private readonly records: VaultRecords) {}
+
+  /**
+   * The pending changes' kinds and times (no payloads), for the tick: the record is opened again only when its
+   * sealed bytes changed, so an idle device does not decrypt it ten times a second.
+   */
+  times(): ChangeTimes[] {
+    const sealed = this.records.get(RecordKey.pendingChanges);
+    if (!sealed) return [];
+    const cached = this.timesCache;
+    if (cached && cached.sealed.length === sealed.length && cached.sealed.every((b, i) => b === sealed[i])) return cached.times;
+    const times = this.list().map((c) => {
+      if (c.kind === 'codes-on') wipe(c.secret);
+      return { id: c.id, kind: c.kind, requestedAt: c.requestedAt, dueAt: c.dueAt };
+    });
+    this.timesCache = { sealed, times };
+    return times;
+  }
 
   /** Every pending change, oldest first. A record that does not open reads as none: dropping a loosening only
    * tightens (and the app, which was told of each, sees them gone). */
