@@ -17,7 +17,7 @@ import { aboutScreen, rngFaultScreen, storageFaultScreen } from './ui/screens.js
 import { message, type Activity, type AppContext } from './app/activity.js';
 import { Navigator, type ScreenView } from './app/navigator.js';
 import { blankHome, lockedHome, storageHome, unlockedHome } from './app/home.js';
-import { bindAllow, bindCode, bindFailed, bound } from './app/binding.js';
+import { bindCode, bindDecision, bindFailed, bound } from './app/binding.js';
 import { RESET_REQUEST_TTL_MS, resetConfirm, type ResetOutcome } from './app/reset.js';
 import { LinkHandler } from './protocol/link-handler.js';
 import type { Approvals } from './signing/approval.js';
@@ -66,8 +66,7 @@ const MAX_SCREEN_PROBLEMS = 20;
 
 /** The guard's notices to the app, as event kinds. */
 const GUARD_EVENTS: Record<GuardNotice, EventKind> = {
-  'policy-pending': 'policy-pending', 'policy-changed': 'policy-changed', 'policy-pending-cancelled': 'policy-pending-cancelled',
-  'otp-removal-pending': 'code-removal-pending', 'otp-removed': 'code-removed', 'otp-removal-cancelled': 'code-removal-cancelled',
+  'policy-changed': 'policy-changed', 'change-pending': 'change-pending', 'change-cancelled': 'change-cancelled', 'change-applied': 'change-applied',
   'frozen': 'frozen', 'unfrozen': 'unfrozen',
 };
 
@@ -108,7 +107,9 @@ export class Device {
     this.guard = new Guard(this.vault.records, this.vault.clock, (notice, data) => {
       this.linkHandler.notify(notice, data);
       this.events.record(GUARD_EVENTS[notice], data);
-    }, (kind, details) => this.events.record(kind, details));
+    }, (kind, details) => this.events.record(kind, details), {
+      bindApp: (app, how) => this.bindWaitedApp(app, how),
+    });
     this.backupCodes = new BackupCodeStore(this.vault.records, this.vault.clock, this.entropy);
     this.ctx = {
       vault: this.vault,
@@ -138,15 +139,17 @@ export class Device {
     this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (view) => this.render(view), (screen) => layoutScreen(screen, ports.canvas));
     this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, {
       showBindCode: (code, label) => this.nav.showIfFree(() => bindCode(this.ctx, code, label)),
-      askAllow: (label, answer) => this.nav.prompt('allow-app', () => bindAllow(this.ctx, label, (allow) => { answer(allow); this.publishInfo(); }), () => answer('expired')),
+      askAllow: (app, answer) => this.nav.prompt('allow-app', () => bindDecision(this.ctx, app, (a) => { answer(a); this.publishInfo(); }), () => answer('expired')),
       bindFailed: (reason, failures, waitMs) => void this.nav.showIfFree(() => bindFailed(this.ctx, reason, failures, waitMs)),
       // The Allow screen itself gives way to the result (it is the screen the owner just answered on).
       frozen: () => this.guard.frozenReason,
+      refusal: () => (this.guard.changes.get('bind') ? 'another new app\'s binding is already waiting out its 24 hours: the bound app (or the owner, in Menu > Pending changes) can cancel it' : undefined),
+      tellTime: (unix) => void this.guard.world.tell(unix, 'a new app'),
       event: (kind, details) => void this.events.record(kind, details),
       backupCodes: this.backupCodes,
       showBackupBind: (label) => this.nav.showIfFree(() => backupBindNotice(this.ctx, label)),
       bindingCodeChanged: (code) => void this.nav.showIfFree(() => bindingCodeReplaced(this.ctx, code)),
-      bound: (label) => void (this.nav.current.screen().id === 'bind-allow' ? this.go(bound(this.ctx, label)) : this.nav.showIfFree(() => bound(this.ctx, label))),
+      bound: (label) => void (['bind-allow', 'bind-verify'].includes(this.nav.current.screen().id) ? this.go(bound(this.ctx, label)) : this.nav.showIfFree(() => bound(this.ctx, label))),
       abandoned: () => {
         this.nav.cancel('allow-app');
         const id = this.nav.current.screen().id;
@@ -355,11 +358,23 @@ export class Device {
     if (this.nav.tick()) this.draw();
   }
 
+  /** A binding whose 24-hour wait is over (guard/pending.ts): bound now; the old app's session ends. */
+  private bindWaitedApp(app: { publicKey: Uint8Array; label: string }, how: string): void {
+    const previous = this.vault.appBinding()?.label;
+    this.vault.setAppBinding({ publicKey: app.publicKey, label: app.label });
+    this.events.record(previous !== undefined ? 'app-replaced' : 'app-bound', { app: app.label, ...(previous !== undefined ? { replaced: previous } : {}), with: how, after: 'the 24 h wait' });
+    this.ports.log.log(`bound to app named "${app.label}" after the 24-hour wait`);
+    this.linkHandler.reset();
+    this.publishInfo();
+    this.nav.showIfFree(() => bound(this.ctx, app.label));
+  }
+
   /** Just frozen (the freeze is already in flash): what waits is cancelled, the keys forgotten, the screen says so. */
   private onFrozen(): void {
     this.approvals.cancel('frozen');
     this.nav.cancel('allow-app');
     this.nav.cancel('policy');
+    this.nav.cancel('unfreeze');
     this.vault.lock();
     this.ctx.locked();
     this.ctx.home();

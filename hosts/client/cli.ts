@@ -15,7 +15,7 @@ import { KeyFileError, PassphraseError, defaultHome, envPassphrase, loadOrCreate
 import { BleTransport, WebSocketTransport, type PacketTransport } from './transport.js';
 import type { CommandContext } from './commands/context.js';
 import { BTC_USAGE, btcCommand } from './commands/btc.js';
-import { GUARD_USAGE, freezeCommand, otpCommand, policyCommand } from './commands/guard.js';
+import { GUARD_USAGE, freezeCommand, otpCommand, pendingCommand, policyCommand, unfreezeCommand } from './commands/guard.js';
 import { ETH_USAGE, ethCommand } from './commands/eth.js';
 import { EVENTS_USAGE, eventsCommand } from './commands/events.js';
 import { AUTHENTICATOR_USAGE, authenticatorCommand } from './commands/authenticator.js';
@@ -56,7 +56,8 @@ options:
   --network NET  (btc) mainnet (default), testnet or regtest
   --change       (btc address) an address of the change branch (…/1/N)
   -o, --out FILE (btc sign-psbt) write the signed PSBT here
-  --asset A      (policy) eth:<chainId>, eth:<chainId>:<0xtoken>, btc:<mainnet|testnet|regtest>
+  --asset A      (policy) eth:<chainId>, eth:* (every chain without its own rule, counted together),
+                 eth:<chainId>:<0xtoken>, btc:<mainnet|testnet|regtest> (testnet also covers regtest: same keys)
   --daily X      (policy set) the limit over 24 h of device time, in the asset's unit ("0.1"; tokens not in the
                  device's list: base units)
   --per-tx X     (policy set) the most one transaction may send
@@ -76,7 +77,7 @@ class Interrupted extends Error {}
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Session command families: `latch eth ...`, `latch btc ...`. */
-const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand, policy: policyCommand, freeze: freezeCommand, otp: otpCommand, events: eventsCommand, authenticator: authenticatorCommand };
+const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand, policy: policyCommand, freeze: freezeCommand, unfreeze: unfreezeCommand, pending: pendingCommand, otp: otpCommand, events: eventsCommand, authenticator: authenticatorCommand };
 
 /** What each RPC error means for the person at the terminal (said before the device's reason, unless it says so). */
 const RPC_WORDS: Record<string, string> = {
@@ -93,6 +94,7 @@ const RPC_WORDS: Record<string, string> = {
   'policy': 'refused by the spending policy',
   'bad-code': 'the verification code was not accepted',
   'policy-pending': 'a policy change is already pending',
+  'needs-code': 'a verification code is needed on the device',
 };
 
 async function readCode(which: string): Promise<string> {
@@ -293,6 +295,11 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
       }
       app.device = result.device;
+      if (result.outcome === 'pending') {
+        save(home, app);
+        out(`Allowed on device ${toHex(result.device.id)}, but it has spending limits and no verification codes: this app is bound after ${Math.round(result.inMs / 3_600_000)} h of device time, unless the app bound now refuses it.`, { outcome: 'pending', inMs: result.inMs, deviceId: toHex(result.device.id) });
+        return 0;
+      }
       save(home, app);
       out(`Bound to device ${toHex(result.device.id)} as "${app.label}".`, { outcome: 'allowed', deviceId: toHex(result.device.id) });
       return 0;
@@ -306,12 +313,15 @@ export async function main(argv: string[]): Promise<number> {
       else if (n.notify === 'confirm-on-device' && request === 'authenticator-add') process.stderr.write('Check the account on the device, then hold C there to add it (A refuses).\n');
       else if (n.notify === 'confirm-on-device' && request === 'factory-reset') process.stderr.write('The device asks its owner to confirm the erase (with the PIN when it holds a wallet). Waiting for the answer...\n');
       else if (n.notify === 'confirm-on-device') process.stderr.write('Check the request on the device, then hold C there to approve (B rejects).\n');
+      else if (n.notify === 'confirm-on-device' && request === 'unfreeze') process.stderr.write('Hold C on the device to unfreeze it (A keeps it frozen).\n');
+      const d = (n.data ?? {}) as { text?: string; id?: number; by?: string };
       const guardWords: Record<string, string> = {
-        'policy-pending': 'The device announced a pending loosening of its spending limits.',
+        'change-pending': `The device announced a pending change: ${d.text} (#${d.id}), in 24 h of device time. Not you? "latch pending cancel ${d.id}".`,
+        'change-cancelled': `The pending change "${d.text}" (#${d.id}) was cancelled ${d.by === 'app' ? 'by the app' : 'on the device'}.`,
+        'change-applied': `A pending change took effect: ${d.text} (#${d.id}).`,
         'policy-changed': 'The device\'s spending limits changed.',
         'frozen': 'The device was frozen.',
-        'unfrozen': 'The device was unfrozen by its owner.',
-        'otp-removal-pending': 'The device will remove its verification codes after a 24-hour wait: "latch otp cancel-removal" keeps them.',
+        'unfrozen': 'The device was unfrozen.',
       };
       if (guardWords[n.notify]) process.stderr.write(`${guardWords[n.notify]}\n`);
       if (n.notify === 'waiting-for-owner') process.stderr.write('The owner is busy on the device: the request waits until they are back on its home screen.\n');

@@ -31,7 +31,8 @@ export interface DeviceIdentity {
   publicKey: Uint8Array;
 }
 
-export type BindResult = { outcome: 'allowed' | 'refused'; device: DeviceIdentity };
+/** `pending`: allowed on the device, bound only after the guard's wait (`inMs` of device time); the bound app can refuse it. */
+export type BindResult = { outcome: 'allowed' | 'refused'; device: DeviceIdentity } | { outcome: 'pending'; inMs: number; device: DeviceIdentity };
 
 export interface DeviceInfo {
   protocol: number;
@@ -114,8 +115,11 @@ export class LatchClient {
     if (shareB.length !== KEY_SIZE + TAG_SIZE) throw new Error('the device sent a malformed key share');
     const keys = party.finish(shareB.subarray(0, KEY_SIZE));
     const deviceProvedCode = keys.checkPeerTag(shareB.subarray(KEY_SIZE));
-    // Send our tag either way: on a wrong code the device then says so on its screen at once.
-    await this.send(message(Kind.bindConfirmA, keys.ourTag));
+    // Send our tag either way: on a wrong code the device then says so on its screen at once. Our Unix time goes
+    // with it: a device that just rebooted knows no time, and may need it to check a verification code.
+    const now = new Uint8Array(8);
+    new DataView(now.buffer).setBigUint64(0, BigInt(Math.floor(Date.now() / 1000)));
+    await this.send(message(Kind.bindConfirmA, keys.ourTag, now));
     keys.wipe();
     party.wipe();
     password.fill(0);
@@ -125,6 +129,7 @@ export class LatchClient {
     }
     onWaitingForUser?.();
     const result = await this.expect(Kind.bindResult, allowTimeoutMs);
+    if (result[0] === 2 && result.length === 9) return { outcome: 'pending', inMs: Number(new DataView(result.buffer, result.byteOffset + 1, 8).getBigUint64(0)), device };
     return { outcome: result[0] === 0 ? 'allowed' : 'refused', device };
   }
 

@@ -27,6 +27,18 @@ export interface PolicyStatus {
   spent: { asset: string; spent: string; left: string; freesInMs?: number }[];
   frozen?: { by: string; label?: string; text: string };
   codes: { enrolled: boolean };
+  pendingChanges?: number;
+}
+
+/** A loosening waiting out its 24 hours on the device (pending_list). */
+export interface PendingChangeJson {
+  id: number;
+  kind: 'policy' | 'codes-on' | 'codes-off' | 'unfreeze' | 'bind';
+  text: string;
+  inMs: number;
+  paused?: true;
+  policy?: PolicyJson;
+  app?: string;
 }
 
 export function toBaseUnits(asset: string, amount: string): string {
@@ -77,7 +89,21 @@ export class GuardApp {
     return this.session.call('freeze', {}, 30_000);
   }
 
-  otpStatus(): Promise<{ enrolled: boolean; removalInMs?: number; lockedForMs?: number }> {
+  /** Unfreeze at once (no codes enrolled, the device unlocked): the owner holds C on the device. */
+  unfreeze(): Promise<{ unfrozen: true }> {
+    return this.session.call('unfreeze', {}, SIGNING_TIMEOUT_MS);
+  }
+
+  pendingList(): Promise<{ changes: PendingChangeJson[]; frozen: boolean }> {
+    return this.session.call('pending_list', {}, 30_000);
+  }
+
+  /** Cancel one pending change, or every one. */
+  pendingCancel(id?: number): Promise<{ cancelled: number[] }> {
+    return this.session.call('pending_cancel', id === undefined ? {} : { id }, 30_000);
+  }
+
+  otpStatus(): Promise<{ enrolled: boolean; removalInMs?: number; setupInMs?: number; lockedForMs?: number }> {
     return this.session.call('otp_status', {}, 30_000);
   }
 

@@ -1,11 +1,13 @@
 /**
  * Menu > Authenticator: the accounts the owner added from the app, and their codes, on the LCD only.
  * A time-based code needs the world's time, which only the bound app tells (with each request): until an app
- * has spoken since boot the screen says so instead of guessing. A counter-based code is new each time it is shown.
+ * has spoken since boot the screen says so instead of guessing, and the code shows the date and time (UTC) it is
+ * for, so a code for another day than today is seen as such. A counter-based code is new each time it is shown.
  * And the screen where the owner confirms an account the app asks to add (a held decision).
  */
 import { AuthenticatorAccounts, type AccountSummary } from '../authenticator/accounts.js';
 import type { OtpParams } from '../guard/otp.js';
+import { utcText } from '../guard/world-time.js';
 import { line } from '../ui/screen.js';
 import { escapeForScreen } from '../ui/escape.js';
 import { listWindow } from '../ui/list.js';
@@ -17,7 +19,7 @@ const LIST_ROWS = 5;
 
 /** The vault's authenticator accounts (open only while the wallet is unlocked). */
 export function accountsOf(ctx: AppContext): AuthenticatorAccounts {
-  return new AuthenticatorAccounts(ctx.vault.records, () => ctx.vault.seedEntropy(), (n) => ctx.entropy.bytes(n));
+  return new AuthenticatorAccounts(ctx.vault.records, () => ctx.vault.seedEntropy(), (n) => ctx.entropy.bytes(n), (secret) => ctx.guard.isCodeSecret(secret));
 }
 
 /** "123 456" / "1234 5678": easier to read off a screen and type. */
@@ -70,6 +72,8 @@ function accountCode(ctx: AppContext, account: AccountSummary, back: () => void)
   const store = accountsOf(ctx);
   let code = '';
   let note = '';
+  /** the date and time the code is for: a code for tomorrow shows tomorrow's date */
+  let at = '';
   let shownFor = -1;
   let second = -1;
   const show = (): boolean => {
@@ -89,6 +93,7 @@ function accountCode(ctx: AppContext, account: AccountSummary, back: () => void)
     code = t.code;
     shownFor = t.validForS;
     note = `Valid ${t.validForS} s more, by the app's clock.`;
+    at = `For ${utcText(unix)}`;
     return changed;
   };
   const nextCounter = () => {
@@ -103,7 +108,7 @@ function accountCode(ctx: AppContext, account: AccountSummary, back: () => void)
       id: 'authenticator-code',
       title: account.name,
       lines: code
-        ? [line(account.name, { color: THEME.dim }), line(''), line(groupDigits(code), { size: 'huge', align: 'center' }), line(''), line(note, { color: THEME.dim })]
+        ? [line(account.name, { color: THEME.dim }), line(''), line(groupDigits(code), { size: 'huge', align: 'center' }), ...(at ? [line(at, { align: 'center' })] : []), line(note, { color: THEME.dim })]
         : [line(account.name, { color: THEME.dim }), line('The device has no clock of the world.', { color: THEME.warning }), line('Open the bound app (any request tells the time), then look again.')],
       buttons: { a: 'Back', ...(account.kind === 'hotp' ? { b: 'Next' } : {}), c: 'Hold: Remove' },
     }),

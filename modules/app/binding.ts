@@ -1,13 +1,23 @@
 /**
  * The LCD side of binding: the code (two groups of four), "Allow app named ...?", failures, and the result.
  * The label is the app's own claim, so the screen says so (`app named "..."`) and shows printable ASCII only.
+ *
+ * Whoever holds the unlocked device sees the binding code, so the code and a held C cannot be all a new app
+ * needs while guards are set (the guard decides: Guard.newAppNeeds): with verification codes enrolled, a code
+ * typed on the device follows the Allow hold; without codes but with spending rules, the new app is bound only
+ * after 24 hours of device time, announced to the bound app, which can refuse it.
  */
 import { displayCode } from '../binding/code.js';
+import type { BindAnswer, BindCandidate } from '../protocol/bind-responder.js';
+import { duration } from '../guard/spending.js';
+import { PENDING_WAIT_MS } from '../guard/pending.js';
+import { LatchError } from '../errors.js';
 import { line } from '../ui/screen.js';
 import { escapeForScreen } from '../ui/escape.js';
 import { THEME } from '../ui/render.js';
 import { BIND_FREE_ATTEMPTS } from '../vault/vault.js';
 import { answerOnce, message, type Activity, type AppContext } from './activity.js';
+import { askCode } from './code-entry.js';
 
 /** Labels come from the app (at most 32 bytes): shown in full, anything outside printable ASCII as an escape. */
 export function safeLabel(label: string): string {
@@ -38,9 +48,47 @@ export function bindCode(ctx: AppContext, code: string, label: string): Activity
   };
 }
 
-/** A security decision: hold C to allow (the code screen before it uses only B), A refuses. */
-export function bindAllow(ctx: AppContext, label: string, answer: (allow: boolean) => void): Activity {
+/**
+ * A new app proved the code: Allow (hold C), then what the guard asks for: a verification code, or the wait
+ * (scheduled here, announced to the bound app). `answer` hears the outcome once.
+ */
+export function bindDecision(ctx: AppContext, app: BindCandidate, answer: (a: BindAnswer) => void): Activity {
   const decide = answerOnce(answer);
+  const needs = ctx.guard.newAppNeeds();
+  return bindAllow(ctx, app.label, needs, (allow) => {
+    if (!allow) return decide(false);
+    if (needs === 'nothing') return decide(true);
+    if (needs === 'code') {
+      const entry = askCode(ctx, {
+        id: 'bind-verify', title: 'Bind an app', why: 'Binding a new app needs a verification code.',
+        ok: () => decide(true),
+        refused: (problem) => decide({ refused: `the verification code was not accepted on the device: ${problem}` }),
+      });
+      // leaving without a code (auto-lock, a freeze) refuses, as leaving the Allow screen does
+      return ctx.go({ ...entry, leave: () => { entry.leave?.(); decide({ refused: 'no verification code was entered on the device' }); } });
+    }
+    try {
+      const c = ctx.guard.schedule({ kind: 'bind', publicKey: app.publicKey, label: app.label, how: app.how });
+      ctx.log.log(`binding of app named "${app.label}" pending for ${duration(PENDING_WAIT_MS)}`);
+      decide({ pending: c.dueAt - ctx.now() > 0 ? PENDING_WAIT_MS : 0 });
+      ctx.go(message(ctx, 'bind-pending', 'Binding pending', [
+        line(`The ${appNamed(app.label)} is bound after ${duration(PENDING_WAIT_MS)} of device time.`),
+        line('The bound app is told and can refuse it; cancel it here in Menu > Pending changes.', { color: THEME.dim }),
+      ], () => ctx.home(), 'OK', true));
+    } catch (err) {
+      if (!(err instanceof LatchError)) throw err;
+      decide({ refused: err.message });
+      ctx.home();
+    }
+  });
+}
+
+/** A security decision: hold C to allow (the code screen before it uses only B), A refuses. */
+export function bindAllow(ctx: AppContext, label: string, needs: 'code' | 'wait' | 'nothing', answer: (allow: boolean) => void): Activity {
+  const decide = answerOnce(answer);
+  const next = needs === 'code' ? [line('Next: a verification code from your authenticator.')]
+    : needs === 'wait' ? [line(`Spending limits are on and no verification codes are set up: it is bound after ${duration(PENDING_WAIT_MS)} of device time, and the bound app can refuse it.`, { color: THEME.warning })]
+      : [];
   return {
     decision: true,
     screen: () => ({
@@ -51,6 +99,7 @@ export function bindAllow(ctx: AppContext, label: string, answer: (allow: boolea
         line(''),
         line('It will be able to use this device. Any app bound before loses access.'),
         line('The name is what the app calls itself: allow it only if you started this binding.', { color: THEME.warning }),
+        ...next,
       ],
       buttons: { a: 'Refuse', c: 'Hold: Allow' },
     }),

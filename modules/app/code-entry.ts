@@ -1,6 +1,8 @@
 /**
  * Asking for a verification code on the device's own keypad (never over the link): the same wheel as the PIN,
- * six digits, checked by the guard (counted before the check, replay-proof, locked out after five wrong codes).
+ * six digits, checked by the guard (counted before the check, replay-proof, locked out after five wrong codes)
+ * against the world time fixed when this screen opened: an app that moves its clock while the owner types cannot
+ * turn the owner's right code into a counted failure.
  */
 import { line } from '../ui/screen.js';
 import { THEME } from '../ui/render.js';
@@ -30,7 +32,8 @@ export function askCode(ctx: AppContext, r: CodeRequest): Activity {
   };
   const wait = codes.waitMs;
   if (wait > 0) return stop(codeProblem({ ok: false, reason: 'locked', waitMs: wait }));
-  if (ctx.guard.world.now() === undefined) return stop(codeProblem({ ok: false, reason: 'no-time' }));
+  const time = ctx.guard.world.fixed();
+  if (!time) return stop(codeProblem({ ok: false, reason: 'no-time' }));
   return pinEntry(ctx, {
     id: r.id,
     title: r.title,
@@ -42,7 +45,7 @@ export function askCode(ctx: AppContext, r: CodeRequest): Activity {
       back();
     },
     done: (code) => {
-      const result = codes.verify(code);
+      const result = codes.verify(code, time());
       if (result.ok) return r.ok();
       const problem = codeProblem(result);
       ctx.log.log(`verification code refused (${result.reason})`);

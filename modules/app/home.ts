@@ -7,7 +7,7 @@ import { lockNow, menu } from './menu.js';
 import { resetConfirm } from './reset.js';
 import { setupChoice } from './setup.js';
 import { appNamed } from './binding.js';
-import { frozenLines, unfreezeFlow } from './guard-screens.js';
+import { guardLines, unfreezeFlow } from './guard-screens.js';
 
 /** The vault is not this chip's (a flash image from another board) or from older firmware: only a reset helps. */
 export function storageHome(ctx: AppContext, status: 'foreign' | 'old-format'): Activity {
@@ -81,7 +81,7 @@ export function lockedHome(ctx: AppContext): Activity {
         title: 'Locked',
         lines: [
           line('Wallet locked', { size: 'large', align: 'center' }),
-          ...frozenLines(ctx),
+          ...guardLines(ctx),
           line(''),
           ...triesNote(ctx),
           line(wait > 0 ? `Next PIN attempt in ${wait} s.` : 'Press Unlock and enter your PIN.', { align: 'center' }),
@@ -115,7 +115,7 @@ export function unlockedHome(ctx: AppContext): Activity {
       title: 'Latch',
       lines: [
         line('Wallet unlocked', { size: 'large', align: 'center' }),
-        ...frozenLines(ctx),
+        ...guardLines(ctx),
         line(''),
         line(`Device ${ctx.vault.deviceId?.slice(0, 8) ?? ''}`, { align: 'center' }),
       ],

@@ -7,7 +7,9 @@ import { message, type Activity, type AppContext } from './activity.js';
 import { pinEntry } from './pin-entry.js';
 import { checkPin } from './pin-check.js';
 import { resetConfirm } from './reset.js';
-import { codesScreen, freezeConfirm, limitsScreen } from './guard-screens.js';
+import { freezeConfirm, limitsScreen } from './guard-screens.js';
+import { codesScreen } from './codes-screens.js';
+import { pendingScreen } from './pending-screens.js';
 import { historyScreen } from './history.js';
 import { backupCodeMenu, bindingCodeMenu } from './owner-codes.js';
 import { authenticatorMenu } from './authenticator.js';
@@ -59,6 +61,8 @@ function menuItems(ctx: AppContext): MenuItem[] {
   }
   const back = () => ctx.go(menu(ctx));
   items.push({ label: () => 'Spending limits', select: () => ctx.go(limitsScreen(ctx, back)) });
+  const waiting = ctx.guard.changes.list().length;
+  if (waiting) items.push({ label: () => `Pending changes (${waiting})`, select: () => ctx.go(pendingScreen(ctx, back)) });
   items.push({ label: () => `Verification codes: ${ctx.guard.codes.enrolled ? 'on' : 'off'}`, select: () => ctx.go(codesScreen(ctx, back)) });
   if (!ctx.guard.freeze.frozen) items.push({ label: () => 'Freeze now', select: () => ctx.go(freezeConfirm(ctx, back, () => ctx.frozen())) });
   items.push({ label: () => 'History', select: () => ctx.go(historyScreen(ctx, back)) });

@@ -59,6 +59,8 @@ export class AuthenticatorAccounts {
     /** the wallet's BIP39 entropy (a copy this wipes); throws `locked` while locked */
     private readonly seedEntropy: () => Uint8Array,
     private readonly randomBytes: (n: number) => Uint8Array,
+    /** true for the secret of the device's own verification codes (enrolled or pending), compared in constant time */
+    private readonly isGuardSecret: (secret: Uint8Array) => boolean = () => false,
   ) {}
 
   /** The accounts, in slot order; an account whose record does not open is listed as damaged (it can be removed). */
@@ -82,6 +84,9 @@ export class AuthenticatorAccounts {
 
   /** Why `p` cannot be added now (checked before the owner is asked), or undefined. */
   refusal(p: OtpParams): string | undefined {
+    // Whatever digest, period or digits it comes with: the device showing its own codes on its own screen would
+    // hand them to whoever holds it with the PIN, the very person they guard against.
+    if (this.isGuardSecret(p.secret)) return 'that is the secret of this device\'s own verification codes: the device does not show its own codes (keep them in an authenticator app on another device)';
     const name = accountName(p);
     const bad = badAccountName(name);
     if (bad) return bad;

@@ -103,7 +103,13 @@ export function typedReview(s: TypedSummary, primaryType: string, from: string, 
   } else if (s.messageHash) {
     pages.push({ title: `Message: ${primaryType}`, lines: s.messageLines.length ? s.messageLines.map((t) => line(t)) : [line('(no fields)')] });
   }
-  if (s.droppedFields) pages.push({ title: 'Not signed', lines: [warn(`${s.droppedFields} field(s) the app sent are not in the types: they are not signed and not shown.`)] });
+  if (s.droppedFields) {
+    pages.push({ title: 'Not signed', lines: [
+      warn(`${s.droppedFields} field(s) the app sent are not in the types: they are not signed, and the device ignores them.`),
+      ...s.droppedNames.map((n) => line(`not signed: ${n}`)),
+      ...(s.droppedFields > s.droppedNames.length ? [line(`and ${s.droppedFields - s.droppedNames.length} more`)] : []),
+    ] });
+  }
   return { id: 'eth-typed', pages, confirm: { title: 'Sign?', lines: [big('Sign this typed data?'), line('EIP-712 v4', { color: THEME.dim })] }, action: 'Hold: Sign' };
 }
 

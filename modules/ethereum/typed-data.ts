@@ -3,8 +3,9 @@
  * limited to 16 levels and 2048 items, cbor.ts). The device:
  *  1. checks the types: every field type is a base type or a declared struct; struct references form no cycle
  *     (refused: the owner could not review an unbounded structure); the domain and primary type are declared;
- *  2. drops message fields the types do not declare (they are not signed, so they are not shown either: the
- *     screen says how many were dropped), as Trezor's host does;
+ *  2. drops domain and message fields the types do not declare (they are not signed: the screen names them as
+ *     not signed), as Trezor's host does; the chain id the guard judges is the one the hash commits to: the
+ *     domain's `chainId` only when EIP712Domain declares it with an integer type, else none (valid on every chain);
  *  3. hashes (typed-hash.ts: domain separator, struct hash, 0x1901 digest);
  *  4. lays out the domain and every message field in order, walking nested structs and arrays ("to[1].wallet").
  *     Data with more lines than the screens can reasonably hold is blind: shown as the domain and message hashes,
@@ -46,9 +47,13 @@ export interface TypedSummary {
   droppedFields: number;
   /** what a recognised token permit grants (permits.ts), shown before the fields */
   permit?: PermitSummary;
-  /** the chain the domain's declared chainId names (signed), if any */
+  /** the first few dropped fields, as "domain.chainId", "message.extra" */
+  droppedNames: string[];
+  /** the chain id the signature commits to (declared in EIP712Domain with an integer type), or undefined: none */
   chainId?: bigint;
 }
+
+const MAX_DROPPED_NAMES = 6;
 
 function bad(message: string): LatchError {
   return new LatchError('bad-typed-data', message);
@@ -118,19 +123,25 @@ export function checkTypedData(input: unknown): TypedData {
   return { types: checked, primaryType, domain, message };
 }
 
-/** Copy `value` keeping only declared fields (recursing through structs and arrays); counts what was dropped. */
-function declaredOnly(types: Types, type: string, value: unknown, dropped: { n: number }): unknown {
+interface Dropped { n: number; names: string[] }
+
+/** Copy `value` keeping only declared fields (recursing through structs and arrays); counts and names what was dropped. */
+function declaredOnly(types: Types, type: string, value: unknown, dropped: Dropped, at: string): unknown {
   if (type.endsWith(']')) {
     if (!Array.isArray(value)) throw bad(`expected a list for type ${type}`);
-    return value.map((v) => declaredOnly(types, elementType(type), v, dropped));
+    return value.map((v, i) => declaredOnly(types, elementType(type), v, dropped, `${at}[${i}]`));
   }
   const fields = types[type];
   if (!fields) return value;
   if (!isPlainObject(value)) throw bad(`expected a map for struct ${type}`);
   const out: Record<string, unknown> = {};
   const known = new Set(fields.map((f) => f.name));
-  for (const k of Object.keys(value)) if (!known.has(k)) dropped.n++;
-  for (const f of fields) if (value[f.name] !== undefined) out[f.name] = declaredOnly(types, f.type, value[f.name], dropped);
+  for (const k of Object.keys(value)) {
+    if (known.has(k)) continue;
+    dropped.n++;
+    if (dropped.names.length < MAX_DROPPED_NAMES) dropped.names.push(`${at}.${escapeForScreen(k.slice(0, 40))}`);
+  }
+  for (const f of fields) if (value[f.name] !== undefined) out[f.name] = declaredOnly(types, f.type, value[f.name], dropped, `${at}.${f.name}`);
   return out;
 }
 
@@ -167,9 +178,9 @@ function walk(types: Types, type: string, value: unknown, label: string, out: st
 
 /** Hash and lay out checked typed data. */
 export function summarizeTypedData(t: TypedData): TypedSummary {
-  const dropped = { n: 0 };
-  const domain = declaredOnly(t.types, 'EIP712Domain', t.domain, dropped) as Record<string, unknown>;
-  const message = t.primaryType === 'EIP712Domain' ? {} : declaredOnly(t.types, t.primaryType, t.message, dropped) as Record<string, unknown>;
+  const dropped: Dropped = { n: 0, names: [] };
+  const domain = declaredOnly(t.types, 'EIP712Domain', t.domain, dropped, 'domain') as Record<string, unknown>;
+  const message = t.primaryType === 'EIP712Domain' ? {} : declaredOnly(t.types, t.primaryType, t.message, dropped, 'message') as Record<string, unknown>;
   const domainHash = hashStruct(t.types, 'EIP712Domain', domain);
   const messageHash = t.primaryType === 'EIP712Domain' ? undefined : hashStruct(t.types, t.primaryType, message);
   const digest = keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), domainHash, messageHash ?? new Uint8Array(0)));
@@ -182,11 +193,12 @@ export function summarizeTypedData(t: TypedData): TypedSummary {
     if (v === undefined) continue;
     domainLines.push(f === chainField && chainId !== undefined ? `chainId: ${networkLabel(chainId)}` : `${f.name}: ${show(f.type, v)}`);
   }
+  if (chainId === undefined) domainLines.push('No chain id is signed: valid on every chain.');
   const messageLines: string[] = [];
   if (t.primaryType !== 'EIP712Domain') walk(t.types, t.primaryType, message, '', messageLines, MAX_TYPED_LINES);
   const permit = t.primaryType === 'EIP712Domain' ? undefined : recognisePermit(t.types, t.primaryType, domain, message, chainId);
   return {
-    domainHash, messageHash, digest, domainLines, messageLines, blind: messageLines.length > MAX_TYPED_LINES, droppedFields: dropped.n,
-    ...(permit ? { permit } : {}), ...(chainId !== undefined ? { chainId } : {}),
+    domainHash, messageHash, digest, domainLines, messageLines, blind: messageLines.length > MAX_TYPED_LINES,
+    droppedFields: dropped.n, droppedNames: dropped.names, ...(permit ? { permit } : {}), ...(chainId !== undefined ? { chainId } : {}),
   };
 }

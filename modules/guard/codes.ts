@@ -9,13 +9,16 @@
  *    already used, or older, is refused (so is an app that winds its clock back to replay one).
  *  - Failures are counted in flash before the check, like the PIN: after 5 wrong codes in a row, entry locks
  *    for 5 minutes, doubling with each further failure up to 24 hours of device time (it holds across reboots).
- *  - A lost authenticator: removal without a code needs the PIN (the caller asks) and waits 24 hours of device
- *    time, announced to the app and cancellable.
+ *  - A code typed on the device is checked against the world time fixed when its entry screen opened (advanced
+ *    by the device clock only): an app cannot move the time while the owner types (code-entry.ts).
+ *  - Setting codes up where none were, and removing them without a code (a lost authenticator: the PIN only),
+ *    are loosenings: the guard makes them wait (guard.ts, pending.ts). Replacing them needs a current code.
  *
  * State record (plaintext, nothing secret): version 1 | last step (u64) | failures (u8) | locked until (u64 ms)
- * | removal due at (u64 ms, 0 = none)
+ * | 8 zero bytes (firmware 0.3 kept a pending removal there; pending.ts keeps it now)
  */
 import { constantTimeEqual, utf8Encode, wipe } from '../bytes.js';
+import { LatchError } from '../errors.js';
 import type { DeviceClock } from '../vault/device-clock.js';
 import { decodeMs, encodeMs } from '../vault/device-clock.js';
 import { RecordKey, type VaultRecords } from '../vault/records.js';
@@ -24,7 +27,6 @@ import type { WorldTime } from './world-time.js';
 
 export const SECRET_SIZE = 20;
 export const FREE_FAILURES = 5;
-export const REMOVAL_WAIT_MS = 24 * 60 * 60 * 1000;
 const MAX_LOCK_MS = 24 * 60 * 60 * 1000;
 
 /** Lock-out after `failures` consecutive wrong codes: none for the first 4, then 5 min doubling, at most 24 h. */
@@ -45,10 +47,12 @@ interface State {
   lastStep: number;
   failures: number;
   lockedUntil: number;
-  removalAt: number;
 }
 
-const EMPTY: State = { lastStep: 0, failures: 0, lockedUntil: 0, removalAt: 0 };
+const EMPTY: State = { lastStep: 0, failures: 0, lockedUntil: 0 };
+/** HMAC pads a key shorter than its block with zeros (64 bytes for SHA-1 and SHA-256): compared at that width,
+ * a secret and the same secret with zeros appended, which give the same codes, are equal */
+const KEY_WIDTH = 64;
 
 /** Words for a refused code, for the screen and the link. */
 export function codeProblem(r: Exclude<CodeResult, { ok: true }>): string {
@@ -74,12 +78,6 @@ export class VerificationCodes {
     return this.records.get(RecordKey.otpSecret) !== undefined;
   }
 
-  /** Device time at which a requested removal takes effect, if one is pending. */
-  get removalAt(): number | undefined {
-    const at = this.state().removalAt;
-    return this.enrolled && at ? at : undefined;
-  }
-
   /** Milliseconds of device time before another code is accepted. */
   get waitMs(): number {
     return Math.max(0, this.state().lockedUntil - this.clock.now());
@@ -94,21 +92,41 @@ export class VerificationCodes {
     return undefined;
   }
 
-  /** Enrol `secret` after the owner typed a matching code (the caller checked with `matches`). */
-  enrol(secret: Uint8Array, acceptedStep: number): void {
+  /**
+   * Enrol `secret` after the owner typed a matching code (the caller checked with `matches`): where none were
+   * (once the guard let it: at once, or after the wait), or replacing the codes after a current code.
+   */
+  enrol(secret: Uint8Array, acceptedStep: number, after = 'its setup'): void {
+    if (secret.length !== SECRET_SIZE) throw new LatchError('bad-params', `a verification-code secret is ${SECRET_SIZE} bytes`);
     this.records.setSealed(RecordKey.otpSecret, secret, 'verification code secret');
     this.write({ ...EMPTY, lastStep: acceptedStep });
-    this.report('code-enrolled', {});
+    this.report('code-enrolled', { after });
   }
 
-  /** Check a code typed on the device: counted before the check, replay-proof. */
-  verify(code: string): CodeResult {
+  /**
+   * True when `secret` gives the enrolled secret's codes (the same key to HMAC: equal once zero-padded to the
+   * block), whatever digest, period or digit count it is used with. Constant time; false when none is enrolled.
+   */
+  isEnrolledSecret(secret: Uint8Array): boolean {
+    const mine = this.records.getSealed(RecordKey.otpSecret);
+    if (!mine) return false;
+    try {
+      return sameHmacKey(mine, secret);
+    } finally {
+      wipe(mine);
+    }
+  }
+
+  /**
+   * Check a code typed on the device at the world time `unix` (fixed when the entry opened; now by default):
+   * counted before the check, replay-proof.
+   */
+  verify(code: string, unix: number | undefined = this.world.now()): CodeResult {
     const secret = this.records.getSealed(RecordKey.otpSecret);
     if (!secret) return { ok: false, reason: 'not-enrolled' };
     try {
       const wait = this.waitMs;
       if (wait > 0) return { ok: false, reason: 'locked', waitMs: wait };
-      const unix = this.world.now();
       if (unix === undefined) return { ok: false, reason: 'no-time' };
       const st = this.state();
       const failures = Math.min(255, st.failures + 1);
@@ -128,39 +146,17 @@ export class VerificationCodes {
     }
   }
 
-  /** Forget the enrolment (after a code, or when a requested removal falls due). */
+  /** Forget the enrolment (after a code, or when a pending removal's wait is over). */
   remove(after = 'a code'): void {
     this.records.delete(RecordKey.otpSecret);
     this.records.delete(RecordKey.otpState);
     this.report('code-removed', { after });
   }
 
-  /** A lost authenticator: start the 24-hour wait (the caller checked the PIN). Returns when it takes effect. */
-  requestRemoval(): number {
-    const at = this.clock.now() + REMOVAL_WAIT_MS;
-    this.write({ ...this.state(), removalAt: at });
-    return at;
-  }
-
-  cancelRemoval(): boolean {
-    const st = this.state();
-    if (!st.removalAt) return false;
-    this.write({ ...st, removalAt: 0 });
-    return true;
-  }
-
-  /** From the tick: a requested removal whose wait is over takes effect. True when it did. */
-  removeIfDue(): boolean {
-    const at = this.removalAt;
-    if (at === undefined || this.clock.now() < at) return false;
-    this.remove('the 24-hour wait');
-    return true;
-  }
-
   private state(): State {
     const raw = this.records.get(RecordKey.otpState);
     if (!raw || raw.length !== 26 || raw[0] !== 1) return { ...EMPTY, failures: raw ? FREE_FAILURES : 0 }; // damaged: treat as locked-ish
-    return { lastStep: decodeMs(raw, 1), failures: raw[9], lockedUntil: decodeMs(raw, 10), removalAt: decodeMs(raw, 18) };
+    return { lastStep: decodeMs(raw, 1), failures: raw[9], lockedUntil: decodeMs(raw, 10) };
   }
 
   private write(s: State): void {
@@ -169,7 +165,21 @@ export class VerificationCodes {
     out.set(encodeMs(s.lastStep), 1);
     out[9] = s.failures;
     out.set(encodeMs(s.lockedUntil), 10);
-    out.set(encodeMs(s.removalAt), 18);
     this.records.set(RecordKey.otpState, out, 'verification code counter');
+  }
+}
+
+/** Equal HMAC keys: both zero-padded to KEY_WIDTH and compared in constant time (longer keys compare as they are). */
+export function sameHmacKey(a: Uint8Array, b: Uint8Array): boolean {
+  const width = Math.max(KEY_WIDTH, a.length, b.length);
+  const pa = new Uint8Array(width);
+  const pb = new Uint8Array(width);
+  pa.set(a);
+  pb.set(b);
+  try {
+    return constantTimeEqual(pa, pb);
+  } finally {
+    wipe(pa);
+    wipe(pb);
   }
 }

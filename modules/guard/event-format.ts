@@ -21,12 +21,15 @@ export const EVENT_KINDS = [
   'bind-requested', 'bind-wrong-code', 'bind-locked', 'app-bound', 'app-replaced',
   'pin-wrong', 'wiped',
   'frozen', 'unfrozen',
-  'policy-changed', 'policy-pending', 'policy-pending-cancelled',
-  'code-enrolled', 'code-removed', 'code-wrong', 'code-removal-pending', 'code-removal-cancelled',
+  'policy-changed', 'change-pending', 'change-cancelled', 'change-applied',
+  'code-enrolled', 'code-removed', 'code-wrong',
+  'world-time-set', 'world-time-refused',
   'backup-code-made', 'backup-code-used', 'backup-code-expired', 'backup-code-refused',
   'binding-code-shown', 'binding-code-changed',
   'authenticator-added', 'authenticator-removed',
   'reset-requested', 'reset-done',
+  // written by firmware 0.3 (pending changes had kinds of their own then): still read in older logs
+  'policy-pending', 'policy-pending-cancelled', 'code-removal-pending', 'code-removal-cancelled',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -1,12 +1,16 @@
 /**
  * The guard: the rules that stand between a known PIN and the funds, kept together (Coldcard's spending policy,
- * and further): the spending policy and its ledger, verification codes, the emergency stop, and the app's time.
- * The signing methods ask it before anything is shown; the approval flow asks it again (frozen? code?) and has
- * it record the spend before the signature leaves.
+ * and further): the spending policy and its ledger, verification codes, the emergency stop, pending changes and
+ * the app's time. The signing methods ask it before anything is shown; the approval flow asks it again (frozen?
+ * code?) and has it record the spend before the signature leaves. The screens and the link ask it what a change
+ * needs (a code, a wait, nothing) and carry out what it says.
  *
- * Policy changes: tightening takes effect at once; loosening (a rule removed or widened, an address added, the
- * code override turned on) needs a verification code when one is enrolled, and otherwise waits 24 hours of
- * device time as a pending change, shown on the device, announced to the app and cancellable from either.
+ * The attacker it is built against holds the device and knows the PIN, sometimes the bound phone too, never the
+ * owner's authenticator. So anything that weakens a guard needs the owner's verification code, or waits 24 hours
+ * of device time as a pending change (pending.ts), announced to the bound app and cancellable from it or the
+ * device: a looser policy, codes set up where none were (while spending rules exist), codes removed without a
+ * code, unfreezing with the PIN alone (no codes), a new app while no codes are enrolled and spending rules exist.
+ * Tightening takes effect at once. A frozen device changes nothing, and pending waits stand still while frozen.
  */
 import { LatchError } from '../errors.js';
 import { decodeCbor, encodeCbor } from '../protocol/cbor.js';
@@ -15,38 +19,51 @@ import type { Call } from '../ethereum/calldata.js';
 import type { EthTx } from '../ethereum/tx.js';
 import type { DeviceClock } from '../vault/device-clock.js';
 import { RecordKey, type VaultRecords } from '../vault/records.js';
-import { VerificationCodes } from './codes.js';
+import { wipe } from '../bytes.js';
+import { sameHmacKey, VerificationCodes } from './codes.js';
+import { isLoosening } from './coverage.js';
 import { Freeze, frozenBy } from './freeze.js';
-import { DAY_MS, SpendLedger } from './ledger.js';
-import { EMPTY_POLICY, isLoosening, parsePolicy, policyToPlain, ruleFor, type Policy } from './policy.js';
-import { btcOutflows, chainHasRules, ethTxOutflows, judge, type Outflow, type Outflows, type Verdict } from './spending.js';
+import { SpendLedger } from './ledger.js';
+import { PendingChanges, PENDING_WAIT_MS, describeChange, type BindHow, type ChangeKind, type ChangePayload, type PendingChange } from './pending.js';
+import { EMPTY_POLICY, parsePolicy, policyToPlain, ruleFor, type Policy } from './policy.js';
+import { btcOutflows, duration, ethTxOutflows, judge, type Outflow, type Outflows, type Verdict } from './spending.js';
+import { messageVerdict, typedDataVerdict, type MessageShape } from './unmetered.js';
 import { WorldTime } from './world-time.js';
 
-export const PENDING_WAIT_MS = DAY_MS;
+export { PENDING_WAIT_MS };
 
-export interface PendingPolicy {
-  policy: Policy;
-  /** device time at which it takes effect */
-  effectiveAt: number;
+/** Notices the bound app hears (the device also records each as an event of the same name). */
+export type GuardNotice = 'policy-changed' | 'change-pending' | 'change-cancelled' | 'change-applied' | 'frozen' | 'unfrozen';
+
+/** Events the guard's parts report (never a code, a secret or the PIN). */
+export type GuardReport = 'code-enrolled' | 'code-removed' | 'code-wrong' | 'world-time-set' | 'world-time-refused';
+
+export interface GuardEffects {
+  /** a pending binding's wait is over: bind that app (the old one loses access) */
+  bindApp?(app: { publicKey: Uint8Array; label: string }, how: BindHow): void;
 }
 
-export type GuardNotice = 'policy-pending' | 'policy-changed' | 'policy-pending-cancelled' | 'otp-removal-pending' | 'otp-removed' | 'otp-removal-cancelled' | 'frozen' | 'unfrozen';
+/** Who cancelled a pending change (`replaced`: a new policy put in force made a waiting one moot). */
+export type CancelledBy = 'app' | 'device' | 'replaced';
 
 export class Guard {
   readonly freeze: Freeze;
   readonly codes: VerificationCodes;
   readonly world: WorldTime;
+  readonly changes: PendingChanges;
 
   constructor(
     private readonly records: VaultRecords,
     private readonly clock: DeviceClock,
     /** the app hears these as notices; the device also records them as events */
     private readonly notify: (notice: GuardNotice, data: Record<string, unknown>) => void,
-    report: (kind: 'code-enrolled' | 'code-removed' | 'code-wrong', details: Record<string, unknown>) => void = () => {},
+    report: (kind: GuardReport, details: Record<string, unknown>) => void = () => {},
+    private readonly effects: GuardEffects = {},
   ) {
     this.freeze = new Freeze(records, clock);
-    this.world = new WorldTime(clock);
+    this.world = new WorldTime(clock, report);
     this.codes = new VerificationCodes(records, clock, this.world, report);
+    this.changes = new PendingChanges(records);
   }
 
   // --- policy ---
@@ -61,11 +78,9 @@ export class Guard {
     }
   }
 
-  get pending(): PendingPolicy | undefined {
-    const raw = this.records.getSealed(RecordKey.policyPending);
-    if (!raw) return undefined;
-    const v = decodeCbor(raw) as { policy: unknown; effectiveAt: number };
-    return { policy: parsePolicy(v.policy), effectiveAt: v.effectiveAt };
+  /** The looser policy waiting out its 24 hours, if any. */
+  get pendingPolicy(): (PendingChange & { kind: 'policy' }) | undefined {
+    return this.changes.get('policy') as (PendingChange & { kind: 'policy' }) | undefined;
   }
 
   /** How a proposed policy compares with the one in force. */
@@ -75,57 +90,151 @@ export class Guard {
     return isLoosening(current, next) ? 'looser' : 'tighter';
   }
 
-  /** Put `next` in force now (tightening, or loosening proven with a code). A pending change is dropped. */
+  /**
+   * Put `next` in force now (a tightening, or a loosening proven with a code). A looser policy still waiting was
+   * asked against the old one: it is cancelled first, so a cut between the two writes leaves the old limits
+   * without it (tighter than before, never looser), and the app hears it.
+   */
   apply(next: Policy): void {
+    const waiting = this.pendingPolicy;
+    if (waiting) this.cancel(waiting.id, 'replaced');
+    this.setPolicy(next);
+  }
+
+  private setPolicy(next: Policy): void {
     this.records.setSealed(RecordKey.policy, encodeCbor(policyToPlain(next)), 'spending policy');
-    if (this.records.get(RecordKey.policyPending)) this.records.delete(RecordKey.policyPending);
     this.notify('policy-changed', { policy: policyToPlain(next) });
   }
 
-  /** A loosening without a code: in force after 24 hours of device time. */
-  schedule(next: Policy): PendingPolicy {
-    if (this.pending) throw new LatchError('policy-pending', 'another policy change is already waiting: cancel it first');
-    const p = { policy: next, effectiveAt: this.clock.now() + PENDING_WAIT_MS };
-    this.records.setSealed(RecordKey.policyPending, encodeCbor({ policy: policyToPlain(next), effectiveAt: p.effectiveAt }), 'pending policy');
-    this.notify('policy-pending', { policy: policyToPlain(next), inMs: PENDING_WAIT_MS });
-    return p;
+  // --- pending changes ---
+
+  /** Start the 24-hour wait for a loosening, announced to the app. Throws `change-pending` if one of its kind waits. */
+  schedule(payload: ChangePayload): PendingChange {
+    const change = this.changes.add(payload, this.clock.now());
+    this.notify('change-pending', { ...this.describe(change), inMs: PENDING_WAIT_MS });
+    return change;
   }
 
-  cancelPending(): boolean {
-    if (!this.records.get(RecordKey.policyPending)) return false;
-    this.records.delete(RecordKey.policyPending);
-    this.notify('policy-pending-cancelled', {});
+  /** Cancel the pending change `id` (only tightens: anyone on the device or the app may). */
+  cancel(id: number, by: CancelledBy): boolean {
+    const change = this.changes.remove(id);
+    if (!change) return false;
+    this.notify('change-cancelled', { id: change.id, kind: change.kind, text: describeChange(change), by });
     return true;
+  }
+
+  cancelKind(kind: ChangeKind, by: CancelledBy): boolean {
+    const c = this.changes.get(kind);
+    return c ? this.cancel(c.id, by) : false;
+  }
+
+  /** A pending change for the app and the screen: id, kind, words, the wait left, and what it would set. */
+  describe(c: PendingChange): Record<string, unknown> {
+    const frozenAt = this.freeze.state?.at;
+    return {
+      id: c.id, kind: c.kind, text: describeChange(c),
+      inMs: this.changes.remainingMs(c, this.clock.now(), frozenAt),
+      ...(frozenAt !== undefined && c.kind !== 'unfreeze' ? { paused: true } : {}),
+      ...(c.kind === 'policy' ? { policy: policyToPlain(c.policy) } : {}),
+      ...(c.kind === 'bind' ? { app: c.label, how: c.how } : {}),
+    };
+  }
+
+  // --- what a change needs ---
+
+  /** Why nothing may be changed now (frozen), if so. */
+  private refuseWhileFrozen(what: string): void {
+    const frozen = this.frozenReason;
+    if (frozen) throw new LatchError('frozen', `${what} is not possible while the device is ${frozen}`);
+  }
+
+  /**
+   * Codes set up where none were (the owner proved the authenticator with a current code): at once while no
+   * spending rule exists, else after the 24-hour wait. Refused while frozen: a code of the attacker's own must
+   * not become his way to unfreeze.
+   */
+  setUpCodes(secret: Uint8Array, step: number): 'enrolled' | 'pending' {
+    this.refuseWhileFrozen('setting up verification codes');
+    if (this.codes.enrolled) throw new LatchError('codes-enrolled', 'verification codes are already set up: replacing them needs a current code');
+    if (!this.policy.rules.length) {
+      this.codes.enrol(secret, step);
+      return 'enrolled';
+    }
+    this.schedule({ kind: 'codes-on', secret: secret.slice(), step });
+    return 'pending';
+  }
+
+  /** New codes for old, after a current code was typed on the device (the caller checked it). */
+  replaceCodes(secret: Uint8Array, step: number): void {
+    this.refuseWhileFrozen('replacing verification codes');
+    this.codes.enrol(secret, step, 'a current code');
+    this.cancelKind('codes-off', 'device'); // the owner just proved the authenticator: a pending removal is moot
+  }
+
+  /** Remove the codes after a current code was typed on the device (the caller checked it). */
+  removeCodesWithCode(): void {
+    this.refuseWhileFrozen('removing verification codes');
+    this.codes.remove('a code');
+    this.cancelKind('codes-off', 'device'); // (a cut before this leaves it moot: the tick drops it)
+  }
+
+  /** A lost authenticator: the codes go after the 24-hour wait (the caller checked the PIN). Refused while frozen. */
+  requestCodeRemoval(): PendingChange {
+    this.refuseWhileFrozen('removing verification codes');
+    if (!this.codes.enrolled) throw new LatchError('not-enrolled', 'no verification codes are set up');
+    return this.schedule({ kind: 'codes-off' });
+  }
+
+  /**
+   * Unfreezing with the PIN alone (no codes enrolled; the caller checked the PIN): after the 24-hour wait,
+   * announced to the bound app, which can refuse it (or vouch for it: `unfreeze('the bound app')`).
+   */
+  requestUnfreeze(): PendingChange {
+    if (!this.freeze.frozen) throw new LatchError('not-frozen', 'the device is not frozen');
+    if (this.codes.enrolled) throw new LatchError('needs-code', 'unfreezing needs a verification code on the device');
+    return this.changes.get('unfreeze') ?? this.schedule({ kind: 'unfreeze' });
+  }
+
+  /** True for the secret of the verification codes, enrolled or waiting to be (constant-time compares). */
+  isCodeSecret(secret: Uint8Array): boolean {
+    const waiting = this.changes.get('codes-on');
+    const pending = waiting?.kind === 'codes-on' && sameHmacKey(waiting.secret, secret);
+    if (waiting?.kind === 'codes-on') wipe(waiting.secret);
+    return this.codes.isEnrolledSecret(secret) || pending;
+  }
+
+  /** What binding a new app needs now: a verification code (codes enrolled), the 24-hour wait (spending rules
+   * and no codes), or nothing. A first app on a device holding a wallet is a new app like any other. */
+  newAppNeeds(): 'code' | 'wait' | 'nothing' {
+    if (this.codes.enrolled) return 'code';
+    return this.policy.rules.length ? 'wait' : 'nothing';
   }
 
   // --- the emergency stop ---
 
-  /** Freeze (written first), then the device's reaction (`onFrozen`: requests cancelled, keys forgotten). */
+  /**
+   * Freeze (written first), then the device's reaction (`onFrozen`: requests cancelled, keys forgotten). The bound
+   * app freezing a frozen device says "stay frozen": a pending PIN-only unfreeze is cancelled.
+   */
   freezeNow(by: 'app' | 'owner', label?: string): void {
     const already = this.freeze.frozen;
     const s = this.freeze.freeze(by, label);
     if (!already) this.notify('frozen', { by: s.by, ...(s.label !== undefined ? { label: s.label } : {}) });
+    else if (by === 'app') this.cancelKind('unfreeze', 'app');
   }
 
-  /** The owner unfroze it on the device (the caller checked the PIN and the code). */
-  unfreeze(): void {
-    if (!this.freeze.frozen) return;
+  /**
+   * Unfreeze: the owner's code on the device, the bound app's request, or a PIN-only unfreeze whose wait is over
+   * (the caller decided which). The paused waits get the frozen time added first, then the freeze goes.
+   */
+  unfreeze(after: string): void {
+    const f = this.freeze.state;
+    if (!f) return;
+    this.changes.creditFreeze(f.at, this.clock.now());
     this.freeze.unfreeze();
-    this.notify('unfrozen', {});
-  }
-
-  // --- verification codes: removal without a code (PIN checked by the caller) ---
-
-  requestCodeRemoval(): number {
-    const at = this.codes.requestRemoval();
-    this.notify('otp-removal-pending', { inMs: at - this.clock.now() });
-    return at;
-  }
-
-  cancelCodeRemoval(): boolean {
-    const cancelled = this.codes.cancelRemoval();
-    if (cancelled) this.notify('otp-removal-cancelled', {});
-    return cancelled;
+    const pinOnly = this.changes.get('unfreeze');
+    if (pinOnly) this.changes.remove(pinOnly.id); // a cut before this leaves it to the tick, which drops it
+    this.notify('unfrozen', { after });
   }
 
   // --- checks before signing ---
@@ -133,29 +242,27 @@ export class Guard {
   /** Why nothing may be signed or changed now, if so. */
   get frozenReason(): string | undefined {
     const f = this.freeze.state;
-    return f ? `frozen by ${frozenBy(f)}: unfreeze on the device with your PIN${this.codes.enrolled ? ' and a verification code' : ''}` : undefined;
+    if (!f) return undefined;
+    const how = this.codes.enrolled
+      ? 'unfreeze on the device with your PIN and a verification code'
+      : `unfreeze on the device with your PIN (after ${duration(PENDING_WAIT_MS)} of device time, or at once when the bound app asks for it)`;
+    return `frozen by ${frozenBy(f)}: ${how}`;
   }
 
   checkEthTx(tx: EthTx, call: Call): Verdict {
     return this.judgeOutflows(() => ethTxOutflows(this.policy, tx, call));
   }
 
-  /** Typed data for `chainId` (undefined when the domain names none: then any Ethereum rule applies). */
+  /** Typed data, on the chain id its hash commits to (undefined: none, valid on every chain): unmetered.ts. */
   checkEthTyped(chainId: bigint | undefined): Verdict {
     const frozen = this.frozenReason;
-    if (frozen) return { kind: 'refuse', why: frozen };
-    const policy = this.policy;
-    const covered = chainId === undefined ? policy.rules.some((r) => r.asset.startsWith('eth:')) : chainHasRules(policy, chainId);
-    if (!covered) return { kind: 'allow', outflows: [], notes: [] };
-    const why = 'typed data can hand over tokens (permits) and is not limited by amount: while spending limits are on for its chain it needs a verification code';
-    if (policy.overLimitWithCode && this.codes.enrolled) return { kind: 'code', outflows: [], notes: ['Spending limits are on for this chain.', 'A verification code is needed to sign typed data.'], why };
-    return { kind: 'refuse', why: `${why}, and over-limit signing with a code is not allowed by the policy` };
+    return frozen ? { kind: 'refuse', why: frozen } : typedDataVerdict(this.policy, chainId, this.codes.enrolled);
   }
 
-  /** Messages are not limited; only the freeze stops them. */
-  checkMessage(): Verdict {
+  /** personal_sign: text is not limited; anything else needs a code while limits are on (unmetered.ts). */
+  checkMessage(shape: MessageShape): Verdict {
     const frozen = this.frozenReason;
-    return frozen ? { kind: 'refuse', why: frozen } : { kind: 'allow', outflows: [], notes: [] };
+    return frozen ? { kind: 'refuse', why: frozen } : messageVerdict(this.policy, shape, this.codes.enrolled);
   }
 
   checkBtc(plan: PsbtPlan, networkName: string): Verdict {
@@ -178,12 +285,54 @@ export class Guard {
 
   // --- time ---
 
-  /** From the tick: pending changes and removals whose wait is over take effect (a pending loosening waits out a
-   * freeze: a frozen device changes no policy). */
+  /**
+   * From the tick: pending changes whose wait is over take effect, oldest first. While frozen only a PIN-only
+   * unfreeze does (the others' waits stand still). Each is applied, then dropped from the pending record: a cut
+   * between applies it again, which changes nothing the second time.
+   */
   tick(): void {
-    const p = this.pending;
-    if (p && this.clock.now() >= p.effectiveAt && !this.freeze.frozen) this.apply(p.policy);
-    this.codes.removeIfDue();
+    const now = this.clock.now();
+    const frozen = this.freeze.frozen;
+    for (const t of this.changes.times()) {
+      // a change that no longer means anything (left by a power cut in the middle of another) is dropped
+      const moot = (t.kind === 'unfreeze' && !frozen) || (t.kind === 'codes-off' && !this.codes.enrolled) || (t.kind === 'codes-on' && this.codes.enrolled);
+      if (moot) {
+        this.changes.remove(t.id);
+        continue;
+      }
+      if (now < t.dueAt || (frozen && t.kind !== 'unfreeze')) continue;
+      if (t.kind === 'unfreeze') {
+        this.unfreeze(`the ${duration(PENDING_WAIT_MS)} wait`);
+        continue;
+      }
+      if (t.kind === 'bind' && !this.effects.bindApp) continue;
+      const c = this.changes.list().find((x) => x.id === t.id);
+      if (!c) continue;
+      // a new app replaces the bound one, whose session ends with it: that app hears it first
+      if (c.kind === 'bind') this.notify('change-applied', { id: c.id, kind: c.kind, text: describeChange(c) });
+      this.applyDue(c);
+      if (c.kind !== 'bind') this.notify('change-applied', { id: c.id, kind: c.kind, text: describeChange(c) });
+      if (c.kind === 'codes-on') wipe(c.secret);
+    }
+  }
+
+  private applyDue(c: PendingChange): void {
+    const after = `the ${duration(PENDING_WAIT_MS)} wait`;
+    switch (c.kind) {
+      case 'policy':
+        this.setPolicy(c.policy); // then dropped below: a cut between puts the same policy in force again
+        break;
+      case 'codes-on':
+        this.codes.enrol(c.secret, c.step, after);
+        break;
+      case 'codes-off':
+        this.codes.remove(after);
+        break;
+      case 'bind':
+        this.effects.bindApp!({ publicKey: c.publicKey, label: c.label }, c.how);
+        break;
+    }
+    this.changes.remove(c.id);
   }
 
   private judgeOutflows(make: () => Outflows): Verdict {

@@ -1,9 +1,9 @@
 /**
- * Puts the guard on the device: its session methods, the app's time from every request, and the policy-change
- * screens the app's requests open. The device calls it once, from its constructor.
+ * Puts the guard on the device: its session methods, the app's time from every request, and the screens the
+ * app's requests open (a policy change, an unfreeze the app asks for). The device calls it once, from its constructor.
  */
 import type { AppContext } from '../app/activity.js';
-import { policyChange } from '../app/guard-screens.js';
+import { policyChange, unfreezeAsked } from '../app/guard-screens.js';
 import type { Navigator } from '../app/navigator.js';
 import { registerGuardMethods } from '../protocol/methods/guard.js';
 import { registerEventMethods } from '../protocol/methods/events.js';
@@ -27,6 +27,21 @@ export function installGuard(ctx: AppContext, nav: Navigator, rpc: RpcServer, no
     cancelProposal: () => {
       nav.cancel('policy');
       if (/^policy/.test(nav.current.screen().id)) ctx.home();
+    },
+    confirmUnfreeze: (label, answer) => {
+      const outcome = nav.prompt('unfreeze', () => {
+        notify('confirm-on-device', { request: 'unfreeze' });
+        return unfreezeAsked(ctx, label, (yes) => {
+          answer(yes);
+          ctx.home();
+        });
+      }, () => answer('expired'));
+      if (outcome === 'waiting') notify('waiting-for-owner', { request: 'unfreeze' });
+      return outcome;
+    },
+    cancelUnfreeze: () => {
+      nav.cancel('unfreeze');
+      if (nav.current.screen().id === 'unfreeze-ask') ctx.home();
     },
   });
 }

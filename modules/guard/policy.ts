@@ -4,11 +4,14 @@
  *
  * An asset is named by a string:
  *   eth:<chainId>              the chain's coin (ETH, POL, ...), in wei
+ *   eth:*                      the coin of every chain without a rule of its own, in wei, counted together
  *   eth:<chainId>:<0xtoken>    an ERC-20 token on that chain, in its base units
- *   btc:<mainnet|testnet|regtest>  bitcoin on that network, in satoshis
+ *   btc:<mainnet|testnet|regtest>  bitcoin on that network, in satoshis. testnet and regtest share their keys
+ *                              (BIP 44 coin type 1): one rule covers both, so a policy names at most one of them
  * A rule may set a limit over any 24 hours of device time (`daily`), a per-transaction maximum (`perTx`), and an
  * allow-list of destinations (`allow`). `overLimitWithCode` lets a transaction over a limit through with a
- * verification code (when one is enrolled); without it, over-limit transactions are refused.
+ * verification code (when one is enrolled); without it, over-limit transactions are refused. Which rule covers
+ * what a request spends, and what no rule covers, is coverage.ts.
  */
 import { LatchError } from '../errors.js';
 import { isPlainObject } from '../plain.js';
@@ -37,6 +40,8 @@ export const MAX_POLICY_BYTES = 2048;
 const MAX_AMOUNT = (1n << 256n) - 1n;
 
 const ETH_ASSET = /^eth:([1-9][0-9]{0,19})(?::(0x[0-9a-f]{40}))?$/;
+/** the rule for the coin of every chain that has no rule of its own */
+export const ANY_CHAIN = 'eth:*';
 const BTC_ASSET = /^btc:(mainnet|testnet|regtest)$/;
 
 function bad(message: string): LatchError {
@@ -52,6 +57,7 @@ export interface AssetUnit {
 
 /** Units of an asset for the screen: the chain's coin, a known token, an unknown token in base units, or BTC. */
 export function assetUnit(asset: string): AssetUnit {
+  if (asset === ANY_CHAIN) return { decimals: 18, symbol: 'coin', label: 'the coin of every other chain (eth:*, counted together)' };
   const e = ETH_ASSET.exec(asset);
   if (e) {
     const chain = BigInt(e[1]);
@@ -66,7 +72,7 @@ export function assetUnit(asset: string): AssetUnit {
     const symbol = b[1] === 'mainnet' ? 'BTC' : b[1] === 'testnet' ? 'tBTC' : 'rBTC';
     return { decimals: 8, symbol, label: b[1] === 'mainnet' ? 'BTC' : `BTC (${b[1]})` };
   }
-  throw bad(`"${asset.slice(0, 60)}" is not an asset: eth:<chainId>, eth:<chainId>:<0xtoken> or btc:<network>`);
+  throw bad(`"${asset.slice(0, 60)}" is not an asset: eth:<chainId>, eth:*, eth:<chainId>:<0xtoken> or btc:<network>`);
 }
 
 export function formatAmount(asset: string, amount: bigint): string {
@@ -133,6 +139,7 @@ export function parsePolicy(v: unknown): Policy {
     if (rule.daily === undefined && rule.perTx === undefined && rule.allow === undefined) throw bad(`rule ${i + 1}: set "daily", "perTx" or "allow"`);
     return rule;
   });
+  if (seen.has('btc:testnet') && seen.has('btc:regtest')) throw bad('btc:testnet and btc:regtest share their keys (coin type 1): one rule covers both, so set only one of them');
   const policy = { rules, overLimitWithCode: v.overLimitWithCode === true };
   const size = encodeCbor(policyToPlain(policy)).length;
   if (size > MAX_POLICY_BYTES) throw bad(`the policy takes ${size} bytes; the device keeps at most ${MAX_POLICY_BYTES} (fewer rules or allowed addresses)`);
@@ -154,22 +161,6 @@ export function policyToPlain(p: Policy): Record<string, unknown> {
 
 export function ruleFor(p: Policy, asset: string): Rule | undefined {
   return p.rules.find((r) => r.asset === asset);
-}
-
-/** True when `next` allows anything `current` does not (a rule dropped or widened, code override turned on). */
-export function isLoosening(current: Policy, next: Policy): boolean {
-  if (next.overLimitWithCode && !current.overLimitWithCode) return true;
-  for (const c of current.rules) {
-    const n = ruleFor(next, c.asset);
-    if (!n) return true;
-    if (c.daily !== undefined && (n.daily === undefined || n.daily > c.daily)) return true;
-    if (c.perTx !== undefined && (n.perTx === undefined || n.perTx > c.perTx)) return true;
-    if (c.allow && (!n.allow || n.allow.some((a) => !c.allow!.includes(a)))) return true;
-  }
-  // A new rule for an asset that had none only restricts; except a new token rule, which also lets that token be
-  // signed at all while limits are on for its chain (tokens without a rule are refused).
-  for (const n of next.rules) if (!ruleFor(current, n.asset) && /^eth:[0-9]+:0x/.test(n.asset)) return true;
-  return false;
 }
 
 /** Lines for the screen describing one rule. */

@@ -2,20 +2,22 @@
  * What a signing request would spend, and whether the policy lets it: pure functions, so the rules can be read
  * (and property-tested) apart from the device.
  *
- * Ethereum, while any rule names the transaction's chain:
- *  - the chain's coin counts the value plus the maximum fee (gas limit x max fee per gas, or x gas price);
+ * Ethereum, while any Ethereum rule exists (a chain or token no rule covers is refused: coverage.ts):
+ *  - the chain's coin counts the value plus the maximum fee (gas limit x max fee per gas, or x gas price),
+ *    against the chain's own rule or `eth:*`;
  *  - an ERC-20 transfer or approval counts against that token's rule; a token with no rule is refused (the
  *    owner adds one), an unlimited approval is refused (it would let the spender take everything later);
  *  - calldata the device cannot decode is refused, blind signing or not (it could move anything);
  *  - allow-lists apply to whoever receives: the value's recipient, the token recipient, the spender.
- * Typed data for a chain with rules needs a verification code (a permit can hand over tokens), personal messages
- * are not limited. Bitcoin, while a rule names the network: every output that leaves the wallet plus the fee;
+ * Typed data and messages that are not text need a verification code (guard.ts). Bitcoin, while any Bitcoin rule
+ * exists: every output that leaves the wallet plus the fee, against the rule covering the network (or refused);
  * every such output must be on the allow-list when there is one.
  */
 import type { Call } from '../ethereum/calldata.js';
 import type { EthTx } from '../ethereum/tx.js';
 import type { PsbtPlan } from '../bitcoin/psbt.js';
-import { assetUnit, ethChainOf, formatAmount, ruleFor, type Policy } from './policy.js';
+import { assetUnit, formatAmount, ruleFor, type Policy } from './policy.js';
+import { coverage, hasEthRules } from './coverage.js';
 import type { SpendLedger } from './ledger.js';
 
 export interface Outflow {
@@ -42,19 +44,19 @@ export function duration(ms: number): string {
   return h ? `${h} h${m ? ` ${m} min` : ''}` : `${m} min`;
 }
 
-export function chainHasRules(policy: Policy, chainId: bigint): boolean {
-  return policy.rules.some((r) => ethChainOf(r.asset) === chainId);
-}
-
 export function ethTxOutflows(policy: Policy, tx: EthTx, call: Call): Outflows {
-  if (!chainHasRules(policy, tx.chainId)) return { outflows: [] };
+  if (!hasEthRules(policy)) return { outflows: [] };
   const chain = tx.chainId.toString();
+  const coin = coverage(policy, `eth:${chain}`);
+  if (coin.kind === 'refused') return { refuse: coin.why };
+  const bucket = coin.kind === 'rule' ? coin.rule.asset : `eth:${chain}`;
   const maxFee = tx.gasLimit * (tx.maxFeePerGas ?? tx.gasPrice ?? 0n);
-  const outflows: Outflow[] = [{ asset: `eth:${chain}`, amount: tx.value + maxFee, to: tx.value > 0n ? [tx.to ?? 'contract creation'] : [] }];
-  if (call.kind === 'blind') return { refuse: `contract data the device cannot decode is not signed while spending limits are on for chain ${chain}` };
+  const outflows: Outflow[] = [{ asset: bucket, amount: tx.value + maxFee, to: tx.value > 0n ? [tx.to ?? 'contract creation'] : [] }];
+  if (call.kind === 'blind') return { refuse: `contract data the device cannot decode is not signed while Ethereum spending limits are on (chain ${chain})` };
   if (call.kind === 'erc20-transfer' || call.kind === 'erc20-approve') {
     const token = `eth:${chain}:${tx.to}`;
-    if (!ruleFor(policy, token)) return { refuse: `no spending limit is set for the token ${tx.to} on chain ${chain}: while limits are on for this chain, tokens without a limit are not signed (add one for it)` };
+    const covered = coverage(policy, token);
+    if (covered.kind === 'refused') return { refuse: covered.why };
     if (call.kind === 'erc20-approve' && call.unlimited) return { refuse: 'an unlimited token approval is not signed while spending limits are on: approve an exact amount' };
     outflows.push(call.kind === 'erc20-transfer'
       ? { asset: token, amount: call.amount, to: [call.recipient] }
@@ -64,10 +66,11 @@ export function ethTxOutflows(policy: Policy, tx: EthTx, call: Call): Outflows {
 }
 
 export function btcOutflows(policy: Policy, plan: PsbtPlan, networkName: string): Outflows {
-  const asset = `btc:${networkName}`;
-  if (!ruleFor(policy, asset)) return { outflows: [] };
+  const covered = coverage(policy, `btc:${networkName}`);
+  if (covered.kind === 'free') return { outflows: [] };
+  if (covered.kind === 'refused') return { refuse: covered.why };
   const to = plan.outputs.filter((o) => !o.ownReceive).map((o) => o.address ?? `script ${o.script}`);
-  return { outflows: [{ asset, amount: plan.sent + plan.fee, to }] };
+  return { outflows: [{ asset: covered.rule.asset, amount: plan.sent + plan.fee, to }] };
 }
 
 /**

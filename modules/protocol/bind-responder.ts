@@ -4,7 +4,12 @@
  *  - a device with no wallet binds on the first request (first use), unless the owner is busy on it;
  *  - a device holding a wallet shows its code and asks to allow only while it is unlocked with the PIN: a bind
  *    request to a locked device shows nothing and the app hears "unlock the device with its PIN";
- *  - the code and Allow screens never interrupt the owner (they are refused "busy", or wait: app/navigator.ts).
+ *  - the code and Allow screens never interrupt the owner (they are refused "busy", or wait: app/navigator.ts);
+ *  - after Allow, the guard may ask for a verification code, or make the binding wait 24 hours of device time
+ *    (app/binding.ts): the app then hears BIND_RESULT "pending" with the wait, and is bound when it is over
+ *    unless the bound app or the owner cancels it. One new app waits at a time.
+ * An app may append its Unix time (u64 seconds) to BIND_CONFIRM_A: after a reboot it is the only way the device
+ * can learn the time to check a verification code before any session exists (guard/world-time.ts bounds it).
  */
 import { fromHex, utf8Encode, wipe } from '../bytes.js';
 import type { HealthTestedEntropy } from '../entropy/health.js';
@@ -14,17 +19,32 @@ import { cpace, type CPaceKeys, type CPaceParty } from '../binding/cpace.js';
 import { keyPair } from '../session/noise-kk.js';
 import { BIND_FREE_ATTEMPTS, type Vault } from '../vault/vault.js';
 import type { BackupCodeStore } from '../binding/backup-code.js';
+import { decodeMs, encodeMs } from '../vault/device-clock.js'; // the vault's u64 codec
 import { ErrorCode, KEY_SIZE, Kind, NONCE_SIZE, TAG_SIZE, bindContext, message, parseBindRequest } from './messages.js';
+
+/** The app asking to be bound, as the owner's decision needs it. */
+export interface BindCandidate {
+  label: string;
+  publicKey: Uint8Array;
+  how: 'binding code' | 'backup code';
+}
+
+/** The owner's decision: allowed (bound now), refused, expired, waiting out the guard's delay, or refused with why. */
+export type BindAnswer = boolean | 'expired' | { pending: number } | { refused: string };
 
 /** What binding needs from the device's screen: every decision is taken there. */
 export interface BindUi {
   /** show the code unless the owner is busy on the device; false = busy */
   showBindCode(code: string, label: string): boolean;
-  /** ask to allow the app (now, or once the owner is free); `answer` gets the choice, or 'expired' */
-  askAllow(label: string, answer: (allow: boolean | 'expired') => void): 'shown' | 'waiting' | 'busy';
+  /** ask to allow the app (now, or once the owner is free); `answer` gets the decision */
+  askAllow(app: BindCandidate, answer: (a: BindAnswer) => void): 'shown' | 'waiting' | 'busy';
   bindFailed(reason: string, failures: number, waitMs: number): void;
   /** why no app may bind now (the device is frozen), if so */
   frozen?(): string | undefined;
+  /** why no app may start binding now although the device is not frozen (another app's binding waits), if so */
+  refusal?(): string | undefined;
+  /** a new app's claim of the world time, with its confirmation (it proved the code) */
+  tellTime?(unixSeconds: number): void;
   /** the event log hears bind requests, wrong codes, lock-outs, new bindings and the backup code's use */
   event?(kind: BindEventKind, details: Record<string, unknown>): void;
   bound(label: string): void;
@@ -86,6 +106,11 @@ export class BindResponder {
     if (frozen) {
       this.log.log(`bind request from app named "${req.label}" refused: frozen`);
       return this.fail(ErrorCode.frozen, `no new app can bind: the device is ${frozen}`);
+    }
+    const refused = this.ui.refusal?.();
+    if (refused) {
+      this.log.log(`bind request from app named "${req.label}" refused: ${refused}`);
+      return this.fail(ErrorCode.refused, refused);
     }
     this.end();
     if (this.vault.hasWallet && !this.vault.isUnlocked) {
@@ -163,7 +188,7 @@ export class BindResponder {
   onConfirmA(body: Uint8Array): void {
     const b = this.bind;
     if (!b || b.phase !== 'confirming' || !b.keys) return this.fail(ErrorCode.unexpected, 'a key confirmation arrived with no key exchange in progress');
-    if (body.length !== TAG_SIZE || !b.keys.checkPeerTag(body)) {
+    if ((body.length !== TAG_SIZE && body.length !== TAG_SIZE + 8) || !b.keys.checkPeerTag(body.subarray(0, TAG_SIZE))) {
       const failures = this.vault.bindFailures;
       const wait = this.vault.bindWaitMs;
       this.end();
@@ -177,6 +202,7 @@ export class BindResponder {
         : `wrong ${which}; ${left} ${left === 1 ? 'try' : 'tries'} left before a lock-out`);
     }
     this.vault.clearBindFailures();
+    if (body.length === TAG_SIZE + 8) this.ui.tellTime?.(decodeMs(body, TAG_SIZE));
     b.phase = 'asking';
     b.party?.wipe();
     b.keys.wipe();
@@ -189,10 +215,16 @@ export class BindResponder {
       this.ui.event?.('binding-code-changed', { why: 'the backup code was used' });
       this.log.log('backup code used; the binding code was replaced (the new one is shown on the LCD only)');
     }
-    const outcome = this.ui.askAllow(b.label, (allow) => {
+    const outcome = this.ui.askAllow({ label: b.label, publicKey: b.appPub, how: b.withBackupCode ? 'backup code' : 'binding code' }, (allow) => {
       if (this.bind !== b) return;
       const frozen = allow === true ? this.ui.frozen?.() : undefined;
-      if (frozen) {
+      if (typeof allow === 'object' && 'pending' in allow) {
+        this.log.log(`binding of app named "${b.label}" pending for ${Math.round(allow.pending / 60_000)} min of device time`);
+        this.send(message(Kind.bindResult, Uint8Array.of(2), encodeMs(allow.pending)));
+      } else if (typeof allow === 'object') {
+        this.log.log(`binding of app named "${b.label}" refused: ${allow.refused}`);
+        this.fail(ErrorCode.refused, allow.refused);
+      } else if (frozen) {
         this.log.log(`binding of app named "${b.label}" refused: the device was frozen meanwhile`);
         this.fail(ErrorCode.frozen, `no new app can bind: the device is ${frozen}`);
       } else if (allow === true) {

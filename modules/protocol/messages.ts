@@ -7,8 +7,10 @@
  *   BIND_CHALLENGE   device -> app  nonceB(16) | device static pub(32) | device id(16)
  *   BIND_SHARE_A     app -> device  Ya(32)
  *   BIND_SHARE_B     device -> app  Yb(32) | Tb(64)
- *   BIND_CONFIRM_A   app -> device  Ta(64)
- *   BIND_RESULT      device -> app  status(1): 0 allowed on the device, 1 refused on the device
+ *   BIND_CONFIRM_A   app -> device  Ta(64) [| the app's Unix time, u64 seconds: the device may not know the time yet]
+ *   BIND_RESULT      device -> app  status(1): 0 allowed on the device, 1 refused on the device, 2 pending:
+ *                    allowed, bound after the guard's wait | the wait (u64 ms of device time); the bound app is
+ *                    told and can refuse it
  *   BIND_REQUEST_BACKUP app -> device  as BIND_REQUEST, to bind with the one-time backup code; the device answers
  *                    BIND_CHALLENGE with the code's salt(16) appended, and CPace's password is then the code's
  *                    salted hash (binding/backup-code.ts), on the context "latch-bind-backup-v1"

@@ -34,12 +34,16 @@ export const RecordKey = {
   freeze: 14,
   /** the verification-code (TOTP) secret, sealed under the device key */
   otpSecret: 15,
-  /** verification-code state (guard/codes.ts): last step, failures, lock-out, pending removal; plaintext */
+  /** verification-code state (guard/codes.ts): last step, failures, lock-out; plaintext */
   otpState: 16,
   /** the spending policy (guard/policy.ts), CBOR sealed under the device key */
   policy: 17,
-  /** a loosening of the policy waiting out its 24 hours, CBOR sealed under the device key */
-  policyPending: 18,
+  /**
+   * loosenings waiting out their 24 hours of device time (guard/pending.ts): a looser policy, codes set up or
+   * removed without a code, a PIN-only unfreeze, a new app; CBOR sealed under the device key (it may hold a
+   * pending verification-code secret). Firmware 0.3 kept only a pending policy here, in a format now read as none.
+   */
+  pendingChanges: 18,
   /** what was signed in the last 24 hours per limited asset (guard/ledger.ts), CBOR sealed under the device key */
   spendLedger: 19,
   /** the one-time backup code's salted hash, state and expiry (binding/backup-code.ts), sealed; deleted at boot */

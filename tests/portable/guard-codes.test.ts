@@ -90,21 +90,24 @@ test('without the time from an app no code is checked; without enrolment nothing
 
 test('a lost authenticator: removal waits 24 hours of device time, survives reboots, can be cancelled', (t) => {
   const r = enrolled();
-  const at = r.guard.codes.requestRemoval();
-  t.is(r.guard.codes.removalAt, at);
+  const c = r.guard.requestCodeRemoval();
+  t.is(c.dueAt, r.vault.clock.now() + 24 * 3_600_000);
+  t.like(r.notices.at(-1), { notice: 'change-pending', data: { kind: 'codes-off', inMs: 24 * 3_600_000 } });
   r.advance(23 * 3_600_000);
   r.reboot();
   r.guard.tick();
   t.true(r.guard.codes.enrolled);
-  t.true(r.guard.codes.cancelRemoval());
+  t.true(r.guard.cancelKind('codes-off', 'app'));
+  t.like(r.notices.at(-1), { notice: 'change-cancelled', data: { kind: 'codes-off', by: 'app' } });
   r.advance(2 * 3_600_000);
   r.guard.tick();
   t.true(r.guard.codes.enrolled, 'cancelled: still enrolled');
-  r.guard.codes.requestRemoval();
+  r.guard.requestCodeRemoval();
   r.advance(24 * 3_600_000);
   r.guard.tick();
   t.false(r.guard.codes.enrolled);
-  t.like(r.notices.at(-1), { notice: 'code-removed', data: { after: 'the 24-hour wait' } });
+  t.true(r.notices.some((n) => n.notice === 'code-removed' && n.data.after === 'the 24 h wait'));
+  t.like(r.notices.at(-1), { notice: 'change-applied', data: { kind: 'codes-off' } });
 });
 
 test('the freeze: written before anything, kept across reboots, by whom; a damaged record reads as frozen', (t) => {
@@ -113,7 +116,7 @@ test('the freeze: written before anything, kept across reboots, by whom; a damag
   const f = r.guard.freeze.freeze('app', 'Alice phone');
   t.like(f, { by: 'app', label: 'Alice phone' });
   r.reboot();
-  t.regex(r.guard.frozenReason!, /^frozen by the app "Alice phone": unfreeze on the device with your PIN$/);
+  t.regex(r.guard.frozenReason!, /^frozen by the app "Alice phone": unfreeze on the device with your PIN \(after 24 h of device time, or at once when the bound app asks for it\)$/);
   t.like(r.guard.freeze.freeze('owner'), { by: 'app' }, 'a second freeze keeps the first');
   r.guard.freeze.unfreeze();
   t.false(r.guard.freeze.frozen);

@@ -9,7 +9,7 @@ import { serializeUnsigned, type EthTx } from '../../modules/ethereum/tx.js';
 import { totp } from '../../modules/guard/otp.js';
 import { DAY_MS } from '../../modules/guard/ledger.js';
 import { AppPeer } from './support/app-peer.js';
-import { enrolCodes, PIN, walletWithApp, type DeviceRig } from './support/device-rig.js';
+import { enrolCodes, PIN, setPolicy, walletWithApp } from './support/device-rig.js';
 
 const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
 const ETH = 10n ** 18n;
@@ -23,12 +23,6 @@ function ready() {
 const tx = (value: bigint, over: Partial<EthTx> = {}): Uint8Array => serializeUnsigned({ type: 'eip1559', chainId: 1n, nonce: 0n, maxPriorityFeePerGas: 1n, maxFeePerGas: 10n ** 9n, gasLimit: 21_000n, to: TO, value, data: new Uint8Array(0), accessList: [], ...over });
 
 
-function setPolicy(rig: DeviceRig, app: AppPeer, policy: unknown): any {
-  app.ask('policy_set', { policy });
-  rig.readReview(40);
-  rig.decide('c');
-  return app.answer();
-}
 
 test('a daily limit set by the app and confirmed on the device: within it signs, over it is refused in words', (t) => {
   const { rig, app } = ready();
@@ -66,7 +60,7 @@ test('raising the limit without codes waits 24 hours of device time; the app hea
   t.true(seen.some((p) => /This loosens the limits\./.test(p) && /takes effect after 24 h of device time/.test(p)), seen.join('\n'));
   rig.decide('c');
   const replies = app.decode(app.collect()) as any[];
-  t.true(replies.some((r) => r.notify === 'policy-pending' && r.data.inMs === DAY_MS));
+  t.true(replies.some((r) => r.notify === 'change-pending' && r.data.kind === 'policy' && r.data.inMs === DAY_MS));
   t.deepEqual(replies.find((r) => r.id !== undefined).result, { status: 'pending', inMs: DAY_MS });
   t.is(app.call('eth_sign_tx', { tx: tx(ETH) }).error.code, 'policy', 'still the old limit');
   rig.b.advance(DAY_MS - 60_000);
@@ -98,7 +92,7 @@ test('the app freezes the device: the waiting request ends, keys are forgotten, 
   rig.unlock();
   app.connect();
   app.openSession();
-  t.like(app.call('eth_sign_tx', { tx: tx(1n) }), { error: { code: 'frozen', message: 'frozen by the app "Alice phone": unfreeze on the device with your PIN' } });
+  t.like(app.call('eth_sign_tx', { tx: tx(1n) }), { error: { code: 'frozen', message: 'frozen by the app "Alice phone": unfreeze on the device with your PIN (after 24 h of device time, or at once when the bound app asks for it)' } });
   t.like(app.call('eth_sign_message', { message: 'hi' }), { error: { code: 'frozen' } });
   t.like(app.call('policy_set', { policy: { rules: [] } }), { error: { code: 'frozen' } });
   // and a new phone cannot bind
@@ -106,7 +100,7 @@ test('the app freezes the device: the waiting request ends, keys are forgotten, 
   thief.connect();
   const [refusal] = thief.requestBind('Thief');
   t.is(refusal.error?.name, 'frozen');
-  // the owner unfreezes on the device with the PIN (after the "Not signed" notes for the refused requests)
+  // without codes the PIN alone only starts a 24-hour wait (after the "Not signed" notes for the refused requests)
   while (rig.d.screen.id === 'guard-refused') {
     rig.waitArmed(); // a screen the link put up takes presses after 0.7 s
     rig.press('b');
@@ -114,10 +108,16 @@ test('the app freezes the device: the waiting request ends, keys are forgotten, 
   t.is(rig.d.screen.buttons.c, 'Unfreeze');
   rig.press('c');
   rig.enterPin(PIN);
-  t.is(rig.d.screen.id, 'unfrozen');
+  t.is(rig.d.screen.id, 'unfreeze-requested');
   rig.press('b');
+  t.regex(rig.text(), /FROZEN .*Unfreeze takes effect in 24 h/);
+  // the owner's phone vouches: its request and a held C unfreeze at once
   app.connect();
   app.openSession();
+  app.ask('unfreeze');
+  t.is(rig.d.screen.id, 'unfreeze-ask');
+  rig.decide('c');
+  t.deepEqual(app.answer().result, { unfrozen: true });
   app.ask('eth_sign_tx', { tx: tx(1n) });
   t.is(rig.d.screen.id, 'eth-tx-review');
 });
@@ -178,7 +178,7 @@ test('with codes enrolled: loosening needs a code, over-limit signing takes one,
   t.is(rig.d.screen.id, 'unfrozen');
 });
 
-test('typed data under a limit needs a code (permits can hand over tokens); messages are not limited', (t) => {
+test('typed data under a limit needs a code (permits can hand over tokens), on a chain without a rule it is refused; text messages are not limited', (t) => {
   const { rig, app } = ready();
   setPolicy(rig, app, LIMIT);
   app.collect();
@@ -189,8 +189,7 @@ test('typed data under a limit needs a code (permits can hand over tokens); mess
   };
   t.regex(app.call('eth_sign_typed_data', { data: typed }).error.message, /typed data can hand over tokens/);
   const other = { ...typed, domain: { name: 'Token', chainId: 10 } };
-  app.ask('eth_sign_typed_data', { data: other });
-  t.is(rig.d.screen.id, 'eth-typed-review', 'another chain: not limited');
+  t.regex(app.call('eth_sign_typed_data', { data: other }).error.message, /no spending rule covers OP Mainnet \(chain 10\)/, 'another chain: no rule covers it');
   rig.waitArmed();
   rig.press('b');
   app.collect();

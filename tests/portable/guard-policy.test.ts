@@ -4,7 +4,8 @@
 // daily limit in any 24 hours of device time (a model of every signed spend checks each window).
 import test from 'ava';
 import fc from 'fast-check';
-import { isLoosening, parsePolicy, policyToPlain, type Policy } from '../../modules/guard/policy.js';
+import { parsePolicy, policyToPlain, type Policy } from '../../modules/guard/policy.js';
+import { isLoosening } from '../../modules/guard/coverage.js';
 import { DAY_MS, MAX_ENTRIES, SpendLedger } from '../../modules/guard/ledger.js';
 import { ethTxOutflows, judge } from '../../modules/guard/spending.js';
 import type { EthTx } from '../../modules/ethereum/tx.js';
@@ -79,8 +80,10 @@ test('what an Ethereum transaction spends while limits are on for its chain', (t
   t.regex((ethTxOutflows(p, tx(0n, transfer(ALICE, 1n), dai), decodeCall(transfer(ALICE, 1n))) as any).refuse, /no spending limit is set for the token 0x6b17.* on chain 1/);
   t.regex((ethTxOutflows(p, tx(0n, approve(ALICE, (1n << 256n) - 1n), usdc), decodeCall(approve(ALICE, (1n << 256n) - 1n))) as any).refuse, /unlimited token approval/);
   t.deepEqual((ethTxOutflows(p, tx(0n, approve(ALICE, 7n), usdc), decodeCall(approve(ALICE, 7n))) as any).outflows[1], { asset: USDC, amount: 7n, to: [ALICE] });
-  t.regex((ethTxOutflows(p, tx(0n, fromHex('deadbeef00')), decodeCall(fromHex('deadbeef00'))) as any).refuse, /cannot decode is not signed while spending limits are on for chain 1/);
-  t.deepEqual(ethTxOutflows(p, tx(ETH, fromHex('deadbeef00'), ALICE, 10n), decodeCall(fromHex('deadbeef00'))), { outflows: [] }, 'another chain: not limited');
+  t.regex((ethTxOutflows(p, tx(0n, fromHex('deadbeef00')), decodeCall(fromHex('deadbeef00'))) as any).refuse, /cannot decode is not signed while Ethereum spending limits are on \(chain 1\)/);
+  // the same key signs on every chain: a chain without a rule is refused, not unlimited (issue 16, item 2)
+  t.regex((ethTxOutflows(p, tx(ETH, new Uint8Array(0), ALICE, 10n), decodeCall(new Uint8Array(0))) as any).refuse, /^no spending rule covers OP Mainnet \(chain 10\): while Ethereum limits are on, a chain without a rule is not signed \(add a rule for eth:10, or one for eth:\* that covers every chain without its own\)$/);
+  t.deepEqual(ethTxOutflows(policy([{ asset: 'btc:mainnet', daily: 1 }]), tx(ETH, fromHex('deadbeef00'), ALICE, 10n), decodeCall(fromHex('deadbeef00'))), { outflows: [] }, 'only Bitcoin rules: Ethereum is not limited');
 });
 
 test('verdicts in words: left today, per transaction, allow-list, code override', (t) => {
@@ -106,9 +109,9 @@ test('a loosening waits 24 hours of device time, is announced, survives a reboot
   t.is(r.guard.compare(raised), 'looser');
   t.is(r.guard.compare(policy([{ asset: 'eth:1', daily: 10 }])), 'tighter');
   t.is(r.guard.compare(policy([{ asset: 'eth:1', daily: 100 }])), 'same');
-  r.guard.schedule(raised);
-  t.like(r.notices.at(-1), { notice: 'policy-pending', data: { inMs: DAY_MS } });
-  t.throws(() => r.guard.schedule(raised), { code: 'policy-pending' });
+  r.guard.schedule({ kind: 'policy', policy: raised });
+  t.like(r.notices.at(-1), { notice: 'change-pending', data: { kind: 'policy', inMs: DAY_MS } });
+  t.throws(() => r.guard.schedule({ kind: 'policy', policy: raised }), { code: 'change-pending' });
   r.advance(DAY_MS - 60_000);
   r.reboot();
   r.guard.tick();
@@ -116,10 +119,10 @@ test('a loosening waits 24 hours of device time, is announced, survives a reboot
   r.advance(60_000);
   r.guard.tick();
   t.is(r.guard.policy.rules[0].daily, 1000n);
-  t.is(r.guard.pending, undefined);
-  t.is(r.notices.at(-1)?.notice, 'policy-changed');
-  r.guard.schedule(policy([]));
-  t.true(r.guard.cancelPending());
+  t.is(r.guard.pendingPolicy, undefined);
+  t.true(r.notices.slice(-2).some((n) => n.notice === 'policy-changed'));
+  r.guard.schedule({ kind: 'policy', policy: policy([]) });
+  t.true(r.guard.cancelKind('policy', 'device'));
   r.advance(2 * DAY_MS);
   r.guard.tick();
   t.is(r.guard.policy.rules.length, 1, 'a cancelled change never applies');

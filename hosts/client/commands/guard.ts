@@ -1,5 +1,6 @@
 /**
- * `latch policy show|set|remove|cancel`, `latch freeze`, `latch otp status|cancel-removal` (all --json).
+ * `latch policy show|set|remove|cancel`, `latch freeze`, `latch unfreeze`, `latch pending [cancel [ID]]`,
+ * `latch otp status|cancel-removal` (all --json).
  */
 import { duration } from '../../../modules/guard/spending.js';
 import { assetUnit } from '../../../modules/guard/policy.js';
@@ -14,6 +15,12 @@ export const GUARD_USAGE = `  policy show                                   the 
   policy remove --asset A                       remove one asset's rule (a loosening: a code, or 24 h pending)
   policy cancel                                 cancel a pending loosening
   freeze                                        emergency stop: the device signs nothing until unfrozen on it
+                                                (on a frozen device: also refuses a pending PIN-only unfreeze)
+  unfreeze                                      without verification codes: unfreeze at once (the device must be
+                                                unlocked with its PIN; hold C on it)
+  pending                                       what waits out its 24 hours: looser limits, codes set up or
+                                                removed, a PIN-only unfreeze, a new app
+  pending cancel [ID]                           cancel one pending change (ID from "latch pending"), or all
   otp status | otp cancel-removal               verification codes: enrolled? a removal pending? keep them`;
 
 function describe(s: PolicyStatus): string {
@@ -32,6 +39,7 @@ function describe(s: PolicyStatus): string {
   }
   lines.push(`Over a limit: ${s.policy.overLimitWithCode ? 'allowed with a verification code' : 'refused'}. Verification codes: ${s.codes.enrolled ? 'on' : 'off'}.`);
   if (s.pending) lines.push(`A looser policy takes effect in ${duration(s.pending.inMs)} of device time ("latch policy cancel" cancels it).`);
+  if (s.pendingChanges) lines.push(`${s.pendingChanges} change${s.pendingChanges === 1 ? '' : 's'} pending in all: "latch pending" lists them.`);
   return lines.join('\n');
 }
 
@@ -102,8 +110,33 @@ export async function policyCommand(c: CommandContext): Promise<number> {
 export async function freezeCommand(c: CommandContext): Promise<number> {
   if (c.args.length) throw c.usage('freeze takes no arguments');
   const r = await new GuardApp(c.session).freeze();
-  c.out('The device is frozen: it signs nothing, changes no limit and binds no app until its owner unfreezes it on the device (PIN, then a verification code when enrolled).', r);
+  c.out('The device is frozen: it signs nothing, changes no limit and binds no app until its owner unfreezes it on the device (PIN, then a verification code when enrolled; without codes the PIN alone waits 24 h, or "latch unfreeze" with the device unlocked).', r);
   return 0;
+}
+
+export async function unfreezeCommand(c: CommandContext): Promise<number> {
+  if (c.args.length) throw c.usage('unfreeze takes no arguments');
+  const r = await new GuardApp(c.session).unfreeze();
+  c.out('The device is unfrozen: it signs again, within its limits.', r);
+  return 0;
+}
+
+export async function pendingCommand(c: CommandContext): Promise<number> {
+  const g = new GuardApp(c.session);
+  const [sub, id, ...rest] = c.args;
+  if (rest.length) throw c.usage(`too many arguments: ${rest.join(' ')}`);
+  if (sub === undefined) {
+    if (id !== undefined) throw c.usage('pending takes no argument; "pending cancel ID" cancels one');
+    const r = await g.pendingList();
+    const lines = r.changes.map((ch) => `#${ch.id} ${ch.text}: ${ch.paused ? `paused while frozen (${duration(ch.inMs)} left)` : `takes effect in ${duration(ch.inMs)}`} of device time`);
+    c.out(lines.length ? [...lines, 'Not you? "latch pending cancel ID" (or "latch pending cancel" for all).'].join('\n') : 'Nothing is pending.', r);
+    return 0;
+  }
+  if (sub !== 'cancel') throw c.usage(`unknown pending command "${sub}": pending, or pending cancel [ID]`);
+  if (id !== undefined && !/^[0-9]{1,9}$/.test(id)) throw c.usage(`"${id}" is not the number of a pending change`);
+  const r = await g.pendingCancel(id === undefined ? undefined : Number(id));
+  c.out(r.cancelled.length ? `Cancelled: ${r.cancelled.map((x) => `#${x}`).join(', ')}.` : 'Nothing was cancelled (no such pending change).', r);
+  return r.cancelled.length || id === undefined ? 0 : 1;
 }
 
 export async function otpCommand(c: CommandContext): Promise<number> {
@@ -114,7 +147,8 @@ export async function otpCommand(c: CommandContext): Promise<number> {
     const s = await g.otpStatus();
     const text = !s.enrolled ? 'Verification codes are off (set them up on the device: Menu > Verification codes).'
       : `Verification codes are on.${s.removalInMs !== undefined ? ` Their removal takes effect in ${duration(s.removalInMs)} ("latch otp cancel-removal" keeps them).` : ''}${s.lockedForMs ? ` Code entry is locked for ${duration(s.lockedForMs)}.` : ''}`;
-    c.out(text, s);
+    const setup = s.setupInMs !== undefined ? ` Codes set up on the device take effect in ${duration(s.setupInMs)} ("latch pending cancel" refuses them).` : '';
+    c.out(`${text}${setup}`, s);
     return 0;
   }
   if (sub === 'cancel-removal') {

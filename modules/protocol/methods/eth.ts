@@ -11,7 +11,7 @@ import { LatchError } from '../../errors.js';
 import { utf8Encode, wipe } from '../../bytes.js';
 import { addressOf, grouped } from '../../ethereum/address.js';
 import { decodeCall } from '../../ethereum/calldata.js';
-import { displayMessage, personalMessageHash } from '../../ethereum/message.js';
+import { displayMessage, messageShape, personalMessageHash } from '../../ethereum/message.js';
 import { messageReview, txReview, typedReview } from '../../ethereum/review.js';
 import { bigIntBytes, rsv, signDigest } from '../../ethereum/sign.js';
 import { parseTx, serializeSigned, signatureV, signingHash, type EthTx } from '../../ethereum/tx.js';
@@ -54,15 +54,6 @@ function txSummary(app: string, tx: EthTx, call: Call): Record<string, unknown> 
     ...(call.kind === 'erc20-approve' ? { token: tx.to, approve: { spender: call.spender, amount: call.unlimited ? 'unlimited' : call.amount.toString() } } : {}),
     ...(call.kind === 'blind' ? { data: tx.to ? { selector: call.selector, size: call.size } : { size: call.size } } : {}),
   };
-}
-
-/** The chain id a typed-data domain names (a number, bigint or decimal/0x string), if any. */
-function typedChainId(domain: Record<string, unknown>): bigint | undefined {
-  const v = domain.chainId;
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
-  if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) return BigInt(v);
-  return undefined;
 }
 
 export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
@@ -160,10 +151,11 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       if (!(message instanceof Uint8Array)) return fail('bad-params', '"message" must be text or bytes');
       const path = accountPath(params);
       const { address, standard } = account(path);
+      const shape = messageShape(message);
       return approvals.start({
         review: messageReview(displayMessage(message), address, path, standard),
-        check: () => deps.guard.checkMessage(),
-        summary: { app: m.appLabel, address, bytes: message.length },
+        check: () => deps.guard.checkMessage(shape),
+        summary: { app: m.appLabel, address, bytes: message.length, ...(shape !== 'text' ? { shape } : {}) },
         sign: () => {
           const key = keyring.privateKey(path);
           try {
@@ -182,9 +174,9 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       if (bad) return bad;
       const typed = checkTypedData(params.data);
       const summary = summarizeTypedData(typed);
-      const chainId = typedChainId(typed.domain);
+      const chainId = summary.chainId; // what the hash commits to: undeclared domain fields are not signed
       const check = () => deps.guard.checkEthTyped(chainId);
-      const facts = { app: m.appLabel, ...(chainId !== undefined ? { chain: chainId.toString() } : {}), primaryType: typed.primaryType };
+      const facts = { app: m.appLabel, chain: chainId !== undefined ? chainId.toString() : 'none signed', primaryType: typed.primaryType };
       const refused = refusedByGuard(check(), 'eth-typed', facts);
       if (refused) return refused;
       if (summary.blind && !vault.preferences.blindSigning) {

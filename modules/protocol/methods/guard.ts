@@ -1,11 +1,17 @@
 /**
  * The guard's methods (the bound app's session):
- *   freeze              {}            -> {frozen: true, by, label?}     anytime, no confirmation: written first
- *   policy_get          {}            -> {policy, pending?, spent, frozen?, codes}
+ *   freeze              {}            -> {frozen: true, by, label?}     anytime, no confirmation: written first;
+ *                                        on a frozen device it also cancels a pending PIN-only unfreeze
+ *   unfreeze            {}            -> {unfrozen: true}               without codes only, on an unlocked device
+ *                                        (the PIN was entered), after the owner holds C: the phone vouches, so
+ *                                        the PIN-only unfreeze takes effect at once
+ *   pending_list        {}            -> {changes: [{id, kind, text, inMs, paused?, policy?, app?}], frozen}
+ *   pending_cancel      {id?}         -> {cancelled: [id]}              one pending change, or all (anytime)
+ *   policy_get          {}            -> {policy, pending?, spent, frozen?, codes, pendingChanges}
  *   policy_set          {policy}      -> {status: 'applied' | 'pending' | 'unchanged', inMs?}   after the owner
  *                                        confirms on the device (loosening: a code, or 24 h pending)
- *   policy_cancel       {}            -> {cancelled}                    a pending loosening (only tightens)
- *   otp_status          {}            -> {enrolled, removalInMs?, lockedForMs?}
+ *   policy_cancel       {}            -> {cancelled}                    the pending policy (only tightens)
+ *   otp_status          {}            -> {enrolled, removalInMs?, setupInMs?, lockedForMs?}
  *   otp_cancel_removal  {}            -> {cancelled}                    keep the codes (only tightens)
  * Amounts travel as decimal strings of base units (wei, satoshis, token units).
  */
@@ -25,6 +31,10 @@ export interface GuardMethodDeps {
   proposePolicy(next: Policy, kind: 'tighter' | 'looser', answer: (outcome: string, detail?: string) => void): 'shown' | 'waiting' | 'busy';
   /** the app cancelled its policy request */
   cancelProposal(): void;
+  /** ask the owner (hold C) to unfreeze at the app's request; `answer` hears the choice, or 'expired' */
+  confirmUnfreeze(label: string, answer: (yes: boolean | 'expired') => void): 'shown' | 'waiting' | 'busy';
+  /** the app cancelled its unfreeze request */
+  cancelUnfreeze(): void;
 }
 
 export function registerGuardMethods(rpc: RpcServer, deps: GuardMethodDeps): void {
@@ -42,18 +52,53 @@ export function registerGuardMethods(rpc: RpcServer, deps: GuardMethodDeps): voi
     },
   });
 
+  rpc.register('unfreeze', {
+    run: (params, m) => {
+      const bad = onlyParams(params, []);
+      if (bad) return bad;
+      if (!guard.freeze.frozen) return ok({ unfrozen: true });
+      if (guard.codes.enrolled) return fail('needs-code', 'verification codes are set up: unfreeze on the device with the PIN and a verification code');
+      if (!vault.isUnlocked) return fail('locked', 'the device is locked: unlock it with its PIN on the device, then ask again (the PIN and this request unfreeze it at once)');
+      const answer = m.later(() => deps.cancelUnfreeze());
+      const outcome = deps.confirmUnfreeze(m.appLabel, (yes) => {
+        if (yes === true) {
+          guard.unfreeze(`the request of the app "${m.appLabel}" and the PIN`);
+          answer(ok({ unfrozen: true }));
+        } else if (yes === 'expired') answer(fail('timeout', 'the owner did not answer on the device in time'));
+        else answer(fail('refused', 'refused on the device'));
+      });
+      if (outcome === 'busy') return fail('busy', 'the owner is using the device and another request is waiting: try again later');
+      return undefined;
+    },
+  });
+
+  rpc.register('pending_list', {
+    run: (params) => onlyParams(params, []) ?? ok({ changes: guard.changes.list().map((c) => guard.describe(c)), frozen: guard.freeze.frozen }),
+  });
+
+  rpc.register('pending_cancel', {
+    anytime: true,
+    run: (params) => {
+      const bad = onlyParams(params, ['id']);
+      if (bad) return bad;
+      if (params.id !== undefined && (typeof params.id !== 'number' || !Number.isSafeInteger(params.id))) return fail('bad-params', '"id" must be the number of a pending change (pending_list)');
+      const ids = params.id !== undefined ? [params.id as number] : guard.changes.list().map((c) => c.id);
+      return ok({ cancelled: ids.filter((id) => guard.cancel(id, 'app')) });
+    },
+  });
+
   rpc.register('policy_get', {
     run: (params) => {
       const bad = onlyParams(params, []);
       if (bad) return bad;
       const now = vault.clock.now();
       const policy = guard.policy;
-      const pending = guard.pending;
+      const pending = guard.pendingPolicy;
       const ledger = guard.ledger;
       const f = guard.freeze.state;
       return ok({
         policy: policyToPlain(policy),
-        ...(pending ? { pending: { policy: policyToPlain(pending.policy), inMs: Math.max(0, pending.effectiveAt - now) } } : {}),
+        ...(pending ? { pending: { policy: policyToPlain(pending.policy), inMs: guard.describe(pending).inMs } } : {}),
         spent: policy.rules.filter((r) => r.daily !== undefined).map((r) => {
           const spent = ledger.spent(r.asset, now);
           const release = ledger.nextRelease(r.asset, now);
@@ -61,6 +106,7 @@ export function registerGuardMethods(rpc: RpcServer, deps: GuardMethodDeps): voi
         }),
         ...(f ? { frozen: { by: f.by, ...(f.label !== undefined ? { label: f.label } : {}), text: frozenBy(f) } } : {}),
         codes: { enrolled: guard.codes.enrolled },
+        pendingChanges: guard.changes.list().length,
       });
     },
   });
@@ -82,11 +128,14 @@ export function registerGuardMethods(rpc: RpcServer, deps: GuardMethodDeps): voi
       }
       const kind = guard.compare(next);
       if (kind === 'same') return ok({ status: 'unchanged' });
-      if (kind === 'looser' && guard.pending && !guard.codes.enrolled) return fail('policy-pending', 'another loosening is already waiting: cancel it first (policy_cancel)');
+      if (kind === 'looser' && guard.pendingPolicy && !guard.codes.enrolled) return fail('policy-pending', 'another loosening is already waiting: cancel it first (policy_cancel)');
       const answer = m.later(() => deps.cancelProposal());
       const outcome = deps.proposePolicy(next, kind, (result, detail) => {
         if (result === 'applied') answer(ok({ status: 'applied' }));
-        else if (result === 'pending') answer(ok({ status: 'pending', inMs: guard.pending ? guard.pending.effectiveAt - vault.clock.now() : 0 }));
+        else if (result === 'pending') {
+          const waiting = guard.pendingPolicy;
+          answer(ok({ status: 'pending', inMs: waiting ? guard.describe(waiting).inMs : 0 }));
+        }
         else if (result === 'bad-code') answer(fail('bad-code', detail ?? 'the verification code was not accepted'));
         else if (result === 'expired') answer(fail('timeout', 'the owner did not answer on the device in time'));
         else answer(fail(guard.freeze.frozen ? 'frozen' : 'refused', detail ?? 'refused on the device'));
@@ -97,24 +146,26 @@ export function registerGuardMethods(rpc: RpcServer, deps: GuardMethodDeps): voi
   });
 
   rpc.register('policy_cancel', {
-    run: (params) => onlyParams(params, []) ?? ok({ cancelled: guard.cancelPending() }),
+    run: (params) => onlyParams(params, []) ?? ok({ cancelled: guard.cancelKind('policy', 'app') }),
   });
 
   rpc.register('otp_status', {
     run: (params): RpcReply => {
       const bad = onlyParams(params, []);
       if (bad) return bad;
-      const removal = guard.codes.removalAt;
+      const removal = guard.changes.get('codes-off');
+      const setup = guard.changes.get('codes-on');
       const wait = guard.codes.waitMs;
       return ok({
         enrolled: guard.codes.enrolled,
-        ...(removal !== undefined ? { removalInMs: Math.max(0, removal - vault.clock.now()) } : {}),
+        ...(removal ? { removalInMs: guard.describe(removal).inMs } : {}),
+        ...(setup ? { setupInMs: guard.describe(setup).inMs } : {}),
         ...(wait > 0 ? { lockedForMs: wait } : {}),
       });
     },
   });
 
   rpc.register('otp_cancel_removal', {
-    run: (params) => onlyParams(params, []) ?? ok({ cancelled: guard.cancelCodeRemoval() }),
+    run: (params) => onlyParams(params, []) ?? ok({ cancelled: guard.cancelKind('codes-off', 'app') }),
   });
 }

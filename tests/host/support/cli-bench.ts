@@ -23,6 +23,12 @@ export interface CliBench {
   device(): string[];
   /** a session of the bound app, as a program using the client library opens it (close the client after) */
   openSession(): Promise<{ client: LatchClient; session: Session }>;
+  /**
+   * Move the manual device clock on by the wall time since the last call (or the start): a real device's clock
+   * runs on its own, and the device takes the app's time only within two minutes of the device clock since its
+   * first claim (guard/world-time.ts). Call it before a request whose time matters (codes).
+   */
+  syncClock(): Promise<void>;
   /** stop the simulator and delete the home */
   stop(): Promise<void>;
 }
@@ -30,6 +36,7 @@ export interface CliBench {
 export async function startCliBench(o: { mnemonic: string; label: string; name: string }): Promise<CliBench> {
   const sim = await startSim({ manualClock: true, pinIterations: 50, autoTick: true });
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `latch-${o.name}-`));
+  let wall = Date.now();
   const bench: CliBench = {
     sim, home,
     d: new DeviceDriver(sim.url),
@@ -39,6 +46,11 @@ export async function startCliBench(o: { mnemonic: string; label: string; name: 
       const client = await connect(sim.url);
       const session = await client.openSession(keyPair(fromHex(app.privateKey)), { id: fromHex(app.device.id), publicKey: fromHex(app.device.publicKey) });
       return { client, session };
+    },
+    async syncClock() {
+      const now = Date.now();
+      if (now > wall) await bench.d.call('POST', '/api/clock', { advanceMs: now - wall });
+      wall = now;
     },
     async stop() {
       await sim.stop();

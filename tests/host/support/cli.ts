@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { DeviceDriver } from './device-driver.js';
 
 export const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../hosts/client/bin.mjs');
+const SHIFTED_CLOCK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'shifted-clock.mjs');
 
 export interface CliRun {
   code: number;
@@ -14,10 +15,15 @@ export interface CliRun {
 
 /**
  * Start `latch args...`; `feed` is called with a function that writes one line to its standard input (and what
- * it printed so far, on each stream).
+ * it printed so far, on each stream). `clockShiftS`: the CLI's clock runs this many seconds off (an app telling
+ * the device another time).
  */
-export function latch(args: string[], feed?: (writeLine: (line: string) => void, stderrSoFar: () => string, stdoutSoFar: () => string) => Promise<void>, options: { cwd?: string; signal?: AbortSignal } = {}): Promise<CliRun> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd, signal: options.signal, killSignal: 'SIGINT' });
+export function latch(args: string[], feed?: (writeLine: (line: string) => void, stderrSoFar: () => string, stdoutSoFar: () => string) => Promise<void>, options: { cwd?: string; signal?: AbortSignal; clockShiftS?: number } = {}): Promise<CliRun> {
+  const shifted = options.clockShiftS !== undefined;
+  const child = spawn(process.execPath, shifted ? ['--import', SHIFTED_CLOCK, BIN, ...args] : [BIN, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd, signal: options.signal, killSignal: 'SIGINT',
+    ...(shifted ? { env: { ...process.env, LATCH_TEST_CLOCK_SHIFT_S: String(options.clockShiftS) } } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });

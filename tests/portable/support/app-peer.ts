@@ -107,7 +107,9 @@ export class AppPeer {
     if (second.length !== 1 || second[0].kind !== Kind.bindShareB) return second;
     const keys = party.finish(second[0].body.subarray(0, KEY_SIZE));
     this.device = p.device;
-    return this.send(message(Kind.bindConfirmA, keys.ourTag));
+    // as the client library does: the app's time rides on the confirmation (a rebooted device knows none)
+    const time = this.time === undefined ? new Uint8Array(0) : Uint8Array.from({ length: 8 }, (_, i) => Number((BigInt(Math.floor(this.time!)) >> BigInt(56 - 8 * i)) & 0xffn));
+    return this.send(message(Kind.bindConfirmA, keys.ourTag, time));
   }
 
   /** Both steps, with the code read off the device's screen (or `code`, for wrong-code tests). */

@@ -95,16 +95,27 @@ export function menuItem(rig: DeviceRig, label: string): void {
   rig.press('b');
 }
 
-/** Menu > Verification codes > set up, reading the secret off the QR code; returns it. */
-export function enrolCodes(rig: DeviceRig): Uint8Array {
+/**
+ * Menu > Verification codes > set up, reading the secret off the QR code; returns it. `expect` is the screen the
+ * proof leads to: 'codes-enrolled', or 'codes-enrol-pending' while spending rules make setting up wait.
+ */
+export function enrolCodes(rig: DeviceRig, expect: 'codes-enrolled' | 'codes-enrol-pending' = 'codes-enrolled'): Uint8Array {
   menuItem(rig, 'Verification codes');
   if (rig.d.screen.id !== 'codes-enrol') throw new Error(`expected the enrolment screen, got ${rig.d.screen.id}: ${rig.text()}`);
   const secret = parseOtpauth(rig.d.screen.qr!).secret;
   rig.press('c');
   rig.enterPin(totp(secret, rig.d.guard.world.now()!));
-  if ((rig.d.screen.id as string) !== 'codes-enrolled') throw new Error(`enrolment failed: ${rig.text()}`);
+  if ((rig.d.screen.id as string) !== expect) throw new Error(`enrolment led to ${rig.d.screen.id}, not ${expect}: ${rig.text()}`);
   rig.press('b');
   return secret;
+}
+
+/** The app proposes `policy`; the owner reads it and holds C; the app's answer. */
+export function setPolicy(rig: DeviceRig, app: AppPeer, policy: unknown): any {
+  app.ask('policy_set', { policy });
+  rig.readReview(40);
+  rig.decide('c');
+  return app.answer();
 }
 
 /** An app bound to the rig's unlocked device as the owner binds it (the code the device shows, Allow held, "App
