@@ -19,12 +19,12 @@ test('an older image programmed back with a clip: tampered, nothing opens, the e
     await d.toUnlockedHome('123456'); // an unlock: a bit burned before the PIN was checked
     const efuse1 = (await sim.api('GET', '/api/efuse')).body;
     t.is(efuse1.burned, efuse0.burned + 1, 'one PIN attempt, one bit');
-    const refused = await fetch(`${sim.url}/api/flash`, { method: 'PUT', body: old });
+    const refused = await fetch(`${sim.url}/api/flash`, { method: 'PUT', body: new Uint8Array(old) });
     t.is(refused.status, 409, 'a running board is not programmed');
     await sim.api('POST', '/api/power-cut', { afterOps: 0 });
-    const put = await fetch(`${sim.url}/api/flash`, { method: 'PUT', body: old });
+    const put = await fetch(`${sim.url}/api/flash`, { method: 'PUT', body: new Uint8Array(old) });
     t.is(put.status, 200);
-    t.is((await fetch(`${sim.url}/api/flash`, { method: 'PUT', body: old.subarray(1) })).status, 400, 'a wrong size is refused');
+    t.is((await fetch(`${sim.url}/api/flash`, { method: 'PUT', body: new Uint8Array(old.subarray(1)) })).status, 400, 'a wrong size is refused');
     await sim.api('POST', '/api/reboot', {});
     const screen = (await sim.api('GET', '/api/screen')).body;
     t.true(sim.board.log.some((e) => /STORAGE TAMPERED: the storage is an older image/.test(e.message)), 'the device logged why');
