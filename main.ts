@@ -13,7 +13,7 @@ import { traceLog } from "./drivers/log.js";
 import { CryptHash } from "./drivers/hash-crypt.js";
 
 /** Per-platform drivers: manifest.json maps "drivers/platform" to platform-esp32.ts or platform-sim.ts. */
-import { makeChipKey, makeFlash, makeLink, PLATFORM } from "./drivers/platform.js";
+import { makeChipKey, makeCounter, makeFlash, makeLink, PLATFORM } from "./drivers/platform.js";
 
 export default function main(): void {
   try {
@@ -39,6 +39,7 @@ function boot(): void {
       log: traceLog,
       hash: new CryptHash(),
       chipKey: makeChipKey(),
+      counter: makeCounter(),
     },
     { platform: PLATFORM },
   );
