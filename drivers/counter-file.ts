@@ -1,7 +1,7 @@
 /**
  * MonotonicCounterPort on the Moddable desktop simulator: the emulated eFuse rollback counter, a 4-byte count in
- * /tmp/latch-efuse.bin beside the chip key and the vault's file (never part of the vault image), 256 bits as
- * the ESP32's BLOCK3 (README: the eFuse budget). Editing the vault file cannot set it back.
+ * /tmp/latch-efuse.bin beside the chip key and the vault's file (never part of the vault image), 128 bits as
+ * the free bits of the ESP32's BLOCK3 (README: the eFuse budget). Editing the vault file cannot set it back.
  */
 import { File } from "file";
 import type { MonotonicCounterPort } from "../modules/ports.js";
@@ -9,7 +9,7 @@ import type { MonotonicCounterPort } from "../modules/ports.js";
 export const COUNTER_FILE = "/tmp/latch-efuse.bin";
 
 export class FileCounter implements MonotonicCounterPort {
-  readonly capacity = 256;
+  readonly capacity = 128;
   private value = 0;
 
   constructor(private readonly path = COUNTER_FILE) {

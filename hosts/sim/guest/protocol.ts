@@ -38,8 +38,8 @@ export const GuestOp = {
 
 export const Status = { ok: 0, error: 1 } as const;
 
-/** the bits of the emulated eFuse counter: one user block (ESP32 BLOCK3 / ESP32-S3 BLOCK_USR_DATA), README */
-export const SIM_COUNTER_CAPACITY = 256;
+/** the bits of the emulated eFuse counter: the free bits of the ESP32's BLOCK3 (drivers/counter/esp32/counter.c) */
+export const SIM_COUNTER_CAPACITY = 128;
 
 export interface BootConfig {
   platform: string;
