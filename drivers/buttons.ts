@@ -15,6 +15,11 @@ const IDS: ButtonId[] = ["a", "b", "c"];
 /** the value `read()` gives while a button is held: 0 for m5button (pull-up), 1 for the CoreS3's virtual buttons */
 const PRESSED = (config as { latchButtonPressed?: number }).latchButtonPressed ?? 0;
 
+/** Moddable's simulator host (build/simulators/m5stack/host.js) */
+interface SimulatorHost {
+  readonly Button?: Readonly<Record<ButtonId, new (options: { onPush(pressed: number): void }) => object>>;
+}
+
 /** m5button (build/devices/esp32/targets/m5stack_fire/m5button.js): `onChanged` after each debounced edge. */
 interface M5Button {
   read(): number;
@@ -37,8 +42,12 @@ export class BoardButtons implements ButtonsPort {
       }
       return;
     }
-    if (typeof Host !== "undefined" && Host?.Button) {
-      for (const id of IDS) this.simulated.push(new Host.Button[id]({ onPush: (pressed) => edges.edge(id, pressed === 1) }));
+    // read through globalThis (the simulator's host.js sets globalThis.Host): the SDK's device typings, which a
+    // board build compiles against, do not declare `Host`
+    const host = (globalThis as { Host?: SimulatorHost }).Host;
+    if (host?.Button) {
+      const Button = host.Button;
+      for (const id of IDS) this.simulated.push(new Button[id]({ onPush: (pressed: number) => edges.edge(id, pressed === 1) }));
       return;
     }
     throw new Error("this board has no A/B/C buttons (neither globalThis.button nor Host.Button)");
