@@ -3,6 +3,7 @@
  * The Node board simulator composes the same Device in hosts/sim (see README, "Layout").
  */
 import "./drivers/globals.js"; // first: globals the libraries expect
+import "./drivers/random.js"; // then crypto.getRandomValues over the health-tested RNG, before noble's modules load
 import { Device } from "./modules/device.js";
 import type { FlashPort, LinkPort } from "./modules/ports.js";
 import { HardwareEntropy } from "./drivers/entropy/entropy.js";
