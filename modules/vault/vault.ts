@@ -306,6 +306,7 @@ export class Vault {
 
   /** Count a binding attempt before answering it (written and read back); returns the new count. */
   countBindAttempt(): number {
+    this.ensureIdentity(); // the head that guards the count is keyed by the device (a bind needs the identity anyway)
     const n = Math.min(255, this.bindFailures + 1);
     const until = n >= BIND_FREE_ATTEMPTS ? this.clock.now() + bindDelayMs(n) : 0;
     this.writeVerified(RecordKey.bindFailures, Uint8Array.of(n, ...encodeMs(until)), 'binding failure counter');
