@@ -7,7 +7,7 @@
 import { parseOtpauth, totp } from '../../modules/guard/otp.js';
 import { AppPeer } from '../portable/support/app-peer.js';
 import { PIN, enrolCodes, menuItem, setPolicy, walletWithApp, type DeviceRig } from '../portable/support/device-rig.js';
-import { ETH, LABEL32, T0, codeRefused, okHome, wrongCode, type Flow } from './scene-kit.js';
+import { ETH, LABEL32, T0, codeRefused, type Flow } from './scene-kit.js';
 
 const LIMIT = { rules: [{ asset: 'eth:1', daily: (ETH / 10n).toString() }] };
 
@@ -130,6 +130,5 @@ export const codesChange: Flow = {
     rig.d.guard.freezeNow('owner');
     rig.enterPin(totp(next, rig.d.guard.world.now()!));
     cam.shot(rig, 'codes-not-set');
-    void wrongCode;
   },
 };
