@@ -11,7 +11,7 @@
  *  - Wallet setup writes the sealed seed first and the PIN record last: the PIN record is the commit point, so a
  *    power cut in between leaves a seed nobody can open, which the next boot drops.
  *  - PIN policy: the failure count (in the vault head, head.ts) is written, with a rollback-counter bit burned,
- *    before a PIN is checked, and reset only on success; after the 4th failure each attempt waits 2^(failures-3) s (counted from boot after a reboot); at 10 the
+ *    before a PIN is checked, and reset only on success (a spent counter takes no attempt); after the 4th failure each attempt waits 2^(failures-3) s (counted from boot after a reboot); at 10 the
  *    vault wipes itself, also at boot if the counter already stands at 10.
  *  - Binding attempts are counted the same way; after 5 failures binding locks for 30 s doubling up to an hour,
  *    measured on the device clock (device-clock.ts), so a reboot does not restart it.
@@ -42,6 +42,9 @@ export { calibratePinIterations, MIN_PIN_ITERATIONS };
 export const MAX_PIN_ATTEMPTS = 10;
 /** the screen warns when this many tries or fewer remain */
 export const WARN_REMAINING = 3;
+/** the locked screen warns when this many rollback-counter bits (about as many PIN entries) or fewer remain */
+export const COUNTER_LOW = 20;
+const COUNTER_SPENT = 'this device\'s rollback counter (eFuse) is spent: a PIN attempt can no longer be counted where a flash clip cannot undo it, so none is taken. Restore your wallet from its recovery words on another device';
 /** binding is refused for a while after this many consecutive failed attempts */
 export const BIND_FREE_ATTEMPTS = 5;
 /** the longest a binding lock-out lasts */
@@ -193,6 +196,16 @@ export class Vault {
 
   get pinFailures(): number {
     return this.head.failures;
+  }
+
+  /** The rollback counter is spent: no PIN attempt is taken and no wallet made (README: the eFuse budget). */
+  get counterSpent(): boolean {
+    return this.head.spent;
+  }
+
+  /** Rollback-counter bits left (Infinity on a board without a counter). */
+  get counterRemaining(): number {
+    return this.head.remaining;
   }
 
   get remainingAttempts(): number {
@@ -359,6 +372,7 @@ export class Vault {
     if (this.hasWallet) throw new LatchError('wallet-exists', 'a wallet already exists: reset the device first');
     if (!isValidPin(pin)) throw new LatchError('bad-pin-format', 'a PIN is 6 to 8 digits');
     if (seedEntropy.length !== 16 && seedEntropy.length !== 32) throw new LatchError('bad-entropy', 'wallet entropy must be 16 or 32 bytes (12 or 24 words)');
+    if (this.head.spent) throw new LatchError('counter-spent', COUNTER_SPENT);
     this.ensureIdentity();
     const dek = this.entropy.bytes(DEK_SIZE);
     this.log.set(RecordKey.seed, this.sealUnder(dek, RecordKey.seed, seedEntropy));
@@ -378,6 +392,8 @@ export class Vault {
       this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs`);
       return { ok: false, reason: 'wiped' };
     }
+    // No bit to burn: an attempt counted only in flash could be undone by programming back the image (head.ts).
+    if (this.head.spent) throw new LatchError('counter-spent', COUNTER_SPENT);
     const failures = before + 1;
     // Counted, and a counter bit burned, before the check: neither pulling the plug nor programming back the flash
     // as it was before this attempt gives a free try.
