@@ -18,6 +18,10 @@
  *    HMAC_UP), the secure boot v2 digests and the flash-encryption key stay in their RS-coded key blocks. A build
  *    that gives anti-rollback more than 4 bits would share them with the counter: it does not compile.
  *
+ * Since every PIN entry burns a bit and a spent counter takes no PIN, 12 bits would end a CoreS3's wallet after
+ * 11 unlocks; so the S3 counter is built only with LATCH_S3_EFUSE_COUNTER defined (the manifest's "defines"),
+ * for benches and for a scheme that spends fewer bits. Without it the S3 reads capacity 0: no counter, as before.
+ *
  * A field whose write protection is burned (ESP32: WR_DIS bit 9, BLOCK3; ESP32-S3: WR_DIS bit 18, which also locks
  * DIS_DOWNLOAD_MODE and the other BLOCK0 fields of that group) can burn no more bits: its capacity is what it
  * already counts, so a counter never used reads as none (0) and a used one reads as spent (the vault then takes no
@@ -56,7 +60,11 @@ static const esp_efuse_desc_t *LATCH_COUNTER[] = { &LATCH_CNT_A, NULL };
 
 static int usable(void)
 {
+#ifdef LATCH_S3_EFUSE_COUNTER
 	return 1; /* BLOCK0 has no coding scheme: every bit burns on its own */
+#else
+	return 0; /* off unless built in: 12 bits are 11 unlocks, then the vault takes no PIN (see above) */
+#endif
 }
 #else
 static const esp_efuse_desc_t *LATCH_COUNTER[] = { NULL };
