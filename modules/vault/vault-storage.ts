@@ -83,9 +83,9 @@ export abstract class VaultStorage {
   /** Records the guard keeps in the vault (records.ts). */
   readonly records: VaultRecords = {
     get: (key) => (this.status === 'ok' ? this.log.get(key) : undefined),
-    set: (key, value, what) => {
+    set: (key, value, what, options) => {
       this.requireOwnStorage();
-      this.writeVerified(key, value, what);
+      this.writeVerified(key, value, what, options?.loosens === true);
     },
     delete: (key) => {
       this.requireOwnStorage();
@@ -112,9 +112,12 @@ export abstract class VaultStorage {
     if (this.status === 'tampered') throw new LatchError('storage-tampered', 'the device\'s storage was tampered with: reset the device, then restore your wallet');
   }
 
-  /** Write and read back; a record the head covers goes in one batch with a new head (a bit burned if it matters). */
-  protected writeVerified(key: number, value: Uint8Array, what: string): void {
-    if (isCovered(key)) this.head.commit([{ key, value }], { bump: BUMPING_KEYS.has(key) });
+  /**
+   * Write and read back; a record the head covers goes in one batch with a new head (a bit burned if it matters:
+   * not for a write that only loosens what is stored, whose rollback could only tighten).
+   */
+  protected writeVerified(key: number, value: Uint8Array, what: string, loosens = false): void {
+    if (isCovered(key)) this.head.commit([{ key, value }], { bump: BUMPING_KEYS.has(key) && !loosens });
     else this.log.set(key, value);
     const back = this.log.get(key);
     let same = back !== undefined && back.length === value.length;
