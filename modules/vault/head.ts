@@ -23,8 +23,9 @@
  * streak, those under a threshold, or the right PIN's (the device cannot know which an attempt is before it
  * checks). Burning only after a check said "wrong" fails too: the burn (or its absence) shows on the supply
  * before it completes, so the attacker cuts power, programs the image back and has his answer for free. So the
- * budget saves on everything else: no bit on a success (the reset of the count only tightens), a signature, a bind
- * attempt, a binding code. When the counter is spent (`spent`), PIN attempts are refused (vault.ts): the limit
+ * budget saves on everything else: no bit on a success (the reset of the count only loosens, so its rollback
+ * only tightens), a signature, a bind attempt, a binding code, or any write its caller marks as only loosening
+ * (VaultRecords.set `loosens`: a verification code's answer after its counted attempt, guard/codes.ts). When the counter is spent (`spent`), PIN attempts are refused (vault.ts): the limit
  * then holds by refusing, and the owner moves the wallet with the recovery words (README: the eFuse budget).
  * A counter of capacity 0 (a board without one) is no counter: the head chains records but tells no older image.
  *
