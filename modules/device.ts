@@ -291,7 +291,12 @@ export class Device {
   }
 
   /** An app's reset request: the confirmation now, or once the owner is free; the outcome answers the app. */
-  private askReset(label: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy' {
+  private askReset(label: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy' | 'counter-spent' {
+    // An app's reset of a wallet needs the PIN on the device (app/reset.ts), and a spent counter takes none: the
+    // confirmation would end on an error screen and leave the app waiting. Refused at once, not let through without
+    // the PIN: that rule is what keeps a bound app (or a thief holding the phone) from getting a wallet erased, and
+    // the owner loses nothing by it, as the device's own Reset on the counter-spent screen erases without a PIN.
+    if (this.vault.counterSpent && this.vault.hasWallet) return 'counter-spent';
     this.events.record('reset-requested', { app: label });
     const request = { label, answer, expiresAt: this.ports.clock.now() + RESET_REQUEST_TTL_MS };
     const outcome = this.nav.prompt('factory-reset', () => {

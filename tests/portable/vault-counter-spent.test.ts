@@ -173,3 +173,41 @@ test('through the link: a bound app asking for an address hears counter-spent on
   t.is(r.error?.code, 'counter-spent', JSON.stringify(r));
   t.regex(r.error.message, /recovery words/);
 });
+
+test('an app\'s factory reset on a spent device with a wallet is refused at once with counter-spent; the device\'s own Reset still erases', (t) => {
+  const rig = deviceRig();
+  rig.b.counter.value = rig.b.counter.capacity - 40;
+  rig.d.vault.createWallet(DEVICE_PIN, DEVICE_ENTROPY);
+  rig.reboot();
+  rig.unlock();
+  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
+  const app = bindApp(rig, 'spent-reset', 'Phone');
+  while (rig.d.vault.counterRemaining > 0) {
+    rig.d.vault.lock();
+    t.like(rig.d.vault.unlock(DEVICE_PIN), { ok: true });
+  }
+  rig.d.returnHome();
+  // still open (the last bit opened it), but the PIN an app's reset needs could not be taken any more
+  t.is(rig.d.screen.id, 'unlocked');
+  const open = app.ask('request_factory_reset') as any[];
+  t.is(open.length, 1, 'an answer at once, no confirm-on-device notice to wait on');
+  t.is(open[0].error?.code, 'counter-spent', JSON.stringify(open));
+  t.regex(open[0].error.message, /press Reset on the device/);
+  t.is(rig.d.screen.id, 'unlocked', 'no confirmation that would end on an error');
+  rig.d.vault.lock();
+  rig.d.returnHome();
+  t.is(rig.d.screen.id, 'counter-spent');
+  const locked = app.ask('request_factory_reset') as any[];
+  t.like(locked, [{ error: { code: 'counter-spent' } }]);
+  t.is(rig.d.screen.id, 'counter-spent');
+  t.true(rig.d.vault.hasWallet, 'nothing erased by the app');
+  t.like(app.call('ping'), { result: { pong: true } }, 'the session goes on: nothing left in flight');
+  // the owner, at the device, resets without a PIN
+  rig.press('a');
+  t.is(rig.d.screen.id, 'reset-confirm-1');
+  rig.waitArmed();
+  rig.press('c');
+  rig.decide('c');
+  t.is(rig.d.screen.id, 'reset-done');
+  t.false(rig.d.vault.hasWallet);
+});

@@ -13,7 +13,7 @@ export interface DeviceInfo {
 export interface CoreContext {
   info(): DeviceInfo;
   /** put the reset confirmation on the screen, or queue it while the owner is busy; `answer` hears the outcome once */
-  askReset(appLabel: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy';
+  askReset(appLabel: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy' | 'counter-spent';
   /** the app withdrew its reset request (cancel, or the session ended) */
   withdrawReset(): void;
 }
@@ -51,6 +51,7 @@ export function registerCoreMethods(rpc: RpcServer, ctx: CoreContext): void {
       let answer: ((reply: RpcReply) => void) | undefined;
       const outcome = ctx.askReset(m.appLabel, (o) => answer?.(RESET_REPLIES[o]));
       if (outcome === 'busy') return fail('busy', 'the owner is using the device and another request is already waiting: try again later');
+      if (outcome === 'counter-spent') return fail('counter-spent', 'the device\'s rollback counter (eFuse) is spent, so it cannot check the PIN an app\'s reset needs: press Reset on the device itself (no PIN needed there), then restore the wallet from its recovery words');
       answer = m.later(() => ctx.withdrawReset());
       return undefined;
     },
