@@ -8,7 +8,7 @@ import { HealthTestedEntropy, EntropyHealthError } from './entropy/health.js';
 import { LatchError } from './errors.js';
 import { wipe } from './bytes.js';
 import { RecordLog } from './storage/record-log.js';
-import { Vault, type VaultOptions } from './vault/vault.js';
+import { COUNTER_LOW, Vault, type VaultOptions } from './vault/vault.js';
 import { renderPage } from './ui/render.js';
 import { layoutScreen, pageButtons } from './ui/layout.js';
 import { describe, line, type Screen, type ScreenDescription } from './ui/screen.js';
@@ -20,6 +20,7 @@ import { blankHome, counterSpentHome, lockedHome, storageHome, unlockedHome } fr
 import { bindCode, bindDecision, bindFailed, bound } from './app/binding.js';
 import { RESET_REQUEST_TTL_MS, resetConfirm, type ResetOutcome } from './app/reset.js';
 import { LinkHandler } from './protocol/link-handler.js';
+import { rollbackCounterInfo } from './protocol/methods/core.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
 import { Keyring } from './wallet/keyring.js';
@@ -159,7 +160,7 @@ export class Device {
         if (id === 'bind-code' || id === 'bind-allow') this.ctx.home();
       },
     }, {
-      info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform }),
+      info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform, rollbackCounter: rollbackCounterInfo(this.vault.counterRemaining, COUNTER_LOW) }),
       askReset: (label, answer) => this.askReset(label, answer),
       withdrawReset: () => this.withdrawReset(),
     }, () => this.unavailable(), (err) => this.showError(err));

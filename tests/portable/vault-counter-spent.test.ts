@@ -211,3 +211,49 @@ test('an app\'s factory reset on a spent device with a wallet is refused at once
   t.is(rig.d.screen.id, 'reset-done');
   t.false(rig.d.vault.hasWallet);
 });
+
+test('get_info tells the bound app the rollback counter: tens while plenty, exact once low, spent at the end', (t) => {
+  const rig = deviceRig();
+  rig.b.counter.value = rig.b.counter.capacity - (COUNTER_LOW + 16); // wallet, unlock, preferences, binding: 4 bits
+  rig.d.vault.createWallet(DEVICE_PIN, DEVICE_ENTROPY);
+  rig.reboot();
+  rig.unlock();
+  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
+  const app = bindApp(rig, 'counter-info', 'Phone');
+  const counter = () => app.call('get_info').result.rollbackCounter;
+  const left = rig.d.vault.counterRemaining;
+  t.is(left, COUNTER_LOW + 12);
+  const before = counter();
+  t.deepEqual(before, { counted: true, spent: false, low: false, bitsLeft: Math.floor(left / 10) * 10 });
+  rig.d.vault.lock();
+  t.like(rig.d.vault.unlock(DEVICE_PIN), { ok: true });
+  t.is(rig.d.vault.counterRemaining, left - 1);
+  t.deepEqual(counter(), before, 'one unlock does not show while bits are plenty (32 and 31 both read 30)');
+  while (rig.d.vault.counterRemaining > COUNTER_LOW) {
+    rig.d.vault.lock();
+    rig.d.vault.unlock(DEVICE_PIN);
+  }
+  t.deepEqual(counter(), { counted: true, spent: false, low: true, bitsLeft: COUNTER_LOW });
+  rig.d.vault.lock();
+  rig.d.vault.unlock(DEVICE_PIN);
+  t.is(counter().bitsLeft, COUNTER_LOW - 1, 'exact once low: the owner plans the move with it');
+  while (rig.d.vault.counterRemaining > 0) {
+    rig.d.vault.lock();
+    rig.d.vault.unlock(DEVICE_PIN);
+  }
+  rig.d.vault.lock();
+  const info = app.call('get_info').result;
+  t.is(info.state, 'locked');
+  t.deepEqual(info.rollbackCounter, { counted: true, spent: true, low: true, bitsLeft: 0 });
+});
+
+test('get_info on a board without a counter says so, with no bit count', (t) => {
+  const rig = deviceRig();
+  Object.assign(rig.b.counter, { capacity: 0 }); // a release CoreS3, or an ESP32 with the 3/4 coding scheme
+  rig.reboot().vault.createWallet(DEVICE_PIN, DEVICE_ENTROPY);
+  rig.reboot();
+  rig.unlock();
+  t.false(rig.d.vault.head.counted);
+  const app = bindApp(rig, 'no-counter', 'Phone');
+  t.deepEqual(app.call('get_info').result.rollbackCounter, { counted: false, spent: false, low: false });
+});
