@@ -11,6 +11,7 @@ import { BACKUP_CODE_LENGTH } from '../../modules/binding/backup-code.js';
 import { DeviceError, LatchClient, RpcError } from './client.js';
 import { SIGNING_TIMEOUT_MS } from './eth.js';
 import { InputError } from './input-error.js';
+import { describeInfo, describeRollbackCounter } from './device-info.js';
 import { KeyFileError, PassphraseError, defaultHome, envPassphrase, loadOrCreate, save } from './keystore.js';
 import { BleTransport, WebSocketTransport, type PacketTransport } from './transport.js';
 import type { CommandContext } from './commands/context.js';
@@ -262,11 +263,14 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'status') {
       const info = await client.info();
       let state: string;
+      let rollbackCounter: unknown;
       if (info.blank) state = 'unbound';
       else if (app.device) {
         try {
-          await client.openSession(app.key, app.device);
+          const session = await client.openSession(app.key, app.device);
           state = 'bound-to-this-app';
+          // only the bound app hears it, in the session: INFO (read before any session) tells anyone in range nothing of it
+          rollbackCounter = ((await session.call('get_info')) as { rollbackCounter?: unknown }).rollbackCounter;
         } catch (err) {
           if (!(err instanceof DeviceError)) throw err;
           state = err.codeName === 'boundToOtherApp' ? 'bound-to-other-app' : err.codeName === 'notBound' ? 'unbound' : 'bound-to-other-app';
@@ -280,7 +284,8 @@ export async function main(argv: string[]): Promise<number> {
         'bound-to-this-app': 'The device is bound to this app.',
         'bound-to-other-app': 'The device is bound to another app: enter your binding code to re-bind ("latch bind").',
       };
-      out(words[state], { state, blank: info.blank, protocol: info.protocol });
+      const counter = describeRollbackCounter(rollbackCounter);
+      out(counter ? `${words[state]}\n${counter}` : words[state], { state, blank: info.blank, protocol: info.protocol, ...(rollbackCounter !== undefined ? { rollbackCounter } : {}) });
       return 0;
     }
     if (command === 'bind') {
@@ -330,7 +335,7 @@ export async function main(argv: string[]): Promise<number> {
     if (family) return await family({ session, deviceId: app.device.id, home, args: positionals.slice(1), values, out, usage: (m) => new UsageError(m) });
     if (command === 'info') {
       const info = await session.call('get_info');
-      out(Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n'), info);
+      out(describeInfo(info), info);
     } else if (command === 'ping') {
       const t0 = performance.now();
       await session.call('ping');
