@@ -97,7 +97,7 @@ const result = {
 result.esp32BytesUsed = result.chunkBytesUsed + result.slotsUsed * SLOT_ESP32;
 result.esp32HeapBytes = result.chunkHeapBytes + result.slotHeap * SLOT_ESP32;
 if (asJson) {
-  console.log(JSON.stringify({ ...result, log: logs.join('') }));
+  console.log(JSON.stringify({ ...result, last: lastSample, log: logs.join("") }));
 } else {
   const kb = (n) => `${Math.round(n / 1024)} KB`;
   console.log(`mcsim after ${seconds} s (${samples.length} samples, ${result.garbageCollections} collections):
