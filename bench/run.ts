@@ -10,13 +10,16 @@ import { bundleForXs, REPO_ROOT } from '../hosts/xs/bundle.js';
 import { XsWorker } from '../hosts/xs/xsnap-worker.js';
 import { OPS } from './ops.js';
 import { measureMemory, type MemoryNeed } from './memory.js';
+import { measureBootMemory, type BootMemory } from './boot-memory.js';
 
-interface Row { name: string; engine: 'xs' | 'v8'; computrons?: number; ms: number; xsMemory?: MemoryNeed }
+interface Row { name: string; engine: 'xs' | 'v8' | 'mcsim'; computrons?: number; ms?: number; xsMemory?: MemoryNeed; bootMemory?: BootMemory }
 
 const withMemory = !process.argv.includes('--no-memory');
 const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const BOOT = 'boot, blank device (mcsim, the board build)';
 const ops = only ? OPS.filter((o) => o.name.toLowerCase().includes(only.toLowerCase())) : OPS;
-if (!ops.length) {
+const withBoot = !only || BOOT.includes(only.toLowerCase());
+if (!ops.length && !withBoot) {
   process.stderr.write(`no benchmark matches "${only}"; there are:\n${OPS.map((o) => `  ${o.name}`).join('\n')}\n`);
   process.exit(2);
 }
@@ -74,7 +77,16 @@ const lines = [`${'operation'.padEnd(width)}  ${'XS computrons'.padStart(14)}  $
 for (const op of ops) {
   const xs = rows.find((r) => r.name === op.name && r.engine === 'xs')!;
   const v8 = rows.find((r) => r.name === op.name && r.engine === 'v8')!;
-  lines.push(`${op.name.padEnd(width)}  ${xs.computrons!.toLocaleString('en-US').padStart(14)}  ${String(xs.ms).padStart(9)}  ${kb(xs.xsMemory).padStart(9)}  ${String(v8.ms).padStart(9)}  ${(xs.ms / v8.ms).toFixed(0).padStart(5)}x`);
+  lines.push(`${op.name.padEnd(width)}  ${xs.computrons!.toLocaleString('en-US').padStart(14)}  ${String(xs.ms).padStart(9)}  ${kb(xs.xsMemory).padStart(9)}  ${String(v8.ms).padStart(9)}  ${(xs.ms! / v8.ms!).toFixed(0).padStart(5)}x`);
+}
+if (withBoot) {
+  // The board build booted in mcsim with the SDK's instrumentation (bench/boot-memory.ts): needs the SDK.
+  const boot = measureBootMemory();
+  if (typeof boot === 'string') lines.push(`${BOOT}: skipped, ${boot}`);
+  else {
+    rows.push({ name: BOOT, engine: 'mcsim', bootMemory: boot });
+    lines.push(`${BOOT}: ${boot.slots.toLocaleString('en-US')} slots + ${Math.round(boot.chunkBytes / 1024)} KB chunks in use (no collection yet: an upper bound) = ${Math.round(boot.bytes / 1024)} KB with 16-byte slots (goal: 10,000 slots, 128 KB chunks); heaps ${boot.slotHeap.toLocaleString('en-US')} slots, ${Math.round(boot.chunkHeapBytes / 1024)} KB chunks; ${boot.modulesLoaded} modules loaded at run time`);
+  }
 }
 if (withMemory) lines.push('XS memory: peak chunk bytes + slots x 16 bytes (ESP32) the operation needs above its prepared inputs (bench/memory.ts).');
 process.stdout.write(`${lines.join('\n')}\n`);
@@ -82,7 +94,7 @@ process.stdout.write(`${lines.join('\n')}\n`);
 const out = path.join(REPO_ROOT, 'bench/results.json');
 let merged = rows;
 if (only && fs.existsSync(out)) {
-  const names = new Set(ops.map((o) => o.name));
+  const names = new Set([...ops.map((o) => o.name), ...(withBoot ? [BOOT] : [])]);
   merged = [...(JSON.parse(fs.readFileSync(out, 'utf8')) as Row[]).filter((r) => !names.has(r.name)), ...rows];
 }
 fs.writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);

@@ -71,16 +71,6 @@ declare module "crypt" {
   }
 }
 
-declare module "text/encoder" {
-  const TextEncoder: { new (): { encode(input: string): Uint8Array } };
-  export { TextEncoder as default };
-}
-
-declare module "text/decoder" {
-  const TextDecoder: { new (label?: "utf-8", options?: { fatal?: boolean; ignoreBOM?: boolean }): { decode(input?: Uint8Array | ArrayBufferLike): string } };
-  export { TextDecoder as default };
-}
-
 declare module "commodetto/Poco" {
   interface PixelsOut {
     readonly width: number;
