@@ -76,6 +76,12 @@ export interface LinkHandlers {
   mtuChanged(mtu: number): void;
   /** one ATT write to the RX characteristic */
   received(packet: Uint8Array): void;
+  /**
+   * Another central wants the link while one is connected. True: the firmware gave up the current connection
+   * (it had no session): the port closes it and reports the newcomer as `connected`. False: refuse the newcomer.
+   * A BLE port keeps advertising while connected so that the bound app can always ask.
+   */
+  offered?(): boolean;
 }
 
 /** GATT-like link: one service, packets in on RX, notifications out on TX, INFO readable. */

@@ -1,8 +1,16 @@
 /**
  * The device end of the link: reassembles messages from packets and hands them to the binding responder
  * (bind-responder.ts) or the session responder (session-responder.ts). Nothing a peer sends may escape: every
- * exception becomes an ERROR message and a log line, and the device keeps serving. A connection without a session
- * that completes no message for 30 s is dropped, so an idle central cannot hold the only link.
+ * exception becomes an ERROR message and a log line, and the device keeps serving.
+ *
+ * Link fairness (a stranger must never keep the bound app out, or its emergency stop could not get through):
+ *  - a connection without a session that completes no message for 30 s is dropped;
+ *  - a connection without a session gets LINK_STRANGER_MS in all, counted from its connect and never extended by
+ *    anything it sends (enough to type a binding code, not hours); only the owner deciding on the device's
+ *    Allow screen stops that clock;
+ *  - when another central wants the link (`offered`), a connection without a session that is older than
+ *    LINK_GRACE_MS gives up its place. The grace covers the bound app's one-round-trip handshake, so a stranger
+ *    reconnecting in a loop cannot push the owner out before the session opens; an open session is never pushed.
  */
 import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
@@ -16,6 +24,10 @@ import type { RpcServer } from './rpc.js';
 import { SessionResponder } from './session-responder.js';
 
 export const LINK_IDLE_MS = 30_000;
+/** time in all for a connection that has not opened a bound app's session */
+export const LINK_STRANGER_MS = 150_000;
+/** a new connection's time to open its session before another central may take its place */
+export const LINK_GRACE_MS = 2_000;
 
 export interface LinkUi extends BindUi {
   /** the link went away in the middle of something the screen shows */
@@ -26,6 +38,8 @@ export class LinkHandler {
   private mtu = 23;
   private connected = false;
   private lastMessageAt = 0;
+  /** when this connection started, or its last session closed: the stranger budget counts from here */
+  private strangerSince = 0;
   private readonly reassembler: Reassembler;
   private readonly binder: BindResponder;
   private readonly session: SessionResponder;
@@ -45,7 +59,7 @@ export class LinkHandler {
   ) {
     const fail = (code: number, text: string) => this.fail(code, text);
     const send = (m: Uint8Array) => this.send(m);
-    this.session = new SessionResponder(vault, entropy, log, () => clock.now(), send, fail, (err) => this.deviceFault(err), () => { this.lastMessageAt = clock.now(); });
+    this.session = new SessionResponder(vault, entropy, log, () => clock.now(), send, fail, (err) => this.deviceFault(err), () => { this.lastMessageAt = this.strangerSince = clock.now(); });
     this.binder = new BindResponder(vault, entropy, log, ui, send, fail, () => this.session.end());
     registerCoreMethods(this.session.rpc, core);
     this.reassembler = new Reassembler(
@@ -86,7 +100,22 @@ export class LinkHandler {
   onConnected(mtu: number): void {
     this.connected = true;
     this.mtu = mtu;
-    this.lastMessageAt = this.clock.now();
+    this.lastMessageAt = this.strangerSince = this.clock.now();
+  }
+
+  /**
+   * Another central wants the link. True: it may have it (no connection, or this one has no session and is past
+   * its grace): the current one is told why and forgotten here, and the link port closes it and reports the new
+   * one as `connected`. False: the link is in use; the port refuses the newcomer.
+   */
+  offered(): boolean {
+    if (!this.connected) return true;
+    const now = this.clock.now();
+    if (this.session.active || this.binder.awaitingOwner || now - this.strangerSince < LINK_GRACE_MS) return false;
+    this.log.log('link: another central asked for the link; this connection has no session and gives up its place');
+    this.send(errorMessage(ErrorCode.timeout, 'another app asked for the link and this connection had no session: it is closed'));
+    this.onDisconnected();
+    return true;
   }
 
   onMtu(mtu: number): void {
@@ -109,15 +138,23 @@ export class LinkHandler {
   tick(): void {
     this.reassembler.tick();
     this.session.tick();
-    // Without a session, a connection must complete a message every 30 s; an open session has its own 5-minute
-    // idle limit (session-responder.ts), after which this one applies again.
-    if (this.connected && !this.session.active && this.clock.now() - this.lastMessageAt >= LINK_IDLE_MS && !this.binder.inProgress) {
-      this.log.log(`link: no complete message for ${LINK_IDLE_MS / 1000} s: dropping the connection`);
-      this.send(errorMessage(ErrorCode.timeout, `no complete message for ${LINK_IDLE_MS / 1000} s: the device drops the connection`));
-      this.lastMessageAt = this.clock.now();
-      if (this.link.disconnect) this.link.disconnect();
-      else this.onDisconnected();
+    // Without a session, a connection must complete a message every 30 s and gets LINK_STRANGER_MS in all; an
+    // open session has its own 5-minute idle limit (session-responder.ts), after which these apply again.
+    if (!this.connected || this.session.active || this.binder.awaitingOwner) return;
+    const now = this.clock.now();
+    if (now - this.strangerSince >= LINK_STRANGER_MS) {
+      this.drop(`no session after ${LINK_STRANGER_MS / 1000} s`);
+    } else if (now - this.lastMessageAt >= LINK_IDLE_MS && !this.binder.inProgress) {
+      this.drop(`no complete message for ${LINK_IDLE_MS / 1000} s`);
     }
+  }
+
+  private drop(why: string): void {
+    this.log.log(`link: ${why}: dropping the connection`);
+    this.send(errorMessage(ErrorCode.timeout, `${why}: the device drops the connection`));
+    this.lastMessageAt = this.strangerSince = this.clock.now();
+    if (this.link.disconnect) this.link.disconnect();
+    else this.onDisconnected();
   }
 
   /** Forget the binding and session in progress (factory reset). */

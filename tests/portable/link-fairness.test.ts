@@ -1,0 +1,87 @@
+// Link fairness (link-handler.ts): a stranger holding the link cannot keep the bound app out (issue 18, finding 1).
+import test from 'ava';
+import { ErrorCode, Kind, message } from '../../modules/protocol/messages.js';
+import { LINK_GRACE_MS, LINK_IDLE_MS, LINK_STRANGER_MS } from '../../modules/protocol/link-handler.js';
+import { AppPeer } from './support/app-peer.js';
+import { walletWithApp, type DeviceRig } from './support/device-rig.js';
+
+/** The rig's link port drops connections as a real one does, counting them. */
+function countDrops(rig: DeviceRig): { dropped: number } {
+  const counter = { dropped: 0 };
+  rig.b.ports.link.disconnect = () => { counter.dropped++; rig.b.link().disconnected(); };
+  return counter;
+}
+
+/** One complete message of junk (an unknown kind): what the stranger of finding 1 sent every 20 s. */
+const JUNK = message(0x7e, Uint8Array.of(1, 2, 3));
+
+test('a stranger sending a junk message every 20 s is dropped after LINK_STRANGER_MS, not kept for hours', (t) => {
+  const { rig, app } = walletWithApp('owner', 'Owner phone');
+  app.disconnect();
+  const drops = countDrops(rig);
+  const stranger = new AppPeer(rig.b, 247, 'stranger');
+  stranger.connect();
+  let elapsed = 0;
+  while (drops.dropped === 0 && elapsed < 6 * 3600_000) {
+    const [reply] = stranger.send(JUNK);
+    t.is(reply?.error?.code, ErrorCode.unknownKind);
+    rig.b.advance(20_000);
+    elapsed += 20_000;
+    rig.b.tick();
+  }
+  t.is(drops.dropped, 1);
+  t.true(elapsed >= LINK_STRANGER_MS && elapsed < LINK_STRANGER_MS + 20_000, `dropped after ${elapsed / 1000} s`);
+  t.regex(stranger.collect().pop()?.error?.message ?? '', /no session after 150 s/);
+  t.true(LINK_IDLE_MS < LINK_STRANGER_MS, 'the idle rule still applies inside the budget');
+});
+
+test('the owner connecting beside a stranger takes its place and freezes at once', (t) => {
+  const { rig, app } = walletWithApp('owner', 'Owner phone');
+  app.disconnect();
+  const stranger = new AppPeer(rig.b, 247, 'stranger');
+  stranger.connect();
+  stranger.send(JUNK);
+  rig.b.advance(LINK_GRACE_MS);
+  const offered = rig.b.link().offered!;
+  t.true(offered(), 'a connection without a session past its grace gives up its place');
+  t.regex(stranger.collect().pop()?.error?.message ?? '', /another app asked for the link/);
+  app.collect();
+  app.connect();
+  t.truthy(app.openSession().find((r) => r.kind === Kind.sessionAccept));
+  t.like(app.call('freeze'), { result: { frozen: true } });
+  // Now the owner has a session: a stranger reconnecting is refused, however long it waits.
+  rig.b.advance(10 * 60_000 - 1);
+  t.false(offered(), 'an open session never gives up its place');
+});
+
+test('a stranger reconnecting in a loop cannot push out a connection in its first LINK_GRACE_MS', (t) => {
+  const { rig, app } = walletWithApp('owner', 'Owner phone');
+  app.disconnect();
+  app.connect();
+  const offered = rig.b.link().offered!;
+  rig.b.advance(LINK_GRACE_MS - 1);
+  t.false(offered(), 'the newcomer is refused while the connection opens its session');
+  app.collect();
+  t.truthy(app.openSession().find((r) => r.kind === Kind.sessionAccept));
+  t.deepEqual(app.call('ping').result, { pong: true });
+});
+
+test('failed messages do not extend a stranger\'s time, and the owner deciding on Allow stops the clock', (t) => {
+  const { rig, app } = walletWithApp('owner', 'Owner phone');
+  app.disconnect();
+  const drops = countDrops(rig);
+  const newcomer = new AppPeer(rig.b, 247, 'tablet');
+  newcomer.connect();
+  for (let at = 0; at < LINK_STRANGER_MS - 20_000; at += 20_000) {
+    t.is(newcomer.send(JUNK)[0]?.error?.code, ErrorCode.unknownKind);
+    rig.b.advance(20_000);
+    rig.b.tick();
+  }
+  t.is(drops.dropped, 0);
+  newcomer.bindUntilAllow(rig.d, 'Tablet', rig.d.vault.bindingCode() ?? undefined);
+  t.is(rig.d.screen.id, 'bind-allow');
+  rig.b.advance(20_000);
+  rig.b.tick();
+  t.is(drops.dropped, 0, 'the code was proved and the owner is deciding: not dropped');
+  t.false(rig.b.link().offered!(), 'nor pushed out by another central');
+});
