@@ -48,6 +48,8 @@ export const RecordKey = {
   spendLedger: 19,
   /** the one-time backup code's salted hash, state and expiry (binding/backup-code.ts), sealed; deleted at boot */
   backupCode: 20,
+  /** the event log's last sequence number the bound app acknowledged (u64, plaintext; guard/event-log.ts) */
+  eventsAcked: 21,
   /** the event log's ring (guard/event-log.ts): EVENT_SLOTS records from this key, each sealed under the device key */
   eventsFirst: 0x100,
   /** the authenticator's accounts (authenticator/accounts.ts): AUTHENTICATOR_SLOTS records from this key, each

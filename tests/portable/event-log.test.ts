@@ -178,7 +178,7 @@ test('details never make an event larger than the bound, and a long transaction 
   fc.assert(fc.property(fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 4 })), (details) => {
     const r = logRig();
     const e = r.log.record('signed', details as Record<string, unknown>);
-    return eventBytes(e).length <= MAX_EVENT_BYTES && r.check(r.log.since(1), 1).ok;
+    return eventBytes(e!).length <= MAX_EVENT_BYTES && r.check(r.log.since(1), 1).ok;
   }), { numRuns: 40 });
 });
 
