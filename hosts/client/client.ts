@@ -12,7 +12,7 @@ import {
   DEVICE_ID_SIZE, ErrorCode, KEY_SIZE, Kind, MAX_LABEL, NONCE_SIZE, TAG_SIZE, bindContext, message, parseError, sessionPrologue,
 } from '../../modules/protocol/messages.js';
 import { NoiseKK, keyPair, type KeyPair, type Transport } from '../../modules/session/noise-kk.js';
-import { Reassembler, fragment } from '../../modules/transport/framing.js';
+import { MAX_MESSAGE, Reassembler, fragment } from '../../modules/transport/framing.js';
 import type { PacketTransport } from './transport.js';
 import { decodeCbor, encodeCbor } from '../../modules/protocol/cbor.js';
 
@@ -196,6 +196,17 @@ export class LatchClient {
   }
 }
 
+/** the largest request a session message carries: MAX_MESSAGE less the kind byte and the AEAD tag */
+export const MAX_REQUEST_BYTES = MAX_MESSAGE - 1 - 16;
+
+/** A request too large for one message: refused before it is encrypted, so no nonce is used and the session lives. */
+export class RequestTooLargeError extends Error {
+  constructor(readonly size: number) {
+    super(`the request is ${size} bytes; a request is at most ${MAX_REQUEST_BYTES} bytes (nothing was sent: the session is still open)`);
+    this.name = 'RequestTooLargeError';
+  }
+}
+
 export class RpcError extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
@@ -248,9 +259,12 @@ export class Session {
   async request(value: unknown, timeoutMs = 10_000): Promise<any> {
     const id = (value as { id?: unknown })?.id;
     const key = typeof id === 'number' ? id : -1;
+    // Check the size before encrypting: a message the device must refuse would use up a nonce and close the session.
+    const plain = encodeCbor(value);
+    if (plain.length > MAX_REQUEST_BYTES) throw new RequestTooLargeError(plain.length);
     const done = new Promise<any>((resolve, reject) => this.waiters.set(key, { resolve, reject, deadline: performance.now() + timeoutMs, timeoutMs }));
     try {
-      await this.client.send(message(Kind.sessionData, this.transport.send.encrypt(EMPTY, encodeCbor(value))));
+      await this.client.send(message(Kind.sessionData, this.transport.send.encrypt(EMPTY, plain)));
     } catch (err) {
       this.waiters.delete(key);
       throw err;
