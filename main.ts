@@ -3,6 +3,7 @@
  * The Node board simulator composes the same Device in hosts/sim (see README, "Layout").
  */
 import "./drivers/globals.js"; // first: globals the libraries expect
+import "./drivers/random.js"; // then crypto.getRandomValues over the health-tested RNG, before noble's modules load
 import { Device } from "./modules/device.js";
 import type { FlashPort, LinkPort } from "./modules/ports.js";
 import { HardwareEntropy } from "./drivers/entropy/entropy.js";
@@ -13,7 +14,7 @@ import { traceLog } from "./drivers/log.js";
 import { CryptHash } from "./drivers/hash-crypt.js";
 
 /** Per-platform drivers: manifest.json maps "drivers/platform" to platform-esp32.ts or platform-sim.ts. */
-import { makeChipKey, makeFlash, makeLink, PLATFORM } from "./drivers/platform.js";
+import { makeChipKey, makeCounter, makeFlash, makeLink, PLATFORM } from "./drivers/platform.js";
 
 export default function main(): void {
   try {
@@ -39,6 +40,7 @@ function boot(): void {
       log: traceLog,
       hash: new CryptHash(),
       chipKey: makeChipKey(),
+      counter: makeCounter(),
     },
     { platform: PLATFORM },
   );

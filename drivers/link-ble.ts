@@ -3,10 +3,14 @@
  * RX (write) -> `received`, `notify` -> TX, INFO answered from `setInfo`. One connection at a time.
  * The service UUID is 7A1C0001-5B7E-4C8A-9F3D-2E6B1A4C7D90 (bleservices/latch.json).
  */
-import BLEServer, { type Characteristic } from "bleserver";
+import BLEServer from "bleserver";
 import { uuid } from "btutils";
 import { IOCapability, SM } from "sm";
 import type { LinkHandlers, LinkPort } from "../modules/ports.js";
+
+// The characteristic type as BLEServer's callbacks see it: the board build compiles against the SDK's typings
+// (where it comes from "gatt"), `npm run typecheck` against drivers/moddable.d.ts.
+type Characteristic = Parameters<BLEServer["onCharacteristicWritten"]>[0];
 
 export class BleLink extends BLEServer implements LinkPort {
   private handlers: LinkHandlers | undefined;
@@ -77,8 +81,8 @@ export class BleLink extends BLEServer implements LinkPort {
     if (characteristic.name === "rx") this.handlers?.received(new Uint8Array(value));
   }
 
-  onCharacteristicRead(characteristic: Characteristic): ArrayBuffer | undefined {
-    if (characteristic.name === "info") return this.info.slice().buffer;
+  onCharacteristicRead(characteristic: Characteristic): Uint8Array | undefined {
+    if (characteristic.name === "info") return this.info.slice();
     return undefined;
   }
 

@@ -8,6 +8,12 @@
  * the SDK's own typings when it builds; a driver that type-checks here against a member the SDK lacks fails there.
  */
 
+declare module "mc/config" {
+  /** the manifest's "config" object, merged for the platform being built */
+  const config: Record<string, unknown>;
+  export default config;
+}
+
 declare module "time" {
   const Time: {
     /** milliseconds since an arbitrary start, monotonic */

@@ -2,8 +2,11 @@
 import { PartitionFlash } from "./flash-partition.js";
 import { BleLink } from "./link-ble.js";
 import { NativeChipKey } from "./chip-key-native.js";
+import { NativeCounter } from "./counter-native.js";
 
 export const PLATFORM = "esp32";
 export const makeFlash = () => new PartitionFlash("latch");
 export const makeLink = () => new BleLink("Latch");
 export const makeChipKey = () => new NativeChipKey();
+/** eFuse bits (counter/esp32/counter.c): 128 on the ESP32, none on the S3 (README: the eFuse budget) */
+export const makeCounter = () => new NativeCounter();

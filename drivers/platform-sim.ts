@@ -5,8 +5,10 @@
 import { FileFlash } from "./flash-file.js";
 import { WebSocketLink } from "./link-websocket.js";
 import { FileChipKey } from "./chip-key-file.js";
+import { FileCounter } from "./counter-file.js";
 
 export const PLATFORM = "moddable-sim";
 export const makeFlash = () => new FileFlash();
 export const makeLink = () => new WebSocketLink();
 export const makeChipKey = () => new FileChipKey();
+export const makeCounter = () => new FileCounter();

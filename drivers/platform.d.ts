@@ -2,9 +2,11 @@
  * What every per-platform driver set offers. manifest.json maps the module "drivers/platform" to
  * drivers/platform-esp32.ts or drivers/platform-sim.ts; this declaration is what main.ts type-checks against.
  */
-import type { ChipKeyPort, FlashPort, LinkPort } from "../modules/ports.js";
+import type { ChipKeyPort, FlashPort, LinkPort, MonotonicCounterPort } from "../modules/ports.js";
 
 export declare const PLATFORM: string;
 export declare function makeFlash(): FlashPort;
 export declare function makeLink(): LinkPort;
 export declare function makeChipKey(): ChipKeyPort;
+/** the rollback counter (eFuse), where the board has a driver for it */
+export declare function makeCounter(): MonotonicCounterPort | undefined;

@@ -35,8 +35,11 @@ export const FIRMWARE_VERSION = '0.3.0';
 /** Version of the link protocol, readable from the INFO characteristic. */
 export const PROTOCOL_VERSION = 1;
 
-/** Design section 4; `fault` means a hardware check failed; `foreign`/`old-format`: the vault is not this chip's. */
-export type DeviceState = 'blank' | 'bound' | 'locked' | 'unlocked' | 'fault' | 'foreign' | 'old-format';
+/**
+ * Design section 4; `fault` means a hardware check failed; `foreign`/`old-format`: the vault is not this chip's;
+ * `tampered`: the flash was edited behind the firmware's back (vault/head.ts).
+ */
+export type DeviceState = 'blank' | 'bound' | 'locked' | 'unlocked' | 'fault' | 'foreign' | 'old-format' | 'tampered';
 
 export interface DeviceOptions {
   /** shown on the About screen, e.g. "esp32" or "node-sim (xs)" */
@@ -94,7 +97,7 @@ export class Device {
   constructor(private readonly ports: Ports, private readonly options: DeviceOptions) {
     configureCurves();
     this.entropy = new HealthTestedEntropy(ports.entropy);
-    this.vault = new Vault(new RecordLog(ports.flash), this.entropy, ports.clock, ports.chipKey, { hash: ports.hash, ...options.vault });
+    this.vault = new Vault(new RecordLog(ports.flash), this.entropy, ports.clock, ports.chipKey, { hash: ports.hash, counter: ports.counter, ...options.vault });
     this.events = new EventLog(this.vault.records, this.vault.clock, {
       deviceId: () => this.vault.deviceIdBytesNow(),
       signingSeed: () => this.vault.eventSigningSeed(),
@@ -227,6 +230,7 @@ export class Device {
       return this.showFault(storageFaultScreen(err.message));
     }
     log.log(`vault: ${report.mount.liveRecords} records, ${report.mount.tornRecords} torn, storage ${report.storage}, state ${this.state}`);
+    if (report.tampered) log.log(`STORAGE TAMPERED: ${report.tampered}`);
     this.publishInfo();
     if (report.wiped) {
       this.ports.link.forgetBonds?.();
@@ -316,6 +320,7 @@ export class Device {
     if (this.fault) return 'the device has a hardware fault and cannot bind or open sessions';
     if (this.vault.storage === 'foreign') return 'the device\'s storage belongs to another device: reset it on the device';
     if (this.vault.storage === 'old-format') return 'the device\'s storage is from older firmware: reset it on the device';
+    if (this.vault.storage === 'tampered') return 'the device\'s storage was tampered with: it unlocks and signs nothing until it is reset on the device';
     return undefined;
   }
 

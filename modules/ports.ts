@@ -130,6 +130,19 @@ export interface ChipKeyPort {
   provision?(key: Uint8Array): void;
 }
 
+/**
+ * A counter that only ever goes up and that no edit of the flash chip can set back: eFuse bits on the board
+ * (burned, never cleared), memory or a file beside the chip key in the simulators, never part of the flash image.
+ * The vault seals its value into its head record (modules/vault/head.ts), so an older flash image is recognised.
+ * Bits are few: `capacity` is the highest value it can reach.
+ */
+export interface MonotonicCounterPort {
+  readonly capacity: number;
+  read(): number;
+  /** add one (burn the next bit); false when every bit is spent */
+  increment(): boolean;
+}
+
 /** Where the firmware writes its diagnostics. Never give it a secret. */
 export interface LogPort {
   log(message: string): void;
@@ -144,6 +157,8 @@ export interface Ports {
   link: LinkPort;
   log: LogPort;
   chipKey: ChipKeyPort;
+  /** the rollback counter (eFuse); boards without one get flash-only checks (README: what a flash clip can do) */
+  counter?: MonotonicCounterPort;
   /** a native digest for PBKDF2 (PIN and BIP39 seed); optional */
   hash?: HashPort;
   /**

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm run build:sim` / `npm run build:esp32`: builds the firmware with the Moddable SDK's mcconfig when
-// $MODDABLE is set, and explains how to get the SDK when it is not.
+// `npm run build:sim` / `npm run build:esp32` / `npm run build:cores3`: builds the firmware with the Moddable
+// SDK's mcconfig when $MODDABLE is set, and explains how to get the SDK when it is not.
+// Board builds are release builds (no xsbug, no instrumentation: what a wallet ships); `--debug`
+// (`npm run build:esp32:debug`, `build:cores3:debug`) makes the debug build that talks to xsbug over serial.
 // `npm run sim:moddable [-- --blank]`: runs the simulator build in mcsim (--blank starts from an empty vault).
 // CI never calls this.
 import { spawn, spawnSync } from 'node:child_process';
@@ -8,10 +10,12 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const target = process.argv[2];
-const extra = process.argv.slice(3);
-const platforms = { sim: 'sim/m5stack', esp32: 'esp32/m5stack_fire' };
+const debug = process.argv.includes('--debug');
+const extra = process.argv.slice(3).filter((a) => a !== '--debug');
+// esp32: the M5Stack Fire (ESP32, development); cores3: the M5Stack CoreS3 (ESP32-S3, the board for real funds).
+const platforms = { sim: 'sim/m5stack', esp32: 'esp32/m5stack_fire', cores3: 'esp32/m5stack_cores3' };
 if (!platforms[target] && target !== 'run-sim') {
-  console.error('usage: node scripts/mcconfig.mjs sim|esp32|run-sim [extra arguments]');
+  console.error('usage: node scripts/mcconfig.mjs sim|esp32|cores3|run-sim [--debug] [extra arguments]');
   process.exit(2);
 }
 const moddable = process.env.MODDABLE;
@@ -24,7 +28,7 @@ Install it once (it is not on npm):
      cd $MODDABLE/build/makefiles/lin && make  (needs gcc, make, libgtk-3-dev), and put
      $MODDABLE/build/bin/lin/release on your PATH.
      Or: npm install -g xs-dev && xs-dev setup   (clones and builds the same thing).
-  2. For hardware (${platforms.esp32}) also: xs-dev setup --device esp32   (installs ESP-IDF).
+  2. For hardware (${platforms.esp32}, ${platforms.cores3}) also: xs-dev setup --device esp32   (installs ESP-IDF).
 Then run this command again. The Node board simulator (npm start) needs none of this.`);
   process.exit(1);
 }
@@ -58,7 +62,7 @@ is running, else to this terminal through the SDK's xsbug-log (see the README).`
 } else {
   const args = target === 'sim'
     ? ['-d', '-m', '-p', platforms.sim, '-t', 'build'] // -t build: do not launch (the makefile would kill every running mcsim)
-    : ['-d', '-m', '-p', platforms.esp32];
+    : [...(debug ? ['-d'] : []), '-m', '-p', platforms[target]];
   const mcconfig = path.join(tools, 'mcconfig');
   const run = spawnSync(existsSync(mcconfig) ? mcconfig : 'mcconfig', [...args, ...extra], { stdio: 'inherit', cwd: repo, env });
   if (run.error) {

@@ -229,6 +229,13 @@ export class Board extends EventEmitter {
   }
 
   /** Power off (if on) and boot again; flash keeps whatever it holds. */
+  /** A flash clip: program `image` into the flash while the board is off (PUT /api/flash). */
+  programFlash(image: Uint8Array): void {
+    if (this.isOn) throw new BoardOnError();
+    this.hw.flash.program(image);
+    this.record(`flash programmed from outside (${image.length} bytes): the next boot checks it against the eFuse counter`);
+  }
+
   async reboot(): Promise<void> {
     await this.powerOff();
     this.hw.flash.disarmPowerCut();
@@ -316,6 +323,12 @@ export class Board extends EventEmitter {
     this.log.push(entry);
     if (this.log.length > LOG_LIMIT) this.log.shift();
     this.emit('log', entry);
+  }
+}
+
+export class BoardOnError extends Error {
+  constructor() {
+    super('the board is on: cut its power first (POST /api/power-cut), then program the flash');
   }
 }
 

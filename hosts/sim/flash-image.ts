@@ -44,6 +44,16 @@ export class FlashImage extends NorFlash {
     this.unlock = undefined;
   }
 
+  /**
+   * A clip on the chip (issue 17's attacker, for QA benches): the whole image programmed as given, with the board
+   * off. Bits may go up as well as down here (the clip erases sectors first), exactly what a clip can do.
+   */
+  program(image: Uint8Array): void {
+    if (image.length !== this.size) throw new RangeError(`a flash image is ${this.size} bytes, not ${image.length}`);
+    this.bytes.set(image);
+    this.changed(0, this.size);
+  }
+
   protected override changed(offset: number, length: number): void {
     if (!this.file) return;
     const fd = fs.openSync(this.file, 'r+');

@@ -1,9 +1,11 @@
 /** The simulated board's hardware, shared by both firmware runtimes (XS and V8). */
+import path from 'node:path';
 import { randomFillSync } from 'node:crypto';
 import type { EntropyPort } from '../../modules/ports.js';
 import { SoftwareCanvas } from './canvas.js';
 import { ChipKeyFile } from './chip-key-file.js';
 import { FlashImage, type FlashImageOptions } from './flash-image.js';
+import { EfuseCounterFile } from './efuse-file.js';
 
 /** Real time by default; tests and campaigns can hold it and advance it by hand. */
 export class SimClock {
@@ -40,6 +42,8 @@ export interface PeripheralOptions {
   chipKeyFile?: string;
   /** a fixed chip key (tests that move a flash image between boards) */
   chipKey?: Uint8Array;
+  /** the emulated eFuse counter's file (beside the chip key); omitted = memory only */
+  efuseFile?: string;
 }
 
 export class Peripherals {
@@ -48,6 +52,8 @@ export class Peripherals {
   readonly clock: SimClock;
   entropy: EntropyPort;
   readonly chipKey: ChipKeyFile;
+  /** the rollback counter (eFuse): outlives every flash edit */
+  readonly counter: EfuseCounterFile;
   /** the INFO characteristic's current value */
   info = new Uint8Array(0);
   onLog: (message: string) => void = () => {};
@@ -61,6 +67,7 @@ export class Peripherals {
     this.flash = new FlashImage(options.flash);
     this.entropy = options.entropy ?? nodeEntropy;
     this.chipKey = new ChipKeyFile(options.chipKeyFile, options.chipKey);
+    this.counter = new EfuseCounterFile(options.efuseFile ?? (options.chipKeyFile ? path.join(path.dirname(options.chipKeyFile), 'efuse.bin') : undefined));
     this.clock = new SimClock(options.manualClock);
   }
 }

@@ -28,6 +28,7 @@ export class NodeRuntime implements FirmwareRuntime {
         link: { listen: (h) => { this.link = h; }, notify: (p) => hw.onNotify(p.slice()), setInfo: (i) => { hw.info = i.slice(); }, disconnect: () => hw.onDisconnect() },
         log: { log: (m) => hw.onLog(m) },
         chipKey: hw.chipKey,
+        counter: hw.counter,
         onScreenProblem: (problem) => hw.onScreenProblem(problem),
       },
       { platform, vault: { pinIterations } },

@@ -116,6 +116,8 @@ export class XsRuntime implements FirmwareRuntime {
         case GuestOp.info: hw.info = body.slice(); return new Uint8Array(0);
         case GuestOp.log: hw.onLog(Buffer.from(body).toString('utf8')); return new Uint8Array(0);
         case GuestOp.chipKey: return hw.chipKey.hmac(body);
+        case GuestOp.counterRead: { const v = hw.counter.read(); return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff); }
+        case GuestOp.counterBump: return Uint8Array.of(hw.counter.increment() ? 1 : 0);
         case GuestOp.disconnect: setImmediate(() => hw.onDisconnect()); return new Uint8Array(0);
         case GuestOp.screenProblem: hw.onScreenProblem(Buffer.from(body).toString('utf8')); return new Uint8Array(0);
         case GuestOp.clock: { const b = Buffer.alloc(8); b.writeDoubleLE(hw.clock.now()); return b; }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { Board, BoardOffError, MAX_MTU, MIN_MTU } from './board.js';
+import { Board, BoardOffError, BoardOnError, MAX_MTU, MIN_MTU } from './board.js';
 
 const PAGE = fs.readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 export const DEFAULT_MTU = 247;
@@ -140,6 +140,18 @@ async function route(board: Board, req: http.IncomingMessage, res: http.ServerRe
   if (is('GET', '/api/screen')) return sendJson(res, 200, await board.screen());
   if (is('GET', '/api/screen.png')) return send(res, 200, 'image/png', board.hw.canvas.png());
   if (is('GET', '/api/flash')) return send(res, 200, 'application/octet-stream', Buffer.from(board.hw.flash.bytes));
+  if (is('GET', '/api/efuse')) return sendJson(res, 200, board.hw.counter.describe());
+  if (is('PUT', '/api/flash')) {
+    const image = await readBytes(req);
+    try {
+      board.programFlash(image);
+    } catch (err) {
+      if (err instanceof RangeError) throw new HttpError(400, err.message);
+      if (err instanceof BoardOnError) throw new HttpError(409, err.message);
+      throw err;
+    }
+    return sendJson(res, 200, { programmed: image.length, efuse: board.hw.counter.describe().burned });
+  }
   if (is('GET', '/api/link-log')) return sendJson(res, 200, board.linkLog);
   if (is('GET', '/api/log')) return sendJson(res, 200, board.log);
   if (is('GET', '/api/device-events')) return sendJson(res, 200, await board.deviceEvents());
@@ -192,10 +204,22 @@ async function route(board: Board, req: http.IncomingMessage, res: http.ServerRe
     return sendJson(res, 200, await board.screen());
   }
   if (path.startsWith('/api/')) {
-    const known = ['/api/screen', '/api/screen.png', '/api/flash', '/api/link-log', '/api/log', '/api/events', '/api/power-cut', '/api/reboot', '/api/clock', '/api/debug/load', '/api/device-events'];
+    const known = ['/api/screen', '/api/screen.png', '/api/flash', '/api/efuse', '/api/link-log', '/api/log', '/api/events', '/api/power-cut', '/api/reboot', '/api/clock', '/api/debug/load', '/api/device-events'];
     if (known.includes(path) || button) throw new HttpError(405, `${method} is not allowed on ${path}`);
   }
   throw new HttpError(404, `nothing at ${method} ${path}; see the README's control API`);
+}
+
+/** A raw body (a flash image for PUT /api/flash), at most 16 MiB. */
+async function readBytes(req: http.IncomingMessage): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 16 << 20) throw new HttpError(413, 'a flash image is at most 16 MiB');
+    chunks.push(c as Buffer);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {

@@ -9,26 +9,40 @@ import { setupChoice } from './setup.js';
 import { appNamed } from './binding.js';
 import { guardLines, unfreezeFlow } from './guard-screens.js';
 
-/** The vault is not this chip's (a flash image from another board) or from older firmware: only a reset helps. */
-export function storageHome(ctx: AppContext, status: 'foreign' | 'old-format'): Activity {
+const STORAGE_SCREENS = {
+  foreign: {
+    id: 'storage-foreign', title: 'Not this device\'s storage', lines: [
+      line('The storage on this board was made by another device.', { color: THEME.warning }),
+      line('Nothing in it can be opened here, not even with the right PIN: its keys are bound to the other chip.'),
+      line(''),
+      line('Reset erases it so this device can be set up. Restore your wallet from its recovery words.'),
+    ],
+  },
+  'old-format': {
+    id: 'storage-old-format', title: 'Storage format changed', lines: [
+      line('The storage was written by older firmware, from before chip-bound keys.', { color: THEME.warning }),
+      line('It is not migrated. Reset erases it; then restore your wallet from its recovery words.'),
+    ],
+  },
+  tampered: {
+    id: 'storage-tampered', title: 'Storage tampered with', lines: [
+      line('The storage chip was changed behind the device\'s back: a record removed or older contents put back.', { color: THEME.warning }),
+      line('The device unlocks and signs nothing now, so no PIN limit, freeze or spending limit can be got around.'),
+      line(''),
+      line('Reset erases it. Then restore your wallet from its recovery words, and treat this device with care.'),
+    ],
+  },
+} as const;
+
+/**
+ * The vault is not this chip's (a flash image from another board), from older firmware, or was tampered with (a
+ * flash clip): only a reset helps.
+ */
+export function storageHome(ctx: AppContext, status: 'foreign' | 'old-format' | 'tampered'): Activity {
+  const s = STORAGE_SCREENS[status];
   return {
     interruptible: true,
-    screen: () => ({
-      id: status === 'foreign' ? 'storage-foreign' : 'storage-old-format',
-      title: status === 'foreign' ? 'Not this device\'s storage' : 'Storage format changed',
-      lines: status === 'foreign'
-        ? [
-          line('The storage on this board was made by another device.', { color: THEME.warning }),
-          line('Nothing in it can be opened here, not even with the right PIN: its keys are bound to the other chip.'),
-          line(''),
-          line('Reset erases it so this device can be set up. Restore your wallet from its recovery words.'),
-        ]
-        : [
-          line('The storage was written by older firmware, from before chip-bound keys.', { color: THEME.warning }),
-          line('It is not migrated. Reset erases it; then restore your wallet from its recovery words.'),
-        ],
-      buttons: { a: 'Reset', c: 'About' },
-    }),
+    screen: () => ({ id: s.id, title: s.title, lines: [...s.lines], buttons: { a: 'Reset', c: 'About' } }),
     press: (e) => {
       if (e.button === 'a') ctx.go(resetConfirm(ctx));
       else if (e.button === 'c') ctx.about(() => ctx.home());

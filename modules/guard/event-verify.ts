@@ -104,11 +104,12 @@ export function verifyEvents(answer: EventsAnswer, o: VerifyOptions): EventsChec
   let unseenOverwritten = 0;
   if (o.last) {
     if (head.seq < o.last.seq) {
-      problems.push(`the device's log ends at event ${head.seq}, before event ${o.last.seq} that this app already saw: events were removed (a rolled-back flash image or a truncated log)`);
+      // A flash clip programming back an older image (issue 17) lands here: the spend ledger may be older too.
+      problems.push(`the device's storage was rolled back: its log ends at event ${head.seq}, before event ${o.last.seq} that this app already saw (an older flash image programmed back, or a truncated log); do not trust its spending limits until it is reset`);
     } else {
       const then = hashAt.get(o.last.seq) ?? (o.last.seq === head.seq ? head.hash : undefined);
       if (then) {
-        if (!constantTimeEqual(then, o.last.hash)) problems.push(`the log no longer holds the event ${o.last.seq} this app saw: it was rewritten from there`);
+        if (!constantTimeEqual(then, o.last.hash)) problems.push(`the device's storage was rolled back or rewritten: the log no longer holds the event ${o.last.seq} this app saw`);
       } else if (o.last.seq < first - 1) {
         // Only a full ring, or a wipe (its event comes first), drops what the app has not seen: the count is not
         // signed, so a reply that claims a drop the ring cannot have made is hiding events.

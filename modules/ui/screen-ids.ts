@@ -18,7 +18,7 @@ const REVIEWS: Record<string, readonly string[]> = {
 
 export const SCREEN_IDS: readonly string[] = [
   // home screens, About and faults
-  'blank', 'bound-home', 'locked', 'unlocked', 'storage-foreign', 'storage-old-format', 'about', 'rng-fault',
+  'blank', 'bound-home', 'locked', 'unlocked', 'storage-foreign', 'storage-old-format', 'storage-tampered', 'about', 'rng-fault',
   'storage-fault', 'wallet-dropped', 'error', 'wiped',
   // setup
   'setup-choice', 'word-count', 'show-words', 'word-check', 'word-check-failed', 'restore-word', 'restore-invalid',
@@ -29,15 +29,19 @@ export const SCREEN_IDS: readonly string[] = [
   // factory reset
   'reset-confirm-1', 'reset-confirm-2', 'pin-reset', 'reset-pin-wrong', 'erasing', 'reset-done',
   // binding
-  'bind-code', 'bind-allow', 'bind-failed', 'bound', 'bind-backup',
+  'bind-code', 'bind-allow', 'bind-failed', 'bound', 'bind-backup', 'bind-verify', 'bind-verify-refused', 'bind-pending',
   // the owner's codes
   'pin-binding-code', 'binding-code-code', 'binding-code-code-refused', 'binding-code', 'binding-code-changed',
   'backup-code-frozen', 'pin-backup-code', 'backup-code-code', 'backup-code-code-refused', 'backup-code',
   // the guard
   'policy-review', 'policy-confirm', 'policy-applied', 'policy-code', 'policy-code-refused', 'policy-pending', 'limits',
   'policy-cancelled', 'freeze-confirm', 'pin-unfreeze', 'unfreeze-code', 'unfreeze-code-refused', 'unfrozen', 'codes',
-  'codes-remove', 'codes-remove-refused', 'codes-removed', 'pin-codes-lost', 'codes-removal-pending', 'codes-no-time',
+  'codes-removed', 'pin-codes-lost', 'codes-removal-pending', 'codes-no-time',
   'codes-enrol', 'codes-enrol-code', 'codes-enrol-wrong', 'codes-enrolled', 'history',
+  // the guard's pending changes (a loosening waits 24 hours of device time, announced to the bound app)
+  'codes-frozen', 'codes-pending', 'codes-change-code', 'codes-change-code-refused', 'codes-change', 'codes-not-set',
+  'codes-enrol-pending', 'unfreeze-pending', 'unfreeze-cancelled', 'unfreeze-requested', 'unfreeze-ask', 'pending',
+  'pending-none', 'pending-cancelled',
   // the authenticator
   'authenticator-empty', 'authenticator', 'authenticator-code', 'authenticator-remove', 'authenticator-removed',
   'authenticator-add',

@@ -16,7 +16,7 @@ export const RecordKey = {
   pin: 5,
   /** BIP39 entropy (16 or 32 bytes), sealed under the DEK */
   seed: 6,
-  /** consecutive wrong PINs: one byte, plaintext (not secret), written before every check */
+  /** consecutive wrong PINs, as firmware before the vault head kept them (one byte); now in the head, read once */
   pinFailures: 7,
   /** version | calibrated PBKDF2 iterations (u32) */
   settings: 8,
@@ -48,8 +48,10 @@ export const RecordKey = {
   spendLedger: 19,
   /** the one-time backup code's salted hash, state and expiry (binding/backup-code.ts), sealed; deleted at boot */
   backupCode: 20,
+  /** the vault head (head.ts): generation = the rollback counter, PIN failures, digest of the guarded records; MACed */
+  head: 21,
   /** the event log's last sequence number the bound app acknowledged (u64, plaintext; guard/event-log.ts) */
-  eventsAcked: 21,
+  eventsAcked: 22,
   /** the event log's ring (guard/event-log.ts): EVENT_SLOTS records from this key, each sealed under the device key */
   eventsFirst: 0x100,
   /** the authenticator's accounts (authenticator/accounts.ts): AUTHENTICATOR_SLOTS records from this key, each

@@ -10,24 +10,27 @@
  *    left behind by a power cut can open the current seed.
  *  - Wallet setup writes the sealed seed first and the PIN record last: the PIN record is the commit point, so a
  *    power cut in between leaves a seed nobody can open, which the next boot drops.
- *  - PIN policy: the failure counter is written and read back before a PIN is checked and reset only on success;
- *    after the 4th failure each attempt waits 2^(failures-3) s (counted from boot after a reboot); at 10 the
+ *  - PIN policy: the failure count (in the vault head, head.ts) is written, with a rollback-counter bit burned,
+ *    before a PIN is checked, and reset only on success; after the 4th failure each attempt waits 2^(failures-3) s (counted from boot after a reboot); at 10 the
  *    vault wipes itself, also at boot if the counter already stands at 10.
  *  - Binding attempts are counted the same way; after 5 failures binding locks for 30 s doubling up to an hour,
  *    measured on the device clock (device-clock.ts), so a reboot does not restart it.
+ *  - A flash clip (head.ts): the head commits to every guard-critical record and to the rollback counter, so a
+ *    retired record or an older image makes the storage 'tampered': nothing opens or signs, only a reset helps.
  *  - Factory reset (factory-reset.ts) zeroes and erases everything but the device clock; boot finishes one that
  *    power interrupted.
  */
 import { constantTimeEqual, toHex, utf8Decode, utf8Encode, wipe } from '../bytes.js';
 import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
-import type { ChipKeyPort, ClockPort, HashPort } from '../ports.js';
+import type { ChipKeyPort, ClockPort, HashPort, MonotonicCounterPort } from '../ports.js';
 import { RecordLog, type MountReport } from '../storage/record-log.js';
 import { CHIP_CHECK_SIZE, chipCheck, deviceKey, eventSigningSeed } from './chip-keys.js';
 import { DeviceClock, decodeMs, encodeMs } from './device-clock.js';
 import { eraseVault } from './factory-reset.js';
 import { makeBindingCode } from '../binding/code.js';
-import { commitBatch, replay } from './journal.js';
+import { replay, type BatchEntry } from './journal.js';
+import { BUMPING_KEYS, isCovered, VaultHead } from './head.js';
 import { calibratePinIterations, MIN_PIN_ITERATIONS } from './calibrate.js';
 import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, unwrapWithPin } from './pin-kdf.js';
 import { decodePreferences, encodePreferences, type Preferences } from './preferences.js';
@@ -67,6 +70,8 @@ export interface VaultOptions {
   calibrationTargetMs?: number;
   /** a native digest for the PIN's PBKDF2 (the board's HashPort) */
   hash?: HashPort;
+  /** the rollback counter (eFuse on the board); without it an older flash image is not told (head.ts) */
+  counter?: MonotonicCounterPort;
 }
 
 export type UnlockResult =
@@ -80,7 +85,7 @@ export type UnlockResult =
  * board): nothing in it opens, only a factory reset helps. `old-format`: it was written by firmware from before
  * the chip key; it is not migrated (README): a factory reset and a restore from the recovery words.
  */
-export type StorageStatus = 'ok' | 'foreign' | 'old-format';
+export type StorageStatus = 'ok' | 'foreign' | 'old-format' | 'tampered';
 
 export interface OpenReport {
   mount: MountReport;
@@ -93,6 +98,10 @@ export interface OpenReport {
   droppedIncompleteSetup: boolean;
   /** an atomic batch (a PIN change) cut by power was finished */
   finishedBatch: boolean;
+  /** why the storage is 'tampered' (a flash edit the head caught) */
+  tampered?: string;
+  /** a rollback-counter bump cut by power was finished */
+  finishedBump?: boolean;
 }
 
 export class Vault {
@@ -102,7 +111,9 @@ export class Vault {
   private deviceIdBytes: Uint8Array | undefined;
   private lockedUntil = 0;
   private status: StorageStatus = 'ok';
+  private tamperedWhy: string | undefined;
   private readonly lockListeners: ((unlocked: boolean) => void)[] = [];
+  readonly head: VaultHead;
 
   constructor(
     readonly log: RecordLog,
@@ -112,6 +123,7 @@ export class Vault {
     private readonly options: VaultOptions = {},
   ) {
     this.clock = new DeviceClock(log, RecordKey.deviceClock, uptime);
+    this.head = new VaultHead(log, RecordKey.journal, options.counter, () => this.deviceKeyBytes);
   }
 
   /** Called with true when the wallet is unlocked (or created), false whenever it locks or is wiped. */
@@ -138,6 +150,13 @@ export class Vault {
     report.storage = this.status = this.loadIdentity();
     if (this.status !== 'ok') return report; // touch nothing: only a factory reset may change foreign storage
     report.finishedBatch = replay(this.log, RecordKey.journal);
+    const check = this.head.verify();
+    if (!check.ok) {
+      report.storage = this.status = 'tampered';
+      report.tampered = this.tamperedWhy = check.why;
+      return report; // touch nothing: the owner resets and restores from the recovery words
+    }
+    report.finishedBump = check.finishedBump;
     if (this.pinFailures >= MAX_PIN_ATTEMPTS) {
       this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs (the count reached the limit before a reboot)`);
       report.wiped = 'too-many-pins';
@@ -145,10 +164,15 @@ export class Vault {
     }
     const hasSeed = this.log.has(RecordKey.seed);
     const hasPin = this.log.has(RecordKey.pin);
-    if (hasSeed !== hasPin) {
-      // Setup writes the seed first and commits with the PIN record: either alone is an unfinished setup.
+    if (hasPin && !hasSeed) {
+      // Setup writes the seed before the PIN record and nothing deletes it alone: a clip retired it.
+      report.storage = this.status = 'tampered';
+      report.tampered = this.tamperedWhy = 'the sealed seed is missing while its PIN record exists';
+      return report;
+    }
+    if (hasSeed && !hasPin) {
+      // Setup writes the seed first and commits with the PIN record: a seed alone is an unfinished setup.
       this.log.delete(RecordKey.seed);
-      this.log.delete(RecordKey.pin);
       report.droppedIncompleteSetup = true;
     }
     this.lockedUntil = this.uptime.now() + pinDelayMs(this.pinFailures);
@@ -168,7 +192,7 @@ export class Vault {
   }
 
   get pinFailures(): number {
-    return this.log.get(RecordKey.pinFailures)?.[0] ?? 0;
+    return this.head.failures;
   }
 
   get remainingAttempts(): number {
@@ -200,6 +224,7 @@ export class Vault {
       this.deviceKeyBytes = deviceKey(this.chip, id);
     }
     if (!this.log.has(RecordKey.staticKey)) {
+      // not covered by the head: a static key put back or retired only breaks the bound app's sessions
       const priv = this.entropy.bytes(32);
       this.log.set(RecordKey.staticKey, this.sealUnder(this.deviceKeyBytes!, RecordKey.staticKey, priv));
       wipe(priv);
@@ -237,7 +262,7 @@ export class Vault {
   setBindingCode(code: string): void {
     this.ensureIdentity();
     const bytes = utf8Encode(code);
-    this.log.set(RecordKey.bindingCode, this.sealUnder(this.deviceKeyBytes!, RecordKey.bindingCode, bytes));
+    this.writeVerified(RecordKey.bindingCode, this.sealUnder(this.deviceKeyBytes!, RecordKey.bindingCode, bytes), 'binding code');
     wipe(bytes);
   }
 
@@ -265,7 +290,7 @@ export class Vault {
     const bytes = new Uint8Array(32 + label.length);
     bytes.set(binding.publicKey, 0);
     bytes.set(label, 32);
-    this.log.set(RecordKey.appKey, this.sealUnder(this.deviceKeyBytes!, RecordKey.appKey, bytes));
+    this.writeVerified(RecordKey.appKey, this.sealUnder(this.deviceKeyBytes!, RecordKey.appKey, bytes), 'bound app');
   }
 
   get bindFailures(): number {
@@ -281,6 +306,7 @@ export class Vault {
 
   /** Count a binding attempt before answering it (written and read back); returns the new count. */
   countBindAttempt(): number {
+    this.ensureIdentity(); // the head that guards the count is keyed by the device (a bind needs the identity anyway)
     const n = Math.min(255, this.bindFailures + 1);
     const until = n >= BIND_FREE_ATTEMPTS ? this.clock.now() + bindDelayMs(n) : 0;
     this.writeVerified(RecordKey.bindFailures, Uint8Array.of(n, ...encodeMs(until)), 'binding failure counter');
@@ -299,7 +325,8 @@ export class Vault {
 
   setPreferences(p: Preferences): void {
     this.requireOwnStorage();
-    this.log.set(RecordKey.preferences, encodePreferences(p));
+    this.ensureIdentity();
+    this.writeVerified(RecordKey.preferences, encodePreferences(p), 'preferences');
   }
 
   /** Records the guard keeps in the vault (records.ts). */
@@ -311,7 +338,8 @@ export class Vault {
     },
     delete: (key) => {
       this.requireOwnStorage();
-      this.log.delete(key);
+      if (!isCovered(key)) this.log.delete(key);
+      else if (this.log.has(key)) this.head.commit([{ key }], { bump: BUMPING_KEYS.has(key) });
     },
     getSealed: (key) => {
       const sealed = this.status === 'ok' ? this.log.get(key) : undefined;
@@ -334,8 +362,7 @@ export class Vault {
     this.ensureIdentity();
     const dek = this.entropy.bytes(DEK_SIZE);
     this.log.set(RecordKey.seed, this.sealUnder(dek, RecordKey.seed, seedEntropy));
-    this.log.set(RecordKey.pin, this.pinRecord(pin, dek));
-    if (this.pinFailures !== 0) this.writeFailures(0);
+    this.head.commit([{ key: RecordKey.pin, value: this.pinRecord(pin, dek) }], { bump: true, failures: 0 });
     this.dek = dek;
     this.announce(true);
   }
@@ -352,10 +379,13 @@ export class Vault {
       return { ok: false, reason: 'wiped' };
     }
     const failures = before + 1;
-    this.writeFailures(failures); // counted before the check, so pulling the plug cannot give a free try
+    // Counted, and a counter bit burned, before the check: neither pulling the plug nor programming back the flash
+    // as it was before this attempt gives a free try.
+    this.head.commit([], { bump: true, failures });
+    if (this.head.failures !== failures) throw new LatchError('flash-verify', 'the PIN failure count did not read back as written: refusing to go on');
     const dek = unwrapWithPin(this.chip, decodePinRecord(this.log.get(RecordKey.pin)!), pin, RecordKey.pin, this.options.hash);
     if (dek) {
-      this.writeFailures(0);
+      this.head.commit([], { bump: false, failures: 0 });
       const was = this.dek !== undefined;
       wipe(this.dek);
       this.dek = dek;
@@ -390,10 +420,11 @@ export class Vault {
     const dek = this.entropy.bytes(DEK_SIZE);
     const sealedSeed = this.sealUnder(dek, RecordKey.seed, seed);
     wipe(seed);
-    commitBatch(this.log, RecordKey.journal, [
+    const entries: BatchEntry[] = [
       { key: RecordKey.seed, value: sealedSeed },
       { key: RecordKey.pin, value: this.pinRecord(newPin, dek) },
-    ]);
+    ];
+    this.head.commit(entries, { bump: true }); // an older image would bring back the old PIN
     wipe(this.dek);
     this.dek = dek;
   }
@@ -431,11 +462,15 @@ export class Vault {
         carried = undefined; // nothing to carry from a damaged log: the reset goes on
       }
     }
+    // the reset's event (the first of the new log) says what was found, since a tampered log cannot be trusted
+    if (this.status === 'tampered') reason = `${reason} of storage found tampered with (${this.tamperedWhy})`;
+    this.tamperedWhy = undefined;
     this.lock();
     wipe(this.deviceKeyBytes, this.deviceIdBytes);
     this.deviceKeyBytes = undefined;
     this.deviceIdBytes = undefined;
     eraseVault(this.log, onProgress, carried ? Uint8Array.from([1, ...carried]) : undefined);
+    this.head.forget();
     this.status = 'ok';
     this.lockedUntil = 0;
     this.clock.persist();
@@ -447,6 +482,7 @@ export class Vault {
   private requireOwnStorage(): void {
     if (this.status === 'foreign') throw new LatchError('foreign-storage', 'this storage belongs to another device: only a factory reset can reuse it');
     if (this.status === 'old-format') throw new LatchError('old-format', 'this storage was written by older firmware: reset the device, then restore your wallet');
+    if (this.status === 'tampered') throw new LatchError('storage-tampered', 'the device\'s storage was tampered with: reset the device, then restore your wallet');
   }
 
   private loadIdentity(): StorageStatus {
@@ -463,12 +499,10 @@ export class Vault {
     return 'ok';
   }
 
-  private writeFailures(n: number): void {
-    this.writeVerified(RecordKey.pinFailures, Uint8Array.of(n), 'PIN failure counter');
-  }
-
+  /** Write and read back; a record the head covers goes in one batch with a new head (a bit burned if it matters). */
   private writeVerified(key: number, value: Uint8Array, what: string): void {
-    this.log.set(key, value);
+    if (isCovered(key)) this.head.commit([{ key, value }], { bump: BUMPING_KEYS.has(key) });
+    else this.log.set(key, value);
     const back = this.log.get(key);
     let same = back !== undefined && back.length === value.length;
     for (let i = 0; same && i < value.length; i++) same = back![i] === value[i];

@@ -8,7 +8,9 @@
  *  - an unlock counts the attempt, then clears the count on success: a cut between leaves the attempt intermediate
  *    (and a count that reaches the limit wipes the vault at the next boot, as the PIN policy says);
  *  - setup and binding make the device identity on first use: a cut after it leaves the identity made.
- * Those states are listed as allowed for those operations. The identity is compared by presence (its value is
+ * Those states are listed as allowed for those operations. The vault runs with a rollback counter (eFuse, outside
+ * the flash: each cut trial starts from the counter's value before the operation), so every cut also tests the
+ * vault head: a recovered vault that says 'tampered' is a false alarm and fails the campaign (issue 17). The identity is compared by presence (its value is
  * random per run).
  */
 import { HealthTestedEntropy } from '../../modules/entropy/health.js';
@@ -20,7 +22,8 @@ import { open } from '../../modules/vault/seal.js';
 import { MAX_PIN_ATTEMPTS, Vault } from '../../modules/vault/vault.js';
 import { NorFlash, seededRandom } from '../../hosts/sim/nor-flash.js';
 import { cutAt } from './cut-at.js';
-import type { EntropyPort } from '../../modules/ports.js';
+import type { EntropyPort, MonotonicCounterPort } from '../../modules/ports.js';
+import { memoryCounter } from '../portable/support/fake-ports.js';
 import { softwareChipKey } from '../../modules/vault/chip-keys.js';
 
 const CHIP = softwareChipKey(new Uint8Array(32).fill(0x5c));
@@ -47,6 +50,10 @@ export interface CampaignResult {
   lost: number;
   operations: number;
   compactions: number;
+  /** recovered vaults that took a power cut for a flash edit ('tampered'): must be 0 */
+  falseAlarms: number;
+  /** counter bits burned by the clean runs */
+  bumps: number;
   failures: string[];
 }
 
@@ -59,8 +66,8 @@ function entropyFrom(random: () => number): EntropyPort {
   return { fill(t) { for (let i = 0; i < t.length; i++) t[i] = Math.floor(random() * 256); return t.length; } };
 }
 
-function makeVault(flash: NorFlash, random: () => number, clock: { now(): number }): Vault {
-  const v = new Vault(new RecordLog(flash), new HealthTestedEntropy(entropyFrom(random)), clock, CHIP, { pinIterations: 1 });
+function makeVault(flash: NorFlash, random: () => number, clock: { now(): number }, counter: MonotonicCounterPort): Vault {
+  const v = new Vault(new RecordLog(flash), new HealthTestedEntropy(entropyFrom(random)), clock, CHIP, { pinIterations: 1, counter });
   v.open();
   return v;
 }
@@ -160,7 +167,7 @@ export interface CampaignOptions {
 }
 
 export function runCampaign(o: CampaignOptions): CampaignResult {
-  const result: CampaignResult = { cuts: 0, recovered: 0, corrupt: 0, lost: 0, operations: 0, compactions: 0, failures: [] };
+  const result: CampaignResult = { cuts: 0, recovered: 0, corrupt: 0, lost: 0, operations: 0, compactions: 0, falseAlarms: 0, bumps: 0, failures: [] };
   // Every reading is a long time after the last, so PIN delays (intermediate from boot) never block an attempt.
   let t = 0;
   const clock = { now: () => (t += LONG_AGO) };
@@ -169,21 +176,27 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
     const random = seededRandom(o.seed * 1000003 + workload);
     const flash = new NorFlash({ size: SECTORS * SECTOR, sectorSize: SECTOR, random });
     let model: Model = { failures: 0 };
+    const counter = memoryCounter();
+    /** the counter as it stood before the operation, for one cut trial */
+    const counterAt = (value: number) => { const c = memoryCounter(); c.value = value; return c; };
     knownPins = [];
     for (let step = 0; step < (o.opsPerWorkload ?? 40) && result.cuts < o.minCuts; step++) {
       const op = pickOp(random, model);
       if (op.kind === 'setup' || op.kind === 'change-pin') knownPins.push(op.pin);
       const before = flash.bytes.slice();
+      const counterBefore = counter.value;
       // The clean run: how many flash operations the op makes, and the model after it.
-      const v = makeVault(flash, random, clock);
+      const v = makeVault(flash, random, clock, counter);
       const start = flash.operations;
       const compactionsBefore = v.log.compactions;
       const { after, intermediate } = apply(v, op, model);
       result.compactions += v.log.compactions - compactionsBefore;
       const n = flash.operations - start;
       result.operations++;
+      result.bumps += counter.value - counterBefore;
       for (let cut = 1; cut <= n; cut++) {
-        const c = cutAt(before, SECTOR, cut, o.seed + workload * 7919 + step * 104729 + cut, (f) => makeVault(f, random, clock), (victim) => apply(victim, op, model));
+        const trialCounter = counterAt(counterBefore);
+        const c = cutAt(before, SECTOR, cut, o.seed + workload * 7919 + step * 104729 + cut, (f) => makeVault(f, random, clock, trialCounter), (victim) => apply(victim, op, model));
         if ('error' in c) {
           result.corrupt++;
           fail(`workload ${workload} step ${step} ${op.kind} cut ${cut}: ${c.error}`);
@@ -194,7 +207,12 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
         let recovered: Model;
         let rebooted: Vault;
         try {
-          rebooted = makeVault(f, random, clock);
+          rebooted = makeVault(f, random, clock, trialCounter);
+          if (rebooted.storage === 'tampered') {
+            result.falseAlarms++;
+            fail(`workload ${workload} step ${step} ${op.kind} cut ${cut}: a power cut looked like tampering`);
+            continue;
+          }
           recovered = readState(rebooted, model);
           const leftovers = rebooted.log.leftovers();
           if (leftovers) throw new Error(`${leftovers} dead records still hold data after mount`);
@@ -211,7 +229,7 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
         if (o.probeEvery && result.cuts % o.probeEvery === 0) {
           try {
             rebooted.setBindingCode('PR0BE234'.replace('0', 'Q'));
-            if (makeVault(f, random, clock).bindingCode() !== 'PRQBE234') throw new Error('probe did not read back');
+            if (makeVault(f, random, clock, trialCounter).bindingCode() !== 'PRQBE234') throw new Error('probe did not read back');
           } catch (err) {
             result.corrupt++;
             fail(`workload ${workload} step ${step} cut ${cut}: the recovered vault does not work: ${(err as Error).message}`);

@@ -19,7 +19,8 @@ import { parsePolicy } from '../../modules/guard/policy.js';
 import { judge } from '../../modules/guard/spending.js';
 import { NorFlash, seededRandom } from '../../hosts/sim/nor-flash.js';
 import { cutAt } from './cut-at.js';
-import type { EntropyPort } from '../../modules/ports.js';
+import { memoryCounter } from '../portable/support/fake-ports.js';
+import type { EntropyPort, MonotonicCounterPort } from '../../modules/ports.js';
 
 const CHIP = softwareChipKey(new Uint8Array(32).fill(0x6d));
 const SECTOR = 4096;
@@ -37,10 +38,12 @@ type Op =
  * with the wait it has left (a pause accounted either way reads the same). */
 interface Seen { spent: bigint; frozen: boolean; daily: bigint; codes: boolean; app: string; pending: string; intact: boolean }
 
-function boot(flash: NorFlash, random: () => number, clock: { now(): number }): { vault: Vault; guard: Guard } {
+/** Booted with the rollback counter (eFuse, outside the flash): a guard record cut by power must never read as tampered. */
+function boot(flash: NorFlash, random: () => number, clock: { now(): number }, counter: MonotonicCounterPort): { vault: Vault; guard: Guard } {
   const entropy: EntropyPort = { fill(t) { for (let i = 0; i < t.length; i++) t[i] = Math.floor(random() * 256); return t.length; } };
-  const vault = new Vault(new RecordLog(flash), new HealthTestedEntropy(entropy), clock, CHIP, { pinIterations: 1 });
-  vault.open();
+  const vault = new Vault(new RecordLog(flash), new HealthTestedEntropy(entropy), clock, CHIP, { pinIterations: 1, counter });
+  const opened = vault.open();
+  if (opened.tampered) throw new Error(`a false tamper alarm: ${opened.tampered}`);
   vault.ensureIdentity();
   const guard = new Guard(vault.records, vault.clock, () => {}, () => {}, { bindApp: (app) => vault.setAppBinding(app) });
   guard.world.tell(1_800_000_000);
@@ -122,7 +125,9 @@ export function runGuardCampaign(o: { seed: number; minCuts: number; onProgress?
     let now = 0;
     const clock = { now: () => now };
     const flash = new NorFlash({ size: SECTORS * SECTOR, sectorSize: SECTOR, random });
-    const first = boot(flash, random, clock);
+    const counter = memoryCounter();
+    const counterAt = (value: number) => { const c = memoryCounter(); c.value = value; return c; };
+    const first = boot(flash, random, clock, counter);
     first.guard.apply(policyOf(LIMIT));
     if (workload % 2 === 0) first.guard.codes.enrol(new Uint8Array(20).fill(3), 1); // half the workloads start without codes
     for (let step = 0; step < 40; step++) {
@@ -133,15 +138,18 @@ export function runGuardCampaign(o: { seed: number; minCuts: number; onProgress?
        * Boot as the device does (its first tick), then let the op's time pass (a wait's tick is the op itself) and
        * save the device clock, as the device does every minute: device time stays equal to `now` across reboots.
        */
+      let trialCounter: MonotonicCounterPort = counter;
       const bootAndTick = (f: NorFlash) => {
         now = then;
-        const v = boot(f, random, clock);
+        const v = boot(f, random, clock, trialCounter);
         run(v.guard, { kind: 'wait', ms: 0 }, now);
         now = later;
         if (later !== then) v.vault.clock.persist();
         return v;
       };
       const image = flash.bytes.slice();
+      const counterBefore = counter.value;
+      trialCounter = counter;
       // the clean run: the state before and after, and how many flash operations it takes
       const clean = bootAndTick(flash);
       const before = seen(clean, now);
@@ -150,6 +158,7 @@ export function runGuardCampaign(o: { seed: number; minCuts: number; onProgress?
       const n = flash.operations - start;
       const after = seen(clean, now);
       for (let cut = 1; cut <= n; cut++) {
+        trialCounter = counterAt(counterBefore);
         const c = cutAt(image, SECTOR, cut, workload * 7919 + step * 104729 + cut, bootAndTick, (victim) => run(victim.guard, op, now));
         if ('error' in c) { problems.push(`${op.kind} cut ${cut}: ${c.error}`); continue; }
         const completed = c.value === true; // a signature left only if the run finished and signed
@@ -158,7 +167,7 @@ export function runGuardCampaign(o: { seed: number; minCuts: number; onProgress?
         const label = `workload ${workload} step ${step} ${op.kind} cut ${cut}/${n}`;
         let rebooted: Seen;
         try {
-          const back = boot(c.flash, random, clock);
+          const back = boot(c.flash, random, clock, trialCounter);
           run(back.guard, { kind: 'wait', ms: 0 }, now); // the boot's first tick
           rebooted = seen(back, now);
         } catch (err) {

@@ -31,7 +31,7 @@ const result = runCampaign({
 });
 for (const f of result.failures) process.stdout.write(`FAIL ${f}\n`);
 process.stdout.write(`vault operations: ${result.operations}, compactions: ${result.compactions}, seed ${seed}, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-process.stdout.write(`power cuts: ${result.cuts}, recovered: ${result.recovered}, corrupt: ${result.corrupt}, lost: ${result.lost}\n`);
+process.stdout.write(`power cuts: ${result.cuts}, recovered: ${result.recovered}, corrupt: ${result.corrupt}, lost: ${result.lost}, false tamper alarms: ${result.falseAlarms}, counter bits burned: ${result.bumps}\n`);
 /**
  * One of the smaller campaigns, with `minCuts / share` cuts (at least 100): progress on stderr, each problem as a
  * FAIL line, then `summary` with the problem count and the time.
@@ -66,4 +66,4 @@ const events = sideCampaign('events', 50, runEventCampaign, (r) => `event log po
 // The authenticator's accounts: adding, counter codes (the next counter before the code) and removing (a tenth
 // as many cuts, like the guard).
 const auth = sideCampaign('authenticator', 10, runAuthenticatorCampaign, (r) => `authenticator power cuts: ${r.cuts} ${JSON.stringify(r.byKind)}`);
-process.exit(result.corrupt || result.lost || result.recovered !== result.cuts || guard.problems.length || events.problems.length || auth.problems.length ? 1 : 0);
+process.exit(result.corrupt || result.lost || result.falseAlarms || result.recovered !== result.cuts || guard.problems.length || events.problems.length || auth.problems.length ? 1 : 0);

@@ -144,16 +144,16 @@ test.serial('a record edited in the flash image, a rolled-back image and an alte
   const last = seen.json.events.at(-1);
   t.is(last.kind, 'binding-code-shown');
 
-  // rolled back: the image from before that event, rebooted
+  // rolled back: the image from before that event (and before the PIN that showed it, which burned an eFuse
+  // bit), rebooted: the device itself catches it now (vault head, issue 17) and answers nothing; the app's own
+  // check of a log that goes backwards is in tests/portable/event-log.test.ts
   const now = sim.board.hw.flash.bytes.slice();
   sim.board.hw.flash.bytes.set(image);
   await d.call('POST', '/api/reboot');
+  t.is((await d.screen()).id, 'storage-tampered');
   const rolled = await eventsJson();
   t.is(rolled.code, 1);
-  t.false(rolled.json.ok);
-  // (the rebooted device records the app's first time claim as a new event: the log then differs where the app saw it)
-  t.regex(rolled.json.problems.join(' '), new RegExp(`before event ${last.seq} that this app already saw|no longer holds the event ${last.seq} this app saw`));
-  t.regex(rolled.stderr + JSON.stringify(rolled.json), /does not check out|before event|no longer holds the event/);
+  t.regex(rolled.stderr + JSON.stringify(rolled.json), /tampered/);
 
   // a bit cleared inside the newest event's record (NOR flash can do that in place): it no longer opens
   sim.board.hw.flash.bytes.set(now);

@@ -147,7 +147,7 @@ test('a log edited in flash is caught: a damaged event record, and a rolled-back
   r.reboot();
   const rolled = r.check(r.log.since(16), 16, seen.head, seen.key);
   t.false(rolled.ok);
-  t.regex(rolled.problems.join(' '), /ends at event 10, before event 15/);
+  t.regex(rolled.problems.join(' '), /the device's storage was rolled back: its log ends at event 10, before event 15/);
   // a byte of one event record changed in place: it no longer opens, and the app is told
   r.b.flash.bytes.set(now);
   r.reboot();

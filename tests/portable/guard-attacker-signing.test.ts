@@ -25,7 +25,10 @@ function ready(policy: unknown) {
 
 /** Dismiss the "Not signed" notes the refusals left on the screen. */
 function dismiss(rig: DeviceRig): void {
-  while (['guard-refused', 'eth-tx-done', 'eth-typed-done', 'eth-message-done', 'btc-psbt-done'].includes(rig.d.screen.id)) rig.press('b');
+  for (let i = 0; i < 10 && ['guard-refused', 'eth-tx-done', 'eth-typed-done', 'eth-message-done', 'btc-psbt-done'].includes(rig.d.screen.id); i++) {
+    rig.waitArmed(); // a note the link just put up ignores presses for a moment
+    rig.press('b');
+  }
 }
 
 /** Sign a request the owner approves (reading every page); the answer. */

@@ -188,6 +188,7 @@ test('an app\'s reset request is answered with what the owner did: erased, refus
     const app = bindApp(rig, `reset-${c.name}`, 'Resetter');
     t.deepEqual(app.ask('request_factory_reset'), [{ notify: 'confirm-on-device', data: { request: 'factory-reset' } }], c.name);
     t.is(rig.d.screen.id, 'reset-confirm-1');
+    rig.waitArmed(); // the confirmation the link put up ignores presses for a moment
     c.act(rig);
     t.like(app.answer(), c.reply, c.name);
     t.is(rig.d.screen.id, c.screen, c.name);

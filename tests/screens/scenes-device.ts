@@ -196,12 +196,21 @@ export const faults: Flow = {
     old.reboot();
     cam.shot(old, 'storage-old-format');
 
-    const dropped = deviceRig({ wallet: true });
+    // setup's first write (the sealed seed) without its commit (the PIN record): the power went in between
+    const dropped = deviceRig();
     const dlog = new RecordLog(dropped.b.flash);
     dlog.mount();
-    dlog.delete(RecordKey.pin);
+    dlog.set(RecordKey.seed, new Uint8Array(44).fill(5));
     dropped.reboot();
     cam.shot(dropped, 'wallet-dropped');
+
+    // a flash clip retired the PIN record (its state byte cleared): the vault head no longer matches
+    const clipped = deviceRig({ wallet: true });
+    const clog = new RecordLog(clipped.b.flash);
+    clog.mount();
+    clog.delete(RecordKey.pin);
+    clipped.reboot();
+    cam.shot(clipped, 'storage-tampered');
 
     const failing = deviceRig();
     failing.b.link().connected(247);

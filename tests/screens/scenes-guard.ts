@@ -50,9 +50,13 @@ export const guard: Flow = {
     cam.shot(rig, 'locked.frozen');
     rig.press('c');
     cam.shot(rig, 'pin-unfreeze');
-    rig.enterPin(PIN);
-    cam.shot(rig, 'unfrozen');
+    rig.enterPin(PIN); // without codes the PIN alone starts a 24-hour wait (scenes-pending.ts); the bound app can end it
     rig.press('b');
+    if (rig.d.screen.id === 'locked') rig.unlock();
+    app.ask('unfreeze');
+    rig.waitArmed();
+    cam.shot(rig, 'unfreeze-ask');
+    rig.decide('c'); // unfrozen at once (with codes, the PIN and a code: scenes-pending.ts)
     menuItem(rig, 'History');
     cam.shot(rig, 'history');
     rig.press('c');
@@ -82,10 +86,6 @@ export const codes: Flow = {
     okHome(rig);
     menuItem(rig, 'Verification codes');
     cam.shot(rig, 'codes');
-    rig.press('b');
-    codeRefused(cam, rig, 'codes-remove');
-    okHome(rig);
-    menuItem(rig, 'Verification codes');
     rig.press('c');
     cam.shot(rig, 'pin-codes-lost');
     rig.enterPin(PIN);
@@ -97,8 +97,9 @@ export const codes: Flow = {
     rig.b.advance(30_000); // the next step: the enrolment's code is spent
     app.time = T0 + 30;
     app.call('ping');
-    rig.press('b'); // Remove, with a code this time
+    rig.press('b'); // Change, with a code this time
     rig.enterPin(totp(secret, rig.d.guard.world.now()!));
+    rig.decide('c'); // hold C: remove
     cam.shot(rig, 'codes-removed');
   },
 };

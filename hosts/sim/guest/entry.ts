@@ -7,7 +7,7 @@ import { Device } from '../../../modules/device.js';
 import type { ButtonEvent, LinkHandlers, Ports } from '../../../modules/ports.js';
 import { toHex } from '../../../modules/bytes.js';
 import { boundApp, debugLoadWallet, deviceEventsOf } from './debug-link.js';
-import { GuestOp, HostOp, Status, readU32, u32, withOp, type BootConfig, type DrawOp } from './protocol.js';
+import { GuestOp, HostOp, SIM_COUNTER_CAPACITY, Status, readU32, u32, withOp, type BootConfig, type DrawOp } from './protocol.js';
 
 declare const issueCommand: (message: ArrayBuffer) => ArrayBuffer;
 declare const TextEncoder: { new (): { encode(s: string): Uint8Array } };
@@ -76,6 +76,14 @@ function makePorts(config: BootConfig): Ports {
         if (mac.length !== 32) throw new Error('the board\'s chip key did not answer');
         return mac;
       },
+    },
+    counter: {
+      capacity: SIM_COUNTER_CAPACITY,
+      read() {
+        const b = ask(Uint8Array.of(GuestOp.counterRead));
+        return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+      },
+      increment: () => ask(Uint8Array.of(GuestOp.counterBump))[0] === 1,
     },
     onScreenProblem: (problem) => void ask(withOp(GuestOp.screenProblem, encoder.encode(problem))),
   };

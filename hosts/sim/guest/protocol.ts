@@ -31,11 +31,16 @@ export const GuestOp = {
   log: 0x6c, // 'l' + UTF-8 text
   clock: 0x63, // 'c' -> f64 little-endian milliseconds
   chipKey: 0x6b, // 'k' + message -> HMAC-SHA256 under the board's chip key (32 bytes)
+  counterRead: 0x66, // 'f' (fuse) -> u32 big-endian: the eFuse counter's value
+  counterBump: 0x62, // 'b' (burn) -> one byte: 1 a bit was burned, 0 every bit is spent
   disconnect: 0x71, // 'q': the firmware drops the link's connection
   screenProblem: 0x73, // 's' + UTF-8 text: a screen that cannot be drawn in full (the simulator makes it an error)
 } as const;
 
 export const Status = { ok: 0, error: 1 } as const;
+
+/** the bits of the emulated eFuse counter: the free bits of the ESP32's BLOCK3 (drivers/counter/esp32/counter.c) */
+export const SIM_COUNTER_CAPACITY = 128;
 
 export interface BootConfig {
   platform: string;

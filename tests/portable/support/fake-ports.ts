@@ -1,5 +1,5 @@
 /** In-memory ports for portable tests: no Node, no Moddable, runs on both engines. */
-import type { ButtonEvent, CanvasPort, EntropyPort, FlashPort, LinkHandlers, Ports } from '../../../modules/ports.js';
+import type { ButtonEvent, CanvasPort, EntropyPort, FlashPort, LinkHandlers, MonotonicCounterPort, Ports } from '../../../modules/ports.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { softwareChipKey } from '../../../modules/vault/chip-keys.js';
 
@@ -27,6 +27,19 @@ export function memoryFlash(size = 16384, sectorSize = 4096): FlashPort & { byte
     write: (o, d) => { for (let i = 0; i < d.length; i++) bytes[o + i] &= d[i]; },
     eraseSector: (s) => void bytes.fill(0xff, s * sectorSize, (s + 1) * sectorSize),
   };
+}
+
+/**
+ * The rollback counter of the fake board: in memory, outside the flash image, so it survives any edit of the
+ * flash as eFuse bits do. `burns` counts the bits burned (the eFuse budget tests read it).
+ */
+export function memoryCounter(capacity = 1 << 20): MonotonicCounterPort & { value: number } {
+  const c = {
+    capacity, value: 0,
+    read: () => c.value,
+    increment: () => (c.value < capacity ? (c.value++, true) : false),
+  };
+  return c;
 }
 
 export type DrawCall = [string, ...unknown[]];
@@ -62,6 +75,8 @@ export interface FakeBoard {
   ports: Ports;
   canvas: ReturnType<typeof recordingCanvas>;
   flash: ReturnType<typeof memoryFlash>;
+  /** the rollback counter (eFuse): outside the flash image, so flash edits never set it back */
+  counter: ReturnType<typeof memoryCounter>;
   logs: string[];
   notified: Uint8Array[];
   info: () => Uint8Array;
@@ -83,6 +98,7 @@ export function fakeBoard(entropy: EntropyPort = counterEntropy()): FakeBoard {
   const notified: Uint8Array[] = [];
   const canvas = recordingCanvas();
   const flash = memoryFlash();
+  const counter = memoryCounter();
   const screenProblems: string[] = [];
   /** run `fn` (a press, a tick, a link event) and fail if it made the device show a screen it cannot draw in full */
   const checked = <T>(fn: () => T): T => {
@@ -92,9 +108,9 @@ export function fakeBoard(entropy: EntropyPort = counterEntropy()): FakeBoard {
     return out;
   };
   return {
-    canvas, flash, logs, notified, screenProblems,
+    canvas, flash, counter, logs, notified, screenProblems,
     ports: {
-      entropy, flash, canvas,
+      entropy, flash, canvas, counter,
       buttons: { listen: (fn) => { press = fn; } },
       clock: { now: () => now, tick: (_ms, fn) => { tick = fn; } },
       link: { listen: (h) => { link = h; }, notify: (p) => void notified.push(p.slice()), setInfo: (i) => { info = i.slice(); } },

@@ -24,7 +24,7 @@ export function guardRig(): GuardRig {
   const notices: GuardRig['notices'] = [];
   const bound: GuardRig['bound'] = [];
   const open = () => {
-    const vault = new Vault(new RecordLog(b.ports.flash), entropy, b.ports.clock, b.ports.chipKey, { pinIterations: 2 });
+    const vault = new Vault(new RecordLog(b.ports.flash), entropy, b.ports.clock, b.ports.chipKey, { pinIterations: 2, counter: b.counter });
     vault.open();
     vault.ensureIdentity();
     const push = (notice: GuardRig['notices'][number]['notice'], data: Record<string, unknown>) => void notices.push({ notice, data });

@@ -4,7 +4,7 @@ import { RecordLog } from '../../../modules/storage/record-log.js';
 import { isEventKey, RecordKey } from '../../../modules/vault/records.js';
 import { Vault, type VaultOptions } from '../../../modules/vault/vault.js';
 import { NorFlash, seededRandom } from '../../../hosts/sim/nor-flash.js';
-import { counterEntropy, TEST_CHIP_KEY } from './fake-ports.js';
+import { counterEntropy, memoryCounter, TEST_CHIP_KEY } from './fake-ports.js';
 import { softwareChipKey } from '../../../modules/vault/chip-keys.js';
 import type { ChipKeyPort } from '../../../modules/ports.js';
 
@@ -12,21 +12,26 @@ export interface Rig {
   flash: NorFlash;
   clock: { now(): number; advance(ms: number): void };
   vault: Vault;
+  /** the rollback counter (eFuse), outside the flash: edits of `flash` never set it back */
+  counter: ReturnType<typeof memoryCounter> | undefined;
   /** power-cycle: a new Vault over the same flash, opened */
   reboot(): Vault;
 }
 
+/** A rig with a rollback counter unless `options.counter` is given as undefined explicitly (a board without one). */
 export function vaultRig(options: VaultOptions = { pinIterations: 2 }, seed = 1, flash?: NorFlash, chip: ChipKeyPort = softwareChipKey(TEST_CHIP_KEY)): Rig {
+  const counter = 'counter' in options ? options.counter as ReturnType<typeof memoryCounter> | undefined : memoryCounter();
+  const opts = { ...options, counter };
   const f = flash ?? new NorFlash({ size: 16 * 4096, sectorSize: 4096, random: seededRandom(seed) });
   let t = 0;
   const clock = { now: () => t, advance: (ms: number) => { t += ms; } };
   let entropySeed = seed;
   const make = () => {
-    const v = new Vault(new RecordLog(f), new HealthTestedEntropy(counterEntropy(entropySeed++ & 255)), clock, chip, options);
+    const v = new Vault(new RecordLog(f), new HealthTestedEntropy(counterEntropy(entropySeed++ & 255)), clock, chip, opts);
     v.open();
     return v;
   };
-  const rig: Rig = { flash: f, clock, vault: make(), reboot: () => (rig.vault = make()) };
+  const rig: Rig = { flash: f, clock, counter, vault: make(), reboot: () => (rig.vault = make()) };
   return rig;
 }
 

@@ -1,0 +1,167 @@
+/**
+ * The vault's head: what a flash clip cannot set back. NOR flash lets anyone clear bits without a key, so a
+ * record's state byte can be cleared (the record "retired", read as absent) and an older image programmed back.
+ * The head record commits to the current version of every guard-critical record (a SHA-256 over their stored
+ * bytes, present or absent), holds the PIN failure count itself, and carries a generation number equal to the
+ * monotonic counter (MonotonicCounterPort: eFuse bits on the board). It is MACed under a key derived from the
+ * device key, so only this chip writes it. At boot:
+ *  - a head whose MAC fails, or whose digest does not match the records, means a record was retired, replaced or
+ *    put back: tampered;
+ *  - a head whose generation is below the counter is an older image: tampered;
+ *  - a head one above the counter is a bump cut by power (the head is written first, then the bit burned): the
+ *    bump is finished;
+ *  - no head while guarded records exist is tampered, except once: firmware from before the head, on a chip whose
+ *    counter was never bumped (the first head burns a bit, so this cannot be replayed).
+ * Covered writes go with the new head in one journal batch (journal.ts), so a power cut never shows a mismatch.
+ * Only writes whose rollback would help an attacker burn a bit (BUMPING_KEYS, and every PIN attempt, before the
+ * PIN is checked); the rest are chained by the digest, so they cannot be retired, only rolled back together with
+ * everything since the last bump (README: the eFuse budget and what a rollback can still do).
+ *
+ * Layout: version 1 | generation (u32) | PIN failures (u8) | digest (32) | MAC (32)
+ */
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, constantTimeEqual, utf8Encode } from '../bytes.js';
+import type { MonotonicCounterPort } from '../ports.js';
+import type { RecordLog } from '../storage/record-log.js';
+import { commitBatch, type BatchEntry } from './journal.js';
+import { RecordKey } from './records.js';
+
+const VERSION = 1;
+const BODY_SIZE = 1 + 4 + 1 + 32;
+export const HEAD_SIZE = BODY_SIZE + 32;
+
+/** the records the head commits to: retiring or replacing any of them is noticed */
+export const COVERED_KEYS: readonly number[] = [
+  RecordKey.bindingCode, RecordKey.appKey, RecordKey.pin, RecordKey.bindFailures, RecordKey.preferences, RecordKey.freeze,
+  RecordKey.otpSecret, RecordKey.otpState, RecordKey.policy, RecordKey.pendingChanges, RecordKey.spendLedger,
+];
+
+/**
+ * Covered records whose every write burns a counter bit, because an older version would loosen a guard: a new PIN
+ * (the old one may be known), the bound app, the freeze, codes and their counter, the policy, pending changes (a
+ * cancel), the preferences (blind signing). Not the spend ledger (each signature; the app pins the event log),
+ * the binding failures, or the binding code (rotated often, and an old code is no one's to know).
+ */
+export const BUMPING_KEYS: ReadonlySet<number> = new Set([
+  RecordKey.appKey, RecordKey.pin, RecordKey.preferences, RecordKey.freeze, RecordKey.otpSecret, RecordKey.otpState,
+  RecordKey.policy, RecordKey.pendingChanges,
+]);
+
+const COVERED = new Set(COVERED_KEYS);
+
+export function isCovered(key: number): boolean {
+  return COVERED.has(key);
+}
+
+export type HeadCheck = { ok: true; finishedBump: boolean; migrated: boolean } | { ok: false; why: string };
+
+interface HeadState {
+  generation: number;
+  failures: number;
+}
+
+export class VaultHead {
+  private state: HeadState | undefined;
+  /** a bump was due but the counter had no bits left (README: what then) */
+  exhausted = false;
+
+  constructor(
+    private readonly log: RecordLog,
+    private readonly journalKey: number,
+    private readonly counter: MonotonicCounterPort | undefined,
+    /** the device key, once the identity is loaded */
+    private readonly deviceKey: () => Uint8Array | undefined,
+  ) {}
+
+  get failures(): number {
+    return this.state?.failures ?? 0;
+  }
+
+  get generation(): number {
+    return this.state?.generation ?? 0;
+  }
+
+  /** After a wipe: no head until the next covered write. */
+  forget(): void {
+    this.state = undefined;
+  }
+
+  /** Check the head against the records and the counter (after the journal was replayed). */
+  verify(): HeadCheck {
+    this.state = undefined;
+    const raw = this.log.get(RecordKey.head);
+    if (!raw) {
+      // a seed alone is a setup cut before its PIN record (the vault drops it): not a guarded record
+      if (!COVERED_KEYS.some((k) => this.log.has(k))) return { ok: true, finishedBump: false, migrated: false };
+      if (!this.deviceKey()) return { ok: false, why: 'guarded records exist but the device identity does not' };
+      if (this.counter && this.counter.read() > 0) return { ok: false, why: 'the vault head is missing while guarded records exist' };
+      // Firmware from before the head: its failure count was a record of its own. Taken over once (this burns a bit).
+      const legacy = this.log.get(RecordKey.pinFailures)?.[0] ?? 0;
+      this.commit(this.log.has(RecordKey.pinFailures) ? [{ key: RecordKey.pinFailures }] : [], { bump: true, failures: legacy });
+      return { ok: true, finishedBump: false, migrated: true };
+    }
+    const key = this.deviceKey();
+    if (!key) return { ok: false, why: 'the vault head exists but the device identity does not' };
+    if (raw.length !== HEAD_SIZE || raw[0] !== VERSION) return { ok: false, why: `the vault head has an unknown format (${raw.length} bytes)` };
+    const body = raw.subarray(0, BODY_SIZE);
+    if (!constantTimeEqual(mac(key, body), raw.subarray(BODY_SIZE))) return { ok: false, why: 'the vault head was not written by this device' };
+    const generation = ((raw[1] << 24) | (raw[2] << 16) | (raw[3] << 8) | raw[4]) >>> 0;
+    let finishedBump = false;
+    if (this.counter) {
+      const c = this.counter.read();
+      if (generation === c + 1) {
+        if (!this.counter.increment()) return { ok: false, why: 'the vault head is ahead of a spent counter' };
+        finishedBump = true;
+      } else if (generation !== c) {
+        return { ok: false, why: `the storage is an older image (generation ${generation}, counter ${c})` };
+      }
+    }
+    if (!constantTimeEqual(this.digest([]), raw.subarray(6, 38))) return { ok: false, why: 'a guarded record was removed, replaced or put back' };
+    this.state = { generation, failures: raw[5] };
+    return { ok: true, finishedBump, migrated: false };
+  }
+
+  /**
+   * Write `entries` and the head that commits to them as one atomic batch; with `bump`, the head takes the next
+   * generation and the counter's bit is burned after it is written (boot finishes a bump cut in between).
+   */
+  commit(entries: BatchEntry[], options: { bump: boolean; failures?: number }): void {
+    const key = this.deviceKey();
+    if (!key) throw new Error('the vault head needs the device identity');
+    let generation = this.state?.generation ?? this.counter?.read() ?? 0;
+    let burn = this.counter !== undefined && (options.bump || this.state === undefined);
+    if (burn && this.counter!.read() >= this.counter!.capacity) {
+      burn = false; // every bit is spent: the head still chains the records, but an older image is no longer told
+      this.exhausted = true;
+    }
+    if (burn) generation = this.counter!.read() + 1;
+    const failures = Math.min(255, options.failures ?? this.failures);
+    const body = new Uint8Array(BODY_SIZE);
+    body[0] = VERSION;
+    body.set([generation >>> 24, (generation >>> 16) & 0xff, (generation >>> 8) & 0xff, generation & 0xff], 1);
+    body[5] = failures;
+    body.set(this.digest(entries), 6);
+    const head = concatBytes(body, mac(key, body));
+    if (entries.length === 0) this.log.set(RecordKey.head, head);
+    else commitBatch(this.log, this.journalKey, [...entries, { key: RecordKey.head, value: head }]);
+    this.state = { generation, failures };
+    if (burn && !this.counter!.increment()) this.exhausted = true;
+  }
+
+  /** SHA-256 over every covered record as it will stand once `entries` are written. */
+  private digest(entries: BatchEntry[]): Uint8Array {
+    const h = sha256.create();
+    for (const k of COVERED_KEYS) {
+      const e = entries.find((x) => x.key === k);
+      const value = e ? e.value : this.log.get(k);
+      h.update(Uint8Array.of(k >> 8, k & 0xff, value ? 1 : 0, value ? value.length >> 8 : 0, value ? value.length & 0xff : 0));
+      if (value) h.update(value);
+    }
+    return h.digest();
+  }
+}
+
+function mac(deviceKey: Uint8Array, body: Uint8Array): Uint8Array {
+  return hmac(sha256, deviceKey, concatBytes(utf8Encode('latch/v2/vault-head'), body));
+}
