@@ -17,7 +17,9 @@
  * PIN is checked); the rest are chained by the digest, so they cannot be retired, only rolled back together with
  * everything since the last bump (README: the eFuse budget and what a rollback can still do).
  *
- * Layout: version 1 | generation (u32) | PIN failures (u8) | digest (32) | MAC (32)
+ * Layout: version 2 | generation (u32) | PIN failures (u8) | digest (32) | MAC (32)
+ * Version 1 (firmware before the event log's acknowledgement record) committed to V1_KEYS: it is still accepted
+ * once, checked against those, and rewritten as version 2 with a counter bit burned (so it cannot be put back).
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -27,15 +29,22 @@ import type { RecordLog } from '../storage/record-log.js';
 import { commitBatch, type BatchEntry } from './journal.js';
 import { RecordKey } from './records.js';
 
-const VERSION = 1;
+const VERSION = 2;
 const BODY_SIZE = 1 + 4 + 1 + 32;
 export const HEAD_SIZE = BODY_SIZE + 32;
 
-/** the records the head commits to: retiring or replacing any of them is noticed */
-export const COVERED_KEYS: readonly number[] = [
+/** what a version 1 head committed to */
+const V1_KEYS: readonly number[] = [
   RecordKey.bindingCode, RecordKey.appKey, RecordKey.pin, RecordKey.bindFailures, RecordKey.preferences, RecordKey.freeze,
   RecordKey.otpSecret, RecordKey.otpState, RecordKey.policy, RecordKey.pendingChanges, RecordKey.spendLedger,
 ];
+
+/**
+ * The records the head commits to: retiring or replacing any of them is noticed. The event log's acknowledgement
+ * (issue 18) is one: it is plaintext, and a clip that forged a higher one, or retired it, would let the ring
+ * overwrite security events the owner's app never read, or hide how many were lost (guard/event-log.ts).
+ */
+export const COVERED_KEYS: readonly number[] = [...V1_KEYS, RecordKey.eventsAcked];
 
 /**
  * Covered records whose every write burns a counter bit, because an older version would loosen a guard: a new PIN
@@ -103,7 +112,7 @@ export class VaultHead {
     }
     const key = this.deviceKey();
     if (!key) return { ok: false, why: 'the vault head exists but the device identity does not' };
-    if (raw.length !== HEAD_SIZE || raw[0] !== VERSION) return { ok: false, why: `the vault head has an unknown format (${raw.length} bytes)` };
+    if (raw.length !== HEAD_SIZE || (raw[0] !== VERSION && raw[0] !== 1)) return { ok: false, why: `the vault head has an unknown format (${raw.length} bytes)` };
     const body = raw.subarray(0, BODY_SIZE);
     if (!constantTimeEqual(mac(key, body), raw.subarray(BODY_SIZE))) return { ok: false, why: 'the vault head was not written by this device' };
     const generation = ((raw[1] << 24) | (raw[2] << 16) | (raw[3] << 8) | raw[4]) >>> 0;
@@ -117,9 +126,15 @@ export class VaultHead {
         return { ok: false, why: `the storage is an older image (generation ${generation}, counter ${c})` };
       }
     }
-    if (!constantTimeEqual(this.digest([]), raw.subarray(6, 38))) return { ok: false, why: 'a guarded record was removed, replaced or put back' };
+    const v1 = raw[0] === 1;
+    if (!constantTimeEqual(this.digest([], v1 ? V1_KEYS : COVERED_KEYS), raw.subarray(6, 38))) return { ok: false, why: 'a guarded record was removed, replaced or put back' };
     this.state = { generation, failures: raw[5] };
-    return { ok: true, finishedBump, migrated: false };
+    if (!v1) return { ok: true, finishedBump, migrated: false };
+    // A version 1 head (firmware before the acknowledgement record, which therefore never wrote one): rewritten
+    // as version 2, a bit burned so the old head is an older image from now on. An acknowledgement record beside
+    // a version 1 head was not written by firmware: dropped (the app's events are then read again, nothing lost).
+    this.commit(this.log.has(RecordKey.eventsAcked) ? [{ key: RecordKey.eventsAcked }] : [], { bump: true });
+    return { ok: true, finishedBump, migrated: true };
   }
 
   /**
@@ -150,9 +165,9 @@ export class VaultHead {
   }
 
   /** SHA-256 over every covered record as it will stand once `entries` are written. */
-  private digest(entries: BatchEntry[]): Uint8Array {
+  private digest(entries: BatchEntry[], keys: readonly number[] = COVERED_KEYS): Uint8Array {
     const h = sha256.create();
-    for (const k of COVERED_KEYS) {
+    for (const k of keys) {
       const e = entries.find((x) => x.key === k);
       const value = e ? e.value : this.log.get(k);
       h.update(Uint8Array.of(k >> 8, k & 0xff, value ? 1 : 0, value ? value.length >> 8 : 0, value ? value.length & 0xff : 0));
