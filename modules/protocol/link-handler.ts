@@ -10,12 +10,14 @@
  *    Allow screen stops that clock;
  *  - when another central wants the link (`offered`), a connection without a session that is older than
  *    LINK_GRACE_MS gives up its place. The grace covers the bound app's one-round-trip handshake, so a stranger
- *    reconnecting in a loop cannot push the owner out before the session opens; an open session is never pushed.
+ *    reconnecting in a loop cannot push the owner out before the session opens; an open session is never pushed;
+ *  - before a session, a message is at most MAX_PRE_SESSION_MESSAGE bytes: the first packet that takes one past
+ *    it closes the connection, so a stranger makes the device hold at most that much and do no work on it.
  */
 import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
 import type { ClockPort, LinkPort, LogPort } from '../ports.js';
-import { Reassembler, fragment } from '../transport/framing.js';
+import { MAX_MESSAGE, Reassembler, fragment } from '../transport/framing.js';
 import type { Vault } from '../vault/vault.js';
 import { BindResponder, type BindUi } from './bind-responder.js';
 import { ErrorCode, Kind, errorMessage } from './messages.js';
@@ -28,6 +30,11 @@ export const LINK_IDLE_MS = 30_000;
 export const LINK_STRANGER_MS = 150_000;
 /** a new connection's time to open its session before another central may take its place */
 export const LINK_GRACE_MS = 2_000;
+/**
+ * the largest message before a session is open: the biggest a bound or binding app sends then is a bind request
+ * (1 + 16 + 32 + a label of at most 32: 81 bytes), as is a session init
+ */
+export const MAX_PRE_SESSION_MESSAGE = 256;
 
 export interface LinkUi extends BindUi {
   /** the link went away in the middle of something the screen shows */
@@ -67,10 +74,12 @@ export class LinkHandler {
         message: (m) => this.onMessage(m),
         error: (code, text) => {
           this.log.log(`link: ${code}: ${text}`);
+          if (code === 'frame-too-large' && !this.session.active) return this.drop(`a message over ${MAX_PRE_SESSION_MESSAGE} bytes before a session`, ErrorCode.badFrame);
           this.send(errorMessage(ErrorCode.badFrame, text));
         },
       },
       () => this.clock.now(),
+      () => (this.session.active ? MAX_MESSAGE : MAX_PRE_SESSION_MESSAGE),
     );
   }
 
@@ -149,9 +158,9 @@ export class LinkHandler {
     }
   }
 
-  private drop(why: string): void {
+  private drop(why: string, code: number = ErrorCode.timeout): void {
     this.log.log(`link: ${why}: dropping the connection`);
-    this.send(errorMessage(ErrorCode.timeout, `${why}: the device drops the connection`));
+    this.send(errorMessage(code, `${why}: the device drops the connection`));
     this.lastMessageAt = this.strangerSince = this.clock.now();
     if (this.link.disconnect) this.link.disconnect();
     else this.onDisconnected();

@@ -1,7 +1,9 @@
-// Link fairness (link-handler.ts): a stranger holding the link cannot keep the bound app out (issue 18, finding 1).
+// Link fairness (link-handler.ts): a stranger holding the link cannot keep the bound app out (issue 18, finding 1),
+// nor make the device hold or work on a big message before a session.
 import test from 'ava';
 import { ErrorCode, Kind, message } from '../../modules/protocol/messages.js';
-import { LINK_GRACE_MS, LINK_IDLE_MS, LINK_STRANGER_MS } from '../../modules/protocol/link-handler.js';
+import { LINK_GRACE_MS, LINK_IDLE_MS, LINK_STRANGER_MS, MAX_PRE_SESSION_MESSAGE } from '../../modules/protocol/link-handler.js';
+import { fragment, MAX_MESSAGE } from '../../modules/transport/framing.js';
 import { AppPeer } from './support/app-peer.js';
 import { walletWithApp, type DeviceRig } from './support/device-rig.js';
 
@@ -84,4 +86,42 @@ test('failed messages do not extend a stranger\'s time, and the owner deciding o
   rig.b.tick();
   t.is(drops.dropped, 0, 'the code was proved and the owner is deciding: not dropped');
   t.false(rig.b.link().offered!(), 'nor pushed out by another central');
+});
+
+test('before a session, a message over 256 bytes closes the connection at the packet that passes the limit', (t) => {
+  const { rig, app } = walletWithApp('owner', 'Owner phone');
+  app.disconnect();
+  const drops = countDrops(rig);
+  const screen = rig.d.screen.id;
+  const stranger = new AppPeer(rig.b, 23, 'stranger');
+  stranger.connect();
+  // at the limit: taken and answered (a bind request of the wrong size), not dropped
+  t.is(stranger.send(message(Kind.bindRequest, new Uint8Array(MAX_PRE_SESSION_MESSAGE - 1).fill(0x41)))[0]?.error?.code, ErrorCode.badMessage);
+  t.is(drops.dropped, 0);
+  // one byte over, at MTU 23 (19 bytes a packet): the 14th packet takes it to 266 bytes and closes the link
+  const packets = fragment(message(Kind.bindRequest, new Uint8Array(MAX_PRE_SESSION_MESSAGE).fill(0x41)), 23);
+  let sent = 0;
+  for (const p of packets) {
+    if (drops.dropped) break;
+    rig.b.link().received(p);
+    sent++;
+  }
+  t.is(drops.dropped, 1);
+  t.is(sent, Math.floor(MAX_PRE_SESSION_MESSAGE / 19) + 1, `closed at packet ${sent} of ${packets.length}`);
+  const [reply] = stranger.collect();
+  t.is(reply?.error?.code, ErrorCode.badFrame);
+  t.regex(reply?.error?.message ?? '', /over 256 bytes before a session/);
+  t.is(rig.d.screen.id, screen, 'no binding code shown: the device did no work on it');
+  // a bigger one in one packet (MTU 512) is closed just the same
+  const big = new AppPeer(rig.b, 512, 'stranger 2');
+  big.connect();
+  big.send(message(Kind.sessionInit, new Uint8Array(400)));
+  t.is(drops.dropped, 2);
+  // the owner's session takes messages up to MAX_MESSAGE
+  app.connect();
+  app.collect();
+  t.truthy(app.openSession().find((r) => r.kind === Kind.sessionAccept));
+  t.deepEqual(app.call('ping', { echo: 'x'.repeat(1000) }).result, { pong: true, echo: 'x'.repeat(1000) });
+  t.is(drops.dropped, 2, 'a 1 KB request in a session is not a stranger\'s');
+  t.true(MAX_MESSAGE > 1000);
 });
