@@ -205,8 +205,8 @@ export class Device {
       connected: (mtu) => { this.link.connected = true; this.link.mtu = mtu; this.linkHandler.onConnected(mtu); log.log(`link connected, mtu ${mtu}`); this.refreshAbout(); },
       disconnected: () => { this.link.connected = false; this.linkHandler.onDisconnected(); log.log('link disconnected'); this.refreshAbout(); },
       mtuChanged: (mtu) => { this.link.mtu = mtu; this.linkHandler.onMtu(mtu); this.refreshAbout(); },
-      offered: () => {
-        if (!this.linkHandler.offered()) return false;
+      offered: (presumed) => {
+        if (!this.linkHandler.offered(presumed)) return false;
         if (this.link.connected) { this.link.connected = false; log.log('link disconnected (gave its place to another central)'); }
         return true;
       },

@@ -35,6 +35,8 @@ export const LINK_GRACE_MS = 2_000;
  * (1 + 16 + 32 + a label of at most 32: 81 bytes), as is a session init
  */
 export const MAX_PRE_SESSION_MESSAGE = 256;
+/** how often a link port that cannot see a second central (drivers/link-ble.ts) offers the link on its behalf */
+export const LINK_PRESUMED_OFFER_MS = 10_000;
 
 export interface LinkUi extends BindUi {
   /** the link went away in the middle of something the screen shows */
@@ -115,12 +117,16 @@ export class LinkHandler {
   /**
    * Another central wants the link. True: it may have it (no connection, or this one has no session and is past
    * its grace): the current one is told why and forgotten here, and the link port closes it and reports the new
-   * one as `connected`. False: the link is in use; the port refuses the newcomer.
+   * one as `connected`. False: the link is in use; the port refuses the newcomer. `presumed`: the port cannot see
+   * newcomers and asks every LINK_PRESUMED_OFFER_MS whether the connection would give its place to one.
    */
-  offered(): boolean {
+  offered(presumed = false): boolean {
     if (!this.connected) return true;
     const now = this.clock.now();
     if (this.session.active || this.binder.awaitingOwner || now - this.strangerSince < LINK_GRACE_MS) return false;
+    // A port that cannot see newcomers (Moddable's bleserver: drivers/link-ble.ts) asks on a schedule instead: a
+    // connection in the middle of a binding (its code on the screen) keeps its place then, or no app could bind.
+    if (presumed && this.binder.inProgress) return false;
     this.log.log('link: another central asked for the link; this connection has no session and gives up its place');
     this.send(errorMessage(ErrorCode.timeout, 'another app asked for the link and this connection had no session: it is closed'));
     this.onDisconnected();

@@ -2,7 +2,7 @@
 // nor make the device hold or work on a big message before a session.
 import test from 'ava';
 import { ErrorCode, Kind, message } from '../../modules/protocol/messages.js';
-import { LINK_GRACE_MS, LINK_IDLE_MS, LINK_STRANGER_MS, MAX_PRE_SESSION_MESSAGE } from '../../modules/protocol/link-handler.js';
+import { LINK_GRACE_MS, LINK_IDLE_MS, LINK_PRESUMED_OFFER_MS, LINK_STRANGER_MS, MAX_PRE_SESSION_MESSAGE } from '../../modules/protocol/link-handler.js';
 import { fragment, MAX_MESSAGE } from '../../modules/transport/framing.js';
 import { AppPeer } from './support/app-peer.js';
 import { walletWithApp, type DeviceRig } from './support/device-rig.js';
@@ -124,4 +124,24 @@ test('before a session, a message over 256 bytes closes the connection at the pa
   t.deepEqual(app.call('ping', { echo: 'x'.repeat(1000) }).result, { pong: true, echo: 'x'.repeat(1000) });
   t.is(drops.dropped, 2, 'a 1 KB request in a session is not a stranger\'s');
   t.true(MAX_MESSAGE > 1000);
+});
+
+test('a port that cannot see newcomers offers on a schedule: a stranger gives way, a binding in progress keeps its place', (t) => {
+  const { rig, app } = walletWithApp('owner', 'Owner phone');
+  app.disconnect();
+  const offered = rig.b.link().offered!;
+  const stranger = new AppPeer(rig.b, 247, 'stranger');
+  stranger.connect();
+  stranger.send(JUNK);
+  t.false(offered(true), 'inside its grace');
+  rig.b.advance(LINK_GRACE_MS);
+  t.true(offered(true), 'junk only: it gives way to the app that may be waiting');
+  t.regex(stranger.collect().pop()?.error?.message ?? '', /another app asked for the link/);
+  const binder = new AppPeer(rig.b, 247, 'tablet');
+  binder.connect();
+  binder.requestBind('Tablet');
+  t.is(rig.d.screen.id, 'bind-code');
+  rig.b.advance(LINK_PRESUMED_OFFER_MS);
+  t.false(offered(true), 'its code is on the screen: a presumed newcomer does not push it out');
+  t.true(offered(), 'a real newcomer (the bound app) still does');
 });

@@ -130,7 +130,7 @@ export function fakeBoard(entropy: EntropyPort = counterEntropy()): FakeBoard {
         disconnected: () => checked(() => h.disconnected()),
         mtuChanged: (mtu) => checked(() => h.mtuChanged(mtu)),
         received: (packet) => checked(() => h.received(packet)),
-        offered: () => checked(() => h.offered?.() ?? false),
+        offered: (presumed?: boolean) => checked(() => h.offered?.(presumed) ?? false),
       };
     },
     tick: () => checked(() => tick!()),
