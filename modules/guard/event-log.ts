@@ -13,6 +13,10 @@
  *    signing is refused ('events-unread') while fewer than EVENTS_RESERVE slots are left before the oldest unread
  *    one, so no signature is made that the owner cannot see; the reserve keeps room for the owner's own security
  *    events (a freeze). Bind requests are coalesced before they get here (stranger-tally.ts).
+ *  - The newest security event's seq and the chain hash after it are kept in RecordKey.eventsMark, which the vault
+ *    head covers: a flash clip that retires the ring's newest records cannot cut an unread security event off
+ *    its end. At load a ring that ends before the mark continues from the mark, so the missing events show as
+ *    damaged (the app's check fails) instead of the chain closing over them.
  *  - A factory reset keeps one last event: the head is carried in the wipe marker, and "reset-done" continues
  *    the chain after the erase.
  */
@@ -124,6 +128,11 @@ export class EventLog {
       }
       if (WIPE_KINDS.has(s.event.kind) && s.event.seq > this.startSeq) this.startSeq = s.event.seq;
     }
+    const mark = this.records.get(RecordKey.eventsMark);
+    if (mark?.length === 40 && decodeMs(mark) > this.headSeq) {
+      this.headSeq = decodeMs(mark);
+      this.headHash = mark.slice(8);
+    }
     const ack = this.records.get(RecordKey.eventsAcked);
     this.acked = ack?.length === 12 ? Math.min(decodeMs(ack), this.headSeq) : 0;
     this.lostUnread = ack?.length === 12 ? ((ack[8] << 24) | (ack[9] << 16) | (ack[10] << 8) | ack[11]) >>> 0 : 0;
@@ -184,6 +193,8 @@ export class EventLog {
     this.headSeq = event.seq;
     if (this.unreadRoom < 0) this.findFirstUnread();
     if (security && this.firstUnread === undefined) this.firstUnread = event.seq;
+    // (not the wipe's own event: the erase took the head, and a reset is announced by the new device id anyway)
+    if (security && !WIPE_KINDS.has(kind)) this.records.set(RecordKey.eventsMark, concatBytes(encodeMs(event.seq), this.headHash), 'event mark');
     this.onEvent(bytes, () => this.signHead());
     return event;
   }

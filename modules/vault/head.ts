@@ -41,10 +41,11 @@ const V1_KEYS: readonly number[] = [
 
 /**
  * The records the head commits to: retiring or replacing any of them is noticed. The event log's acknowledgement
- * (issue 18) is one: it is plaintext, and a clip that forged a higher one, or retired it, would let the ring
- * overwrite security events the owner's app never read, or hide how many were lost (guard/event-log.ts).
+ * and mark (issue 18) are: plaintext, a clip that forged a higher acknowledgement, or retired it, would let the
+ * ring overwrite security events the owner's app never read, or hide how many were lost; the mark keeps the
+ * newest security event from being cut off the ring's end (guard/event-log.ts).
  */
-export const COVERED_KEYS: readonly number[] = [...V1_KEYS, RecordKey.eventsAcked];
+export const COVERED_KEYS: readonly number[] = [...V1_KEYS, RecordKey.eventsAcked, RecordKey.eventsMark];
 
 /**
  * Covered records whose every write burns a counter bit, because an older version would loosen a guard: a new PIN
@@ -131,9 +132,9 @@ export class VaultHead {
     this.state = { generation, failures: raw[5] };
     if (!v1) return { ok: true, finishedBump, migrated: false };
     // A version 1 head (firmware before the acknowledgement record, which therefore never wrote one): rewritten
-    // as version 2, a bit burned so the old head is an older image from now on. An acknowledgement record beside
-    // a version 1 head was not written by firmware: dropped (the app's events are then read again, nothing lost).
-    this.commit(this.log.has(RecordKey.eventsAcked) ? [{ key: RecordKey.eventsAcked }] : [], { bump: true });
+    // as version 2, a bit burned so the old head is an older image from now on. An acknowledgement or mark record
+    // beside a version 1 head was not written by firmware: dropped (the app's events are then read again).
+    this.commit([RecordKey.eventsAcked, RecordKey.eventsMark].filter((k) => this.log.has(k)).map((key) => ({ key })), { bump: true });
     return { ok: true, finishedBump, migrated: true };
   }
 

@@ -124,3 +124,24 @@ test('an acknowledgement written by the app goes through the head: a reboot afte
   t.is(d.vault.storage, 'ok');
   t.is(d.events.unreadRoom, Infinity);
 });
+
+test('the newest events retired (the unread signature cut off the ring\'s end): the app is told, never a clean log without it', (t) => {
+  const { rig, signed, last, now } = scene();
+  const sector = rig.b.flash.sectorSize;
+  for (const cut of [[signed], [signed, signed - 1]]) {
+    let edited: Uint8Array = now;
+    for (const seq of cut) edited = retire(edited, sector, RecordKey.eventsFirst + (seq % EVENT_SLOTS));
+    rig.b.flash.bytes.set(edited);
+    const d = rig.reboot();
+    if (d.vault.storage === 'tampered') { t.pass(); continue; }
+    t.is(d.events.head.seq, signed, 'the log continues from the mark (the vault head covers it)');
+    d.events.record('sign-requested', { after: 'the clip' }); // the device goes on: the chain must not close over the gap
+    const answer = d.events.since(last.seq + 1);
+    const seen = verifyEvents(answer, { deviceId: d.vault.deviceIdBytesNow(), since: last.seq + 1, last, key: d.events.publicKey() });
+    t.false(seen.ok, `${cut.length} retired: the app's check fails`);
+    t.true(answer.damaged.includes(signed), `the signature's place is reported (${answer.damaged})`);
+    t.regex(seen.problems.join(' '), /could not open/);
+  }
+  rig.b.flash.bytes.set(retire(now, sector, RecordKey.eventsMark));
+  t.is(rig.reboot().vault.storage, 'tampered', 'and the mark itself cannot be retired');
+});
