@@ -88,15 +88,17 @@ test('a power cut at every write of the upgrade: before or after, never a false 
   t.true(cuts >= 1, `${cuts} cuts`);
 });
 
-test('before the upgrade, a clip is judged by the version 1 digest; an acknowledgement record beside it is dropped', (t) => {
+test('before the upgrade, a clip is judged by the version 1 digest; an acknowledgement or mark record beside it is dropped', (t) => {
   const retired = earlierDevice();
   retired.flash.bytes.set(retire(retired.flash.bytes, SECTOR, RecordKey.freeze));
   t.is(retired.reboot().storage, 'tampered', 'the freeze retired under a version 1 head');
 
   const forged = earlierDevice();
-  forged.vault.log.set(RecordKey.eventsAcked, new Uint8Array(12).fill(0x7f)); // firmware before issue 18 never wrote it
+  forged.vault.log.set(RecordKey.eventsAcked, new Uint8Array(12).fill(0x7f)); // firmware before issue 18 wrote neither
+  forged.vault.log.set(RecordKey.eventsMark, new Uint8Array(40).fill(0x7f));
   const v = forged.reboot();
   t.is(v.storage, 'ok');
   t.false(v.log.has(RecordKey.eventsAcked), 'dropped in the upgrade');
+  t.false(v.log.has(RecordKey.eventsMark), 'dropped in the upgrade');
   t.is(forged.reboot().storage, 'ok');
 });
