@@ -19,6 +19,7 @@ import { GUARD_USAGE, freezeCommand, otpCommand, pendingCommand, policyCommand, 
 import { ETH_USAGE, ethCommand } from './commands/eth.js';
 import { EVENTS_USAGE, eventsCommand } from './commands/events.js';
 import { AUTHENTICATOR_USAGE, authenticatorCommand } from './commands/authenticator.js';
+import { sayNotices } from './commands/notices.js';
 
 const USAGE = `usage: latch <command> [options]
 
@@ -306,26 +307,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (!app.device) throw new UsageError('this app is not bound to a device yet: run "latch bind" first');
     const session = await client.openSession(app.key, app.device);
-    session.onNotice((n) => {
-      const request = String((n.data as { request?: unknown } | undefined)?.request ?? '');
-      if (n.notify === 'confirm-on-device' && request.endsWith('-address')) process.stderr.write('Compare the address on the device with the one here, then press Match or Mismatch there.\n');
-      else if (n.notify === 'confirm-on-device' && request === 'policy') process.stderr.write('Check the new limits on the device, then hold C there to set them (B refuses).\n');
-      else if (n.notify === 'confirm-on-device' && request === 'authenticator-add') process.stderr.write('Check the account on the device, then hold C there to add it (A refuses).\n');
-      else if (n.notify === 'confirm-on-device' && request === 'factory-reset') process.stderr.write('The device asks its owner to confirm the erase (with the PIN when it holds a wallet). Waiting for the answer...\n');
-      else if (n.notify === 'confirm-on-device') process.stderr.write('Check the request on the device, then hold C there to approve (B rejects).\n');
-      else if (n.notify === 'confirm-on-device' && request === 'unfreeze') process.stderr.write('Hold C on the device to unfreeze it (A keeps it frozen).\n');
-      const d = (n.data ?? {}) as { text?: string; id?: number; by?: string };
-      const guardWords: Record<string, string> = {
-        'change-pending': `The device announced a pending change: ${d.text} (#${d.id}), in 24 h of device time. Not you? "latch pending cancel ${d.id}".`,
-        'change-cancelled': `The pending change "${d.text}" (#${d.id}) was cancelled ${d.by === 'app' ? 'by the app' : 'on the device'}.`,
-        'change-applied': `A pending change took effect: ${d.text} (#${d.id}).`,
-        'policy-changed': 'The device\'s spending limits changed.',
-        'frozen': 'The device was frozen.',
-        'unfrozen': 'The device was unfrozen.',
-      };
-      if (guardWords[n.notify]) process.stderr.write(`${guardWords[n.notify]}\n`);
-      if (n.notify === 'waiting-for-owner') process.stderr.write('The owner is busy on the device: the request waits until they are back on its home screen.\n');
-    });
+    session.onNotice(sayNotices);
     if (family) return await family({ session, deviceId: app.device.id, home, args: positionals.slice(1), values, out, usage: (m) => new UsageError(m) });
     if (command === 'info') {
       const info = await session.call('get_info');
