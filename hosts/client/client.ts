@@ -255,7 +255,7 @@ export class Session implements RpcSession {
   private readonly waiters = new Map<number, Waiter>();
   private pumping = false;
   /** reading on with no request waiting (following events) until the link closes */
-  private watchEnded: ((why: string) => void) | undefined;
+  private readonly watchers: ((why: string) => void)[] = [];
   private readonly noticeListeners: ((n: DeviceNotice) => void)[] = [];
   /** notices that arrived, newest last (tests and the CLI read them) */
   readonly notices: DeviceNotice[] = [];
@@ -309,7 +309,7 @@ export class Session implements RpcSession {
   /** Keep reading the device's notices with no request waiting, until the link closes (resolves with why). */
   watch(): Promise<string> {
     return new Promise<string>((resolve) => {
-      this.watchEnded = resolve;
+      this.watchers.push(resolve);
       void this.pump();
     });
   }
@@ -324,7 +324,7 @@ export class Session implements RpcSession {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.waiters.size || this.watchEnded) {
+      while (this.waiters.size || this.watchers.length) {
         let m: Uint8Array;
         try {
           m = await this.client.expect(Kind.sessionData, 500);
@@ -344,8 +344,7 @@ export class Session implements RpcSession {
             w.reject(err as Error);
           }
           this.waiters.clear();
-          this.watchEnded?.((err as Error).message);
-          this.watchEnded = undefined;
+          for (const w of this.watchers.splice(0)) w((err as Error).message);
           return;
         }
         const reply = decodeCbor(this.transport.receive.decrypt(EMPTY, m)) as any;

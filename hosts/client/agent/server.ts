@@ -45,12 +45,12 @@ export class AgentServer {
 
   private constructor(private readonly server: net.Server, readonly path: string, private readonly hub: SessionHub, private readonly hello: Record<string, unknown>) {
     server.on('connection', (s) => this.serve(s));
-    hub.onEnd((why) => {
-      for (const s of this.sockets) {
-        s.end(frame({ gone: why }));
-      }
-      this.close();
-    });
+    // After the answers already settled (device-gone errors for requests in flight) have gone out: they settle in
+    // promise callbacks, all run before the next turn of the event loop.
+    hub.onEnd((why) => setImmediate(() => {
+      for (const s of this.sockets) s.end(frame({ gone: why })); // ended, not destroyed: the last word goes out
+      this.close(false);
+    }));
   }
 
   /**
@@ -87,10 +87,10 @@ export class AgentServer {
     return new AgentServer(server, file, hub, { version: AGENT_PROTOCOL, pid: process.pid, deviceId: device.id, device: device.url });
   }
 
-  /** Stop listening, drop every tool, and remove the socket file. */
-  close(): void {
+  /** Stop listening, drop every tool (unless they were told goodbye), and remove the socket file. */
+  close(drop = true): void {
     this.server.close();
-    for (const s of this.sockets) s.destroy();
+    if (drop) for (const s of this.sockets) s.destroy();
     try {
       fs.unlinkSync(this.path);
     } catch { /* already gone */ }
