@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { RpcError, type DeviceNotice, type RpcSession } from '../client.js';
-import { AGENT_PROTOCOL, AgentSocketError, FrameReader, MAX_ANSWER_FRAME, checkSocketFile, frame, readBody, socketPath } from './wire.js';
+import { AGENT_PROTOCOL, FrameReader, MAX_ANSWER_FRAME, checkSocketFile, frame, readBody, socketPath } from './wire.js';
 
 /** The agent went away (stopped, or its device link ended) before it answered. */
 export class AgentGoneError extends Error {
@@ -39,15 +39,8 @@ export class AgentSession implements RpcSession {
    */
   static async connect(home: string, timeoutMs = 3_000): Promise<AgentSession | undefined> {
     const file = socketPath(home);
-    let exists: boolean;
-    try {
-      exists = checkSocketFile(file) !== undefined;
-    } catch (err) {
-      // no home yet, so no agent; anything else about the folder or the file is the user's to know
-      if (err instanceof AgentSocketError && /cannot be used \(ENOENT\)/.test(err.message)) return undefined;
-      throw err;
-    }
-    if (!exists) return undefined;
+    // none there: no agent; one that is not safe to use (another user's, a folder others write) is refused loudly
+    if (!checkSocketFile(file)) return undefined;
     const socket = net.connect(file);
     const connected = await new Promise<boolean>((resolve) => {
       socket.once('connect', () => resolve(true));

@@ -58,13 +58,13 @@ export function checkPrivateFolder(dir: string): void {
 
 /** A socket file this user made, in such a folder: the only kind a tool connects to or an agent replaces. */
 export function checkSocketFile(file: string): fs.Stats | undefined {
-  checkPrivateFolder(path.dirname(file));
   let st: fs.Stats;
   try {
     st = fs.lstatSync(file);
   } catch {
-    return undefined;
+    return undefined; // no agent: nothing to check
   }
+  checkPrivateFolder(path.dirname(file));
   const uid = process.getuid?.();
   if (!st.isSocket()) throw new AgentSocketError(`${file} is not a socket: move it away, it is where the agent listens`);
   if (uid !== undefined && st.uid !== uid) throw new AgentSocketError(`${file} belongs to another user (uid ${st.uid}): not used`);
