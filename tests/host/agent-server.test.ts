@@ -154,13 +154,21 @@ test.serial('a tool that leaves mid-request loses nothing for the others; its re
   t.pass('the agent withdrew it: the device went home');
   t.deepEqual(await b!.call('ping'), { pong: true }, 'B is still served');
   t.is((await b!.call('eth_get_address', {}, 30_000)).address, '0x73d0385F4d8E00C5e6504C6030F47BF6212736A8');
-  // and a new signing request from B is B's own: the owner's answer reaches B
+  // and a new signing request from B is B's own: the owner's answer reaches B; its event reaches the tool that
+  // subscribed to events (C), not B
+  const c = await AgentSession.connect(home);
+  await c!.call('events_subscribe');
   const signed = b!.call('eth_sign_message', { message: 'hello from B' }, 60_000);
   await bench!.d.waitForReview();
   await bench!.d.review('reject');
   await t.throwsAsync(signed, { message: /refused|rejected/ });
   t.true(b!.notices.some((n) => n.notify === 'confirm-on-device'));
+  for (let i = 0; i < 100 && !c!.notices.some((n) => n.notify === 'event'); i++) await new Promise((r) => setTimeout(r, 20));
+  t.true(c!.notices.some((n) => n.notify === 'event'), JSON.stringify(c!.notices));
+  t.false(c!.notices.some((n) => n.notify === 'confirm-on-device'));
+  t.false(b!.notices.some((n) => n.notify === 'event'), 'events go to subscribers only');
   await b!.close();
+  await c!.close();
 });
 
 test.serial('the device\'s link ending is said to every tool, and their waiting requests fail in words', async (t) => {
