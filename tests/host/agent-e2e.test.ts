@@ -76,6 +76,18 @@ test.serial('latch agent serves ping, info and a shown address (confirmed on the
   t.is(direct.code, 0, `without an agent the command connects itself: ${direct.stderr}`);
 });
 
+test.serial('without an agent, a second command shut out by the first is told how to share the link', async (t) => {
+  let second: Awaited<ReturnType<typeof latch>> | undefined;
+  const first = await latch(['eth', 'sign-message', 'hold the link', ...bench!.device()], async () => {
+    await bench!.d.waitForReview();
+    second = await latch(['ping', ...bench!.device()]);
+    await bench!.d.review('reject');
+  });
+  t.is(first.code, 1, 'refused on the device');
+  t.is(second?.code, 1);
+  t.regex(second!.stderr, /another app is connected \(latch commands of one app share the link through "latch agent", or a running "latch events --follow"\)/);
+});
+
 test.serial('with latch events --follow running, eth address and policy show work and latch freeze succeeds within seconds', async (t) => {
   await bench!.syncClock();
   const follow = running(['events', '--follow', '--json', ...bench!.device()]);
