@@ -4,6 +4,7 @@
 // tool cannot cancel another's; the device's link ending is said to every tool; the socket is 0600 and a folder
 // others can write is refused on both sides.
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -92,6 +93,26 @@ test.serial('the socket is this user\'s only (0600), and a folder others can wri
     t.is(await AgentSession.connect(open), undefined, 'no socket: no agent, the command connects itself');
   } finally {
     fs.rmSync(open, { recursive: true, force: true });
+  }
+});
+
+test.serial('a stale socket (its agent killed) is no agent for a tool, and the next agent replaces it', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latch-agent-stale-'));
+  try {
+    const file = socketPath(dir);
+    const killed = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(file)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    t.is(killed.signal, 'SIGKILL');
+    t.true(fs.lstatSync(file).isSocket(), 'the killed agent left its socket');
+    t.is(await AgentSession.connect(dir), undefined, 'nobody answers: the command connects itself');
+    const next = await AgentServer.listen(hub, file, { id: new Uint8Array(16), url: 'ws://x' });
+    const tool = await AgentSession.connect(dir);
+    t.deepEqual(await tool!.call('ping'), { pong: true });
+    await tool!.close();
+    await t.throwsAsync(AgentServer.listen(hub, file, { id: new Uint8Array(16), url: 'ws://x' }), { instanceOf: AgentSocketError, message: /an agent already serves/ });
+    next.close();
+    t.false(fs.existsSync(file));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
