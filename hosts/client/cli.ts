@@ -1,6 +1,6 @@
 /**
  * `npx latch`: the app side on the command line, for developers and QA benches.
- *   latch status | bind | info | ping | reset   [--device ws://HOST:PORT/link | ble[:NAME]] [--home DIR]
+ *   latch status | bind | info | ping | reset | agent   [--device ws://HOST:PORT/link | ble[:NAME]] [--home DIR]
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -276,7 +276,7 @@ export async function main(argv: string[]): Promise<number> {
       checkCode(values.code);
     }
     // A running agent (latch agent, or latch events --follow) holds this app's link: share its session.
-    agent = values.protect ? undefined : await AgentSession.connect(home);
+    agent = await AgentSession.connect(home);
     if (agent) {
       if (command === 'bind') throw new Error(`latch agent (pid ${agent.pid}) holds the device's link for this app: stop it, then bind`);
       if (command === 'agent') throw new Error(`an agent already serves this app (pid ${agent.pid}, ${agent.path})`);
