@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fromHex, toHex } from '../../modules/bytes.js';
 import { SECURITY_KINDS, type EventsAnswer, type LatchEvent, type SignedHead } from '../../modules/guard/event-format.js';
 import { verifyEvents, type KnownHead } from '../../modules/guard/event-verify.js';
-import type { DeviceNotice, Session } from './client.js';
+import type { DeviceNotice, RpcSession } from './client.js';
 
 export interface PinnedLog {
   key: Uint8Array;
@@ -61,7 +61,7 @@ export interface EventsReport {
 
 export class EventsApp {
   constructor(
-    private readonly session: Session,
+    private readonly session: RpcSession,
     private readonly deviceId: Uint8Array,
     private readonly store: EventsStore,
     /** a reply as it arrives, before it is checked (tests alter replies here to prove the check catches it) */
