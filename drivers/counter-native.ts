@@ -1,6 +1,7 @@
 /**
  * MonotonicCounterPort on ESP32 boards: the native binding of counter/esp32/counter.c (eFuse bits burned one at
- * a time: 128 free bits of BLOCK3 on the ESP32; none on the ESP32-S3, whose capacity reads 0; README: the budget).
+ * a time: 128 free bits of BLOCK3 on the ESP32; the 12 upper bits of SECURE_VERSION on the ESP32-S3, only when
+ * built with LATCH_S3_EFUSE_COUNTER, else 0; README: the budget).
  */
 import type { MonotonicCounterPort } from "../modules/ports.js";
 

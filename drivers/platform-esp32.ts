@@ -8,5 +8,5 @@ export const PLATFORM = "esp32";
 export const makeFlash = () => new PartitionFlash("latch");
 export const makeLink = () => new BleLink("Latch");
 export const makeChipKey = () => new NativeChipKey();
-/** eFuse bits (counter/esp32/counter.c): 128 on the ESP32, none on the S3 (README: the eFuse budget) */
+/** eFuse bits (counter/esp32/counter.c): 128 on the ESP32; on the S3 12 with LATCH_S3_EFUSE_COUNTER, else none (README: the eFuse budget) */
 export const makeCounter = () => new NativeCounter();

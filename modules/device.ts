@@ -16,7 +16,7 @@ import { isKnownScreen } from './ui/screen-ids.js';
 import { aboutScreen, rngFaultScreen, storageFaultScreen } from './ui/screens.js';
 import { message, type Activity, type AppContext } from './app/activity.js';
 import { Navigator, type ScreenView } from './app/navigator.js';
-import { blankHome, lockedHome, storageHome, unlockedHome } from './app/home.js';
+import { blankHome, counterSpentHome, lockedHome, storageHome, unlockedHome } from './app/home.js';
 import { bindCode, bindDecision, bindFailed, bound } from './app/binding.js';
 import { RESET_REQUEST_TTL_MS, resetConfirm, type ResetOutcome } from './app/reset.js';
 import { LinkHandler } from './protocol/link-handler.js';
@@ -446,6 +446,7 @@ export class Device {
 
   private homeActivity(): Activity {
     if (this.vault.storage !== 'ok') return storageHome(this.ctx, this.vault.storage);
+    if (this.vault.counterSpent && !this.vault.isUnlocked) return counterSpentHome(this.ctx);
     if (!this.vault.hasWallet) return blankHome(this.ctx);
     return this.vault.isUnlocked ? unlockedHome(this.ctx) : lockedHome(this.ctx);
   }

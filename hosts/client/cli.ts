@@ -87,6 +87,7 @@ const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: 
 const RPC_WORDS: Record<string, string> = {
   'locked': 'the device is locked',
   'no-wallet': 'the device has no wallet yet',
+  'counter-spent': 'the device takes no PIN any more: its rollback counter is spent',
   'refused': 'refused on the device',
   'blind-signing-off': 'refused: blind signing is off on the device',
   'timeout': 'timed out on the device',

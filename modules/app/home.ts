@@ -8,6 +8,7 @@ import { resetConfirm } from './reset.js';
 import { setupChoice } from './setup.js';
 import { appNamed } from './binding.js';
 import { guardLines, unfreezeFlow } from './guard-screens.js';
+import { COUNTER_LOW } from '../vault/vault.js';
 
 const STORAGE_SCREENS = {
   foreign: {
@@ -48,6 +49,42 @@ export function storageHome(ctx: AppContext, status: 'foreign' | 'old-format' | 
       else if (e.button === 'c') ctx.about(() => ctx.home());
     },
   };
+}
+
+/**
+ * The rollback counter (eFuse) is spent: a PIN attempt can no longer be counted where a flash clip cannot undo it,
+ * so the device takes none (vault/head.ts, README: the eFuse budget). The wallet stays shut; the recovery words
+ * restore it on another device. Reset still erases it (no PIN needed on the device, as from the locked screen).
+ */
+export function counterSpentHome(ctx: AppContext): Activity {
+  return {
+    interruptible: true,
+    screen: () => ({
+      id: 'counter-spent',
+      title: 'Rollback counter spent',
+      lines: [
+        line('This device has burned every eFuse bit it counts PIN tries with.', { color: THEME.warning }),
+        line('A try counted in the storage chip alone could be undone with a clip on that chip, so the device takes no PIN and makes no wallet now.'),
+        line(''),
+        line(ctx.vault.hasWallet
+          ? 'Your funds are safe: restore your wallet from its recovery words on another device. Reset erases this one.'
+          : 'Set up your wallet on another device. This one can still be erased with Reset.'),
+      ],
+      buttons: { a: 'Reset', c: 'About' },
+    }),
+    press: (e) => {
+      if (e.button === 'a') ctx.go(resetConfirm(ctx));
+      else if (e.button === 'c') ctx.about(() => ctx.home());
+    },
+  };
+}
+
+/** A warning while the rollback counter runs low (each PIN entry burns one of its bits), or once it is spent. */
+export function counterNote(ctx: AppContext) {
+  const left = ctx.vault.counterRemaining;
+  if (left === 0) return [line('Rollback counter spent: once locked, this device takes no PIN. Move your wallet to another device now.', { color: THEME.danger, align: 'center' })];
+  if (left > COUNTER_LOW) return [];
+  return [line(`Rollback counter: ${left} PIN ${left === 1 ? 'entry' : 'entries'} left on this device. Move your wallet to another device soon.`, { color: THEME.warning, align: 'center' })];
 }
 
 export function blankHome(ctx: AppContext): Activity {
@@ -98,6 +135,7 @@ export function lockedHome(ctx: AppContext): Activity {
           ...guardLines(ctx),
           line(''),
           ...triesNote(ctx),
+          ...counterNote(ctx),
           line(wait > 0 ? `Next PIN attempt in ${wait} s.` : 'Press Unlock and enter your PIN.', { align: 'center' }),
         ],
         buttons: { a: 'Reset', ...(wait > 0 ? {} : { b: 'Unlock' }), ...(!ctx.guard.freeze.frozen ? { c: 'About' } : wait > 0 ? {} : { c: 'Unfreeze' }) },
@@ -131,6 +169,7 @@ export function unlockedHome(ctx: AppContext): Activity {
         line('Wallet unlocked', { size: 'large', align: 'center' }),
         ...guardLines(ctx),
         line(''),
+        ...counterNote(ctx),
         line(`Device ${ctx.vault.deviceId?.slice(0, 8) ?? ''}`, { align: 'center' }),
       ],
       buttons: { a: 'Lock', b: 'Menu', ...(ctx.guard.freeze.frozen ? { c: 'Unfreeze' } : {}) },

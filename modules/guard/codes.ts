@@ -131,15 +131,21 @@ export class VerificationCodes {
       const st = this.state();
       const failures = Math.min(255, st.failures + 1);
       const lockMs = codeLockMs(failures);
-      // counted first: pulling the plug after seeing the answer gives no free try
-      this.write({ ...st, failures, lockedUntil: lockMs ? this.clock.now() + lockMs : 0 });
+      const lockedUntil = lockMs ? this.clock.now() + lockMs : 0;
+      // Counted first (a rollback-counter bit burned): pulling the plug after seeing the answer, or programming back
+      // the flash from before, gives no free try. The write also marks every step this code could match as used,
+      // so the answer's write below only loosens (a lower count, a step given back) and burns no bit: an attacker
+      // who programs back the image between the two finds the code he watched refused as used.
+      const window = Number(timeStep(unix)) + 1;
+      this.write({ ...st, lastStep: Math.max(st.lastStep, window), failures, lockedUntil });
       const step = VerificationCodes.matches(secret, code, unix);
       if (step === undefined || step <= st.lastStep) {
         const reason = step === undefined ? 'wrong' : 'used';
+        this.write({ ...st, failures, lockedUntil }, true); // the window back: the owner may still type this step's code
         this.report('code-wrong', { reason, failures, ...(lockMs ? { lockedForMs: lockMs } : {}) });
         return { ok: false, reason, failures, lockMs };
       }
-      this.write({ ...st, lastStep: step, failures: 0, lockedUntil: 0 });
+      this.write({ ...st, lastStep: step, failures: 0, lockedUntil: 0 }, true);
       return { ok: true };
     } finally {
       wipe(secret);
@@ -159,13 +165,14 @@ export class VerificationCodes {
     return { lastStep: decodeMs(raw, 1), failures: raw[9], lockedUntil: decodeMs(raw, 10) };
   }
 
-  private write(s: State): void {
+  /** `loosens`: every field at or below what is stored (no rollback-counter bit: VaultRecords.set). */
+  private write(s: State, loosens = false): void {
     const out = new Uint8Array(26);
     out[0] = 1;
     out.set(encodeMs(s.lastStep), 1);
     out[9] = s.failures;
     out.set(encodeMs(s.lockedUntil), 10);
-    this.records.set(RecordKey.otpState, out, 'verification code counter');
+    this.records.set(RecordKey.otpState, out, 'verification code counter', { loosens });
   }
 }
 

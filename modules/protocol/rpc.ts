@@ -41,10 +41,13 @@ export function ok(result: unknown): { result: unknown } {
 
 /**
  * The answer to a request that needs the wallet open, when it is not: `no-wallet` on a device that has none yet
- * (bound, but not set up), `locked` on one whose wallet waits for its PIN.
+ * (bound, but not set up), `locked` on one whose wallet waits for its PIN, `counter-spent` on one that takes no PIN
+ * any more (its eFuse rollback counter is spent).
  */
-export function walletClosed(wallet: { readonly hasWallet: boolean; readonly isUnlocked: boolean }): { error: RpcErrorBody } | undefined {
+export function walletClosed(wallet: { readonly hasWallet: boolean; readonly isUnlocked: boolean; readonly counterSpent?: boolean }): { error: RpcErrorBody } | undefined {
   if (wallet.isUnlocked) return undefined;
+  // the rollback counter is spent: no PIN is taken any more, so "unlock it" would be no answer (vault/head.ts)
+  if (wallet.counterSpent) return fail('counter-spent', 'the device\'s rollback counter (eFuse) is spent: it takes no PIN any more; restore the wallet from its recovery words on another device');
   return wallet.hasWallet
     ? fail('locked', 'the device is locked: unlock it with its PIN on the device')
     : fail('no-wallet', 'the device has no wallet yet: set one up on the device (Set up), then ask again');

@@ -19,7 +19,7 @@ const REVIEWS: Record<string, readonly string[]> = {
 export const SCREEN_IDS: readonly string[] = [
   // home screens, About and faults
   'blank', 'bound-home', 'locked', 'unlocked', 'storage-foreign', 'storage-old-format', 'storage-tampered', 'about', 'rng-fault',
-  'storage-fault', 'wallet-dropped', 'error', 'wiped',
+  'storage-fault', 'wallet-dropped', 'error', 'wiped', 'counter-spent',
   // setup
   'setup-choice', 'word-count', 'show-words', 'word-check', 'word-check-failed', 'restore-word', 'restore-invalid',
   'pin-new', 'pin-confirm', 'pin-mismatch', 'wallet-created',

@@ -17,6 +17,19 @@
  * PIN is checked); the rest are chained by the digest, so they cannot be retired, only rolled back together with
  * everything since the last bump (README: the eFuse budget and what a rollback can still do).
  *
+ * Why every PIN attempt, right or wrong, costs a bit (no cheaper scheme keeps the 10-try limit): an image the
+ * clip read before an attempt stays valid until the counter moves. If an attempt did not move it, the attacker
+ * programs that image back and tries again, for ever. That holds for any attempt left unburned: the first of a
+ * streak, those under a threshold, or the right PIN's (the device cannot know which an attempt is before it
+ * checks). Burning only after a check said "wrong" fails too: the burn (or its absence) shows on the supply
+ * before it completes, so the attacker cuts power, programs the image back and has his answer for free. So the
+ * budget saves on everything else: no bit on a success (the reset of the count only loosens, so its rollback
+ * only tightens), a signature, a bind attempt, a binding code, or any write its caller marks as only loosening
+ * (VaultRecords.set `loosens`: a verification code's answer after its counted attempt, guard/codes.ts). When the
+ * counter is spent (`spent`), PIN attempts are refused (vault.ts): the limit then holds by refusing, and the
+ * owner moves the wallet with the recovery words (README: the eFuse budget).
+ * A counter of capacity 0 (a board without one) is no counter: the head chains records but tells no older image.
+ *
  * Layout: version 2 | generation (u32) | PIN failures (u8) | digest (32) | MAC (32)
  * Version 1 (firmware before the event log's acknowledgement record) committed to V1_KEYS: it is still accepted
  * once, checked against those, and rewritten as version 2 with a counter bit burned (so it cannot be put back).
@@ -75,14 +88,32 @@ export class VaultHead {
   private state: HeadState | undefined;
   /** a bump was due but the counter had no bits left (README: what then) */
   exhausted = false;
+  private readonly counter: MonotonicCounterPort | undefined;
 
   constructor(
     private readonly log: RecordLog,
     private readonly journalKey: number,
-    private readonly counter: MonotonicCounterPort | undefined,
+    counter: MonotonicCounterPort | undefined,
     /** the device key, once the identity is loaded */
     private readonly deviceKey: () => Uint8Array | undefined,
-  ) {}
+  ) {
+    this.counter = counter && counter.capacity > 0 ? counter : undefined;
+  }
+
+  /** Whether a rollback counter stands behind the head (a board with capacity 0 has none). */
+  get counted(): boolean {
+    return this.counter !== undefined;
+  }
+
+  /** Bits left to burn (Infinity without a counter: nothing to run out). */
+  get remaining(): number {
+    return this.counter ? Math.max(0, this.counter.capacity - this.counter.read()) : Infinity;
+  }
+
+  /** Every bit is burned: a PIN attempt can no longer be counted where a flash clip cannot undo it. */
+  get spent(): boolean {
+    return this.remaining === 0;
+  }
 
   get failures(): number {
     return this.state?.failures ?? 0;

@@ -84,7 +84,11 @@ export function isAuthenticatorKey(key: number): boolean {
  */
 export interface VaultRecords {
   get(key: number): Uint8Array | undefined;
-  set(key: number, value: Uint8Array, what: string): void;
+  /**
+   * `loosens`: the new value only loosens the stored one (a lower count, a step given back), so rolling it back
+   * with a flash clip could only tighten: no rollback-counter bit is burned for it (head.ts).
+   */
+  set(key: number, value: Uint8Array, what: string, options?: { loosens?: boolean }): void;
   delete(key: number): void;
   /** the opened value, undefined when absent; throws record-damaged when it does not open */
   getSealed(key: number): Uint8Array | undefined;

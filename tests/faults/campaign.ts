@@ -11,9 +11,12 @@
  * Those states are listed as allowed for those operations. The vault runs with a rollback counter (eFuse, outside
  * the flash: each cut trial starts from the counter's value before the operation), so every cut also tests the
  * vault head: a recovered vault that says 'tampered' is a false alarm and fails the campaign (issue 17). The identity is compared by presence (its value is
- * random per run).
+ * random per run). Every third workload runs on a counter of a few bits that runs out, so cuts also fall on the bump
+ * that burns the last bit and on the vault after it, which refuses PIN attempts and setups ('counter-spent': the
+ * operation changes nothing).
  */
 import { HealthTestedEntropy } from '../../modules/entropy/health.js';
+import { LatchError } from '../../modules/errors.js';
 import { toHex } from '../../modules/bytes.js';
 import { RecordLog } from '../../modules/storage/record-log.js';
 import { decodePinRecord, unwrapWithPin } from '../../modules/vault/pin-kdf.js';
@@ -54,6 +57,10 @@ export interface CampaignResult {
   falseAlarms: number;
   /** counter bits burned by the clean runs */
   bumps: number;
+  /** cuts made in workloads whose counter ran out (the bump of the last bit, and the spent vault after it) */
+  smallCounterCuts: number;
+  /** operations a spent counter refused (PIN attempts, setups) */
+  spentRefusals: number;
   failures: string[];
 }
 
@@ -105,7 +112,17 @@ function describeModel(m: Model): string {
 }
 
 /** Run one operation on an opened vault and return the model after it (as the firmware would see it). */
-function apply(v: Vault, op: Op, m: Model): { after: Model; intermediate?: Model } {
+function apply(v: Vault, op: Op, m: Model): { after: Model; intermediate?: Model; refused?: boolean } {
+  try {
+    return applyOp(v, op, m);
+  } catch (err) {
+    // a spent counter takes no PIN attempt and makes no wallet, before any write (vault/head.ts)
+    if (err instanceof LatchError && err.code === 'counter-spent') return { after: m, refused: true };
+    throw err;
+  }
+}
+
+function applyOp(v: Vault, op: Op, m: Model): { after: Model; intermediate?: Model } {
   const identified = { ...m, identity: true };
   switch (op.kind) {
     case 'setup':
@@ -167,7 +184,7 @@ export interface CampaignOptions {
 }
 
 export function runCampaign(o: CampaignOptions): CampaignResult {
-  const result: CampaignResult = { cuts: 0, recovered: 0, corrupt: 0, lost: 0, operations: 0, compactions: 0, falseAlarms: 0, bumps: 0, failures: [] };
+  const result: CampaignResult = { cuts: 0, recovered: 0, corrupt: 0, lost: 0, operations: 0, compactions: 0, falseAlarms: 0, bumps: 0, smallCounterCuts: 0, spentRefusals: 0, failures: [] };
   // Every reading is a long time after the last, so PIN delays (intermediate from boot) never block an attempt.
   let t = 0;
   const clock = { now: () => (t += LONG_AGO) };
@@ -176,9 +193,11 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
     const random = seededRandom(o.seed * 1000003 + workload);
     const flash = new NorFlash({ size: SECTORS * SECTOR, sectorSize: SECTOR, random });
     let model: Model = { failures: 0 };
-    const counter = memoryCounter();
+    const small = workload % 3 === 1;
+    const capacity = small ? 1 + Math.floor(random() * 6) : undefined;
+    const counter = memoryCounter(capacity);
     /** the counter as it stood before the operation, for one cut trial */
-    const counterAt = (value: number) => { const c = memoryCounter(); c.value = value; return c; };
+    const counterAt = (value: number) => { const c = memoryCounter(capacity); c.value = value; return c; };
     knownPins = [];
     for (let step = 0; step < (o.opsPerWorkload ?? 40) && result.cuts < o.minCuts; step++) {
       const op = pickOp(random, model);
@@ -189,7 +208,8 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
       const v = makeVault(flash, random, clock, counter);
       const start = flash.operations;
       const compactionsBefore = v.log.compactions;
-      const { after, intermediate } = apply(v, op, model);
+      const { after, intermediate, refused } = apply(v, op, model);
+      if (refused) result.spentRefusals++;
       result.compactions += v.log.compactions - compactionsBefore;
       const n = flash.operations - start;
       result.operations++;
@@ -204,6 +224,7 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
         }
         const f = c.flash;
         result.cuts++;
+        if (small) result.smallCounterCuts++;
         let recovered: Model;
         let rebooted: Vault;
         try {

@@ -32,6 +32,7 @@ const result = runCampaign({
 for (const f of result.failures) process.stdout.write(`FAIL ${f}\n`);
 process.stdout.write(`vault operations: ${result.operations}, compactions: ${result.compactions}, seed ${seed}, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 process.stdout.write(`power cuts: ${result.cuts}, recovered: ${result.recovered}, corrupt: ${result.corrupt}, lost: ${result.lost}, false tamper alarms: ${result.falseAlarms}, counter bits burned: ${result.bumps}\n`);
+process.stdout.write(`  of which on counters that ran out (1..6 bits): ${result.smallCounterCuts} cuts; operations a spent counter refused: ${result.spentRefusals}\n`);
 /**
  * One of the smaller campaigns, with `minCuts / share` cuts (at least 100): progress on stderr, each problem as a
  * FAIL line, then `summary` with the problem count and the time.

@@ -12,5 +12,7 @@ test('vault workloads survive a power cut at every write and erase', (t) => {
   t.is(r.recovered, r.cuts);
   t.true(r.cuts >= 600);
   t.true(r.compactions > 0, 'the workload forced compactions');
-  t.log(`power cuts: ${r.cuts}, recovered: ${r.recovered}, corrupt: ${r.corrupt}, lost: ${r.lost}, compactions: ${r.compactions}`);
+  t.true(r.smallCounterCuts > 0, 'cuts fell on workloads whose counter ran out');
+  t.true(r.spentRefusals > 0, 'a spent counter refused PIN attempts or setups along the way');
+  t.log(`power cuts: ${r.cuts}, recovered: ${r.recovered}, corrupt: ${r.corrupt}, lost: ${r.lost}, compactions: ${r.compactions}, on spent counters: ${r.smallCounterCuts} cuts, ${r.spentRefusals} refusals`);
 });

@@ -7,6 +7,9 @@ import { totp } from '../../modules/guard/otp.js';
 import { VerificationCodes, codeLockMs, codeProblem } from '../../modules/guard/codes.js';
 import { RecordKey } from '../../modules/vault/records.js';
 import { guardRig } from './support/guard-rig.js';
+import { HealthTestedEntropy } from '../../modules/entropy/health.js';
+import { RecordLog } from '../../modules/storage/record-log.js';
+import { Vault } from '../../modules/vault/vault.js';
 
 const SECRET = Uint8Array.from({ length: 20 }, (_, i) => i * 7 + 1);
 const T0 = 1_800_000_000; // a Unix time the app tells (2027)
@@ -122,4 +125,56 @@ test('the freeze: written before anything, kept across reboots, by whom; a damag
   t.false(r.guard.freeze.frozen);
   r.vault.records.set(RecordKey.freeze, Uint8Array.of(9, 9), 'freeze');
   t.regex(r.guard.frozenReason!, /unreadable freeze record/);
+});
+
+/** A fresh boot of the rig's flash as it stands (no clock persisted first: the image is what a clip left). */
+function bootAsIs(r: ReturnType<typeof guardRig>) {
+  const entropy = new HealthTestedEntropy(r.b.ports.entropy);
+  entropy.startup();
+  const vault = new Vault(new RecordLog(r.b.ports.flash), entropy, r.b.ports.clock, r.b.ports.chipKey, { pinIterations: 2, counter: r.b.counter });
+  vault.open();
+  return { vault, codes: new VerificationCodes(vault.records, vault.clock, r.guard.world) };
+}
+
+test('the eFuse budget: a code checked right or wrong burns one rollback-counter bit (the answer only loosens)', (t) => {
+  const r = enrolled();
+  r.advance(30_000);
+  let before = r.b.counter.value;
+  t.deepEqual(r.guard.codes.verify(totp(SECRET, T0 + 30), T0 + 30), { ok: true });
+  t.is(r.b.counter.value - before, 1, 'right: the count before the check, not the answer');
+  before = r.b.counter.value;
+  t.like(r.guard.codes.verify('000001', T0 + 30), { ok: false, reason: 'wrong', failures: 1 });
+  t.is(r.b.counter.value - before, 1, 'wrong: the count');
+  r.guard.world.tell(T0 + 30);
+  t.deepEqual(r.guard.codes.verify(totp(SECRET, T0 + 60), T0 + 60), { ok: true }, 'after a wrong code, the next step\'s code still works');
+});
+
+test('a wrong code gives its window back: the owner\'s right code in the same 30 s still works', (t) => {
+  const r = enrolled();
+  r.advance(30_000);
+  t.like(r.guard.codes.verify('000001', T0 + 30), { ok: false, reason: 'wrong' });
+  t.deepEqual(r.guard.codes.verify(totp(SECRET, T0 + 30), T0 + 30), { ok: true });
+});
+
+test('a flash clip between the count and the answer: the code the attacker watched is refused as used', (t) => {
+  const r = enrolled();
+  r.advance(30_000);
+  r.reboot();
+  const before = r.b.flash.bytes.slice(); // the image before the check: older than the counter once it is counted
+  let counted: Uint8Array | undefined;
+  const set = r.vault.records.set;
+  r.vault.records.set = (key, value, what, options) => {
+    set(key, value, what, options);
+    if (key === RecordKey.otpState && !counted) counted = r.b.flash.bytes.slice();
+  };
+  const code = totp(SECRET, T0 + 30);
+  t.deepEqual(r.guard.codes.verify(code, T0 + 30), { ok: true }, 'the owner uses the code; the attacker watches');
+  r.vault.records.set = set;
+  r.b.flash.bytes.set(counted!); // power off, program back the image read between the count and the answer
+  const a = bootAsIs(r);
+  t.is(a.vault.storage, 'ok', 'the image is as new as the counter: the device cannot tell it');
+  t.like(a.codes.verify(code, T0 + 30), { ok: false, reason: 'used' }, 'but the watched code is spent in it');
+  t.like(a.codes.verify(totp(SECRET, T0 + 60), T0 + 60), { ok: false, reason: 'used' }, 'and so is the next step (within the window)');
+  r.b.flash.bytes.set(before);
+  t.is(bootAsIs(r).vault.storage, 'tampered', 'the image from before the count is older than the counter');
 });

@@ -139,19 +139,7 @@ test('14 wrong PINs with nothing edited wipe at the limit; each burned a counter
   t.false(rig.reboot().hasWallet);
 });
 
-test('a spent counter: the vault keeps working and still catches retired records (README: the budget)', (t) => {
-  const rig = vaultRig({ pinIterations: 2, counter: memoryCounter(3) });
-  rig.vault.createWallet(PIN, ENTROPY);
-  rig.vault.lock();
-  for (let i = 0; i < 3; i++) t.like(rig.vault.unlock(PIN), { ok: true });
-  t.is(rig.counter!.value, 3);
-  t.true(rig.vault.head.exhausted);
-  const v = rig.reboot();
-  t.is(v.storage, 'ok');
-  t.like(v.unlock(PIN), { ok: true });
-  const r = boot(retire(rig.flash.bytes, SECTOR, RecordKey.pin), 3, 3);
-  t.is(r.vault.storage, 'tampered');
-});
+// A spent counter: vault-counter-spent.test.ts.
 
 test('a power cut at every write of a counted PIN attempt, a PIN change and a freeze: never a false alarm', (t) => {
   const ops: [string, (v: Vault) => void][] = [

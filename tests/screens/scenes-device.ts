@@ -7,7 +7,7 @@ import { RecordLog } from '../../modules/storage/record-log.js';
 import { RecordKey } from '../../modules/vault/records.js';
 import { softwareChipKey } from '../../modules/vault/chip-keys.js';
 import { AppPeer, screenCode } from '../portable/support/app-peer.js';
-import { PIN, bindApp, deviceRig, menuItem, walletWithApp } from '../portable/support/device-rig.js';
+import { ENTROPY, PIN, bindApp, deviceRig, menuItem, walletWithApp } from '../portable/support/device-rig.js';
 import { fakeBoard } from '../portable/support/fake-ports.js';
 import { LABEL32, T0, bare, typeWord, type Flow, okHome } from './scene-kit.js';
 
@@ -211,6 +211,18 @@ export const faults: Flow = {
     clog.delete(RecordKey.pin);
     clipped.reboot();
     cam.shot(clipped, 'storage-tampered');
+
+    // the eFuse rollback counter runs low (each PIN entry burns a bit), then is spent: no PIN is taken any more
+    const low = deviceRig();
+    low.b.counter.value = low.b.counter.capacity - 13;
+    low.d.vault.createWallet(PIN, ENTROPY);
+    low.reboot();
+    cam.shot(low, 'locked.counter-low');
+    const spent = deviceRig();
+    spent.b.counter.value = spent.b.counter.capacity - 1;
+    spent.d.vault.createWallet(PIN, ENTROPY); // the wallet's first head burns the last bit
+    spent.reboot();
+    cam.shot(spent, 'counter-spent');
 
     const failing = deviceRig();
     failing.b.link().connected(247);
