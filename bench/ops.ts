@@ -81,7 +81,7 @@ let kkMessage1: Uint8Array | undefined;
 let sessionPair: { device: Transport; app: Transport } | undefined;
 let rpcReply: RpcResponse | undefined;
 const rpcServer = new RpcServer((r) => { rpcReply = r; });
-registerCoreMethods(rpcServer, { info: () => ({ firmware: '0', protocol: 1, deviceId: 'x', state: 'bound', platform: 'bench' }), askReset: () => 'shown', withdrawReset: () => {} });
+registerCoreMethods(rpcServer, { info: () => ({ firmware: '0', protocol: 1, deviceId: 'x', state: 'bound', platform: 'bench', rollbackCounter: { counted: false, spent: false, low: false } }), askReset: () => 'shown', withdrawReset: () => {} });
 
 /** secp256k1 with a given precomputation window for the base point (1 = no table): key + first signature. */
 function windowOp(w: number): BenchOp {

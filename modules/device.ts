@@ -8,7 +8,7 @@ import { HealthTestedEntropy, EntropyHealthError } from './entropy/health.js';
 import { LatchError } from './errors.js';
 import { wipe } from './bytes.js';
 import { RecordLog } from './storage/record-log.js';
-import { Vault, type VaultOptions } from './vault/vault.js';
+import { COUNTER_LOW, Vault, type VaultOptions } from './vault/vault.js';
 import { renderPage } from './ui/render.js';
 import { layoutScreen, pageButtons } from './ui/layout.js';
 import { describe, line, type Screen, type ScreenDescription } from './ui/screen.js';
@@ -20,6 +20,7 @@ import { blankHome, counterSpentHome, lockedHome, storageHome, unlockedHome } fr
 import { bindCode, bindDecision, bindFailed, bound } from './app/binding.js';
 import { RESET_REQUEST_TTL_MS, resetConfirm, type ResetOutcome } from './app/reset.js';
 import { LinkHandler } from './protocol/link-handler.js';
+import { rollbackCounterInfo } from './protocol/methods/core.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
 import { Keyring } from './wallet/keyring.js';
@@ -162,7 +163,7 @@ export class Device {
         if (id === 'bind-code' || id === 'bind-allow') this.ctx.home();
       },
     }, {
-      info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform }),
+      info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform, rollbackCounter: rollbackCounterInfo(this.vault.counterRemaining, COUNTER_LOW) }),
       askReset: (label, answer) => this.askReset(label, answer),
       withdrawReset: () => this.withdrawReset(),
     }, () => this.unavailable(), (err) => this.showError(err));
@@ -299,7 +300,12 @@ export class Device {
   }
 
   /** An app's reset request: the confirmation now, or once the owner is free; the outcome answers the app. */
-  private askReset(label: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy' {
+  private askReset(label: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy' | 'counter-spent' {
+    // An app's reset of a wallet needs the PIN on the device (app/reset.ts), and a spent counter takes none: the
+    // confirmation would end on an error screen and leave the app waiting. Refused at once, not let through without
+    // the PIN: that rule is what keeps a bound app (or a thief holding the phone) from getting a wallet erased, and
+    // the owner loses nothing by it, as the device's own Reset on the counter-spent screen erases without a PIN.
+    if (this.vault.counterSpent && this.vault.hasWallet) return 'counter-spent';
     this.events.record('reset-requested', { app: label });
     const request = { label, answer, expiresAt: this.ports.clock.now() + RESET_REQUEST_TTL_MS };
     const outcome = this.nav.prompt('factory-reset', () => {

@@ -11,6 +11,7 @@ import { BACKUP_CODE_LENGTH } from '../../modules/binding/backup-code.js';
 import { DeviceError, LatchClient, RpcError, type RpcSession } from './client.js';
 import { SIGNING_TIMEOUT_MS } from './eth.js';
 import { InputError } from './input-error.js';
+import { describeInfo, describeRollbackCounter } from './device-info.js';
 import { KeyFileError, PassphraseError, defaultHome, envPassphrase, loadOrCreate, save } from './keystore.js';
 import { BleTransport, WebSocketTransport, type PacketTransport } from './transport.js';
 import type { CommandContext } from './commands/context.js';
@@ -250,7 +251,7 @@ export async function main(argv: string[]): Promise<number> {
     if (family) return family({ session, deviceId, home, args: positionals.slice(1), values, out, usage: (m) => new UsageError(m) });
     if (command === 'info') {
       const info = await session.call('get_info');
-      out(Object.entries(info).map(([k, v]) => `${k}: ${v}`).join('\n'), info);
+      out(describeInfo(info), info);
     } else if (command === 'ping') {
       const t0 = performance.now();
       await session.call('ping');
@@ -282,7 +283,10 @@ export async function main(argv: string[]): Promise<number> {
       if (command === 'bind') throw new Error(`latch agent (pid ${agent.pid}) holds the device's link for this app: stop it, then bind`);
       if (command === 'agent') throw new Error(`an agent already serves this app (pid ${agent.pid}, ${agent.path})`);
       if (command === 'status') {
-        out(`The device is bound to this app (through the agent, pid ${agent.pid}).`, { state: 'bound-to-this-app', agent: agent.pid });
+        const rollbackCounter = ((await agent.call('get_info')) as { rollbackCounter?: unknown }).rollbackCounter;
+        const counter = describeRollbackCounter(rollbackCounter);
+        const said = `The device is bound to this app (through the agent, pid ${agent.pid}).`;
+        out(counter ? `${said}\n${counter}` : said, { state: 'bound-to-this-app', agent: agent.pid, ...(rollbackCounter !== undefined ? { rollbackCounter } : {}) });
         return 0;
       }
       return await runSession(agent, agent.deviceId);
@@ -297,11 +301,14 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'status') {
       const info = await client.info();
       let state: string;
+      let rollbackCounter: unknown;
       if (info.blank) state = 'unbound';
       else if (app.device) {
         try {
-          await client.openSession(app.key, app.device);
+          const session = await client.openSession(app.key, app.device);
           state = 'bound-to-this-app';
+          // only the bound app hears it, in the session: INFO (read before any session) tells anyone in range nothing of it
+          rollbackCounter = ((await session.call('get_info')) as { rollbackCounter?: unknown }).rollbackCounter;
         } catch (err) {
           if (!(err instanceof DeviceError)) throw err;
           state = err.codeName === 'boundToOtherApp' ? 'bound-to-other-app' : err.codeName === 'notBound' ? 'unbound' : 'bound-to-other-app';
@@ -315,7 +322,8 @@ export async function main(argv: string[]): Promise<number> {
         'bound-to-this-app': 'The device is bound to this app.',
         'bound-to-other-app': 'The device is bound to another app: enter your binding code to re-bind ("latch bind").',
       };
-      out(words[state], { state, blank: info.blank, protocol: info.protocol });
+      const counter = describeRollbackCounter(rollbackCounter);
+      out(counter ? `${words[state]}\n${counter}` : words[state], { state, blank: info.blank, protocol: info.protocol, ...(rollbackCounter !== undefined ? { rollbackCounter } : {}) });
       return 0;
     }
     if (command === 'bind') {

@@ -16,6 +16,9 @@ const USAGE = `usage: npm start -- [options]
   --flash-size N     bytes in the vault region, a multiple of 4096 (default ${DEFAULT_FLASH_SIZE})
   --chip-key PATH    the board's chip key, 32 bytes, never in the flash image (default: chip-key.bin beside
                      the flash image; made on first use). A flash image with another board's key opens nothing.
+  --efuse-bits N     bits of the emulated eFuse rollback counter, 0 to 256 (default 128, as on the M5Stack
+                     Fire; 12 models a CoreS3 built with LATCH_S3_EFUSE_COUNTER, 0 a board without one).
+                     One burns per PIN entry: long QA runs start from a fresh efuse.bin and flash image
   --clock real|manual  manual: time stands still unless POST /api/clock {"advanceMs": N} moves it
   --pin-iterations N PBKDF2 iterations for new PINs (default: calibrated to ~1 s, as on a device)
   --mnemonic "WORDS" --pin NNNNNN
@@ -44,6 +47,7 @@ try {
       flash: { type: 'string', default: '.latch/flash.bin' },
       'flash-size': { type: 'string', default: String(DEFAULT_FLASH_SIZE) },
       'chip-key': { type: 'string' },
+      'efuse-bits': { type: 'string' },
       clock: { type: 'string', default: 'real' },
       'pin-iterations': { type: 'string' },
       mnemonic: { type: 'string' },
@@ -64,6 +68,9 @@ const port = Number(args.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0 to 65535, not "${args.port}"`);
 const flashSize = Number(args['flash-size']);
 if (!Number.isInteger(flashSize) || flashSize < 8192 || flashSize % 4096) fail('--flash-size must be a multiple of 4096, at least 8192');
+
+const efuseBits = args['efuse-bits'] === undefined ? undefined : Number(args['efuse-bits']);
+if (efuseBits !== undefined && (!Number.isInteger(efuseBits) || efuseBits < 0 || efuseBits > 256)) fail('--efuse-bits must be a whole number from 0 to 256');
 
 if (args.clock !== 'real' && args.clock !== 'manual') fail(`--clock must be real or manual, not "${args.clock}"`);
 const pinIterations = args['pin-iterations'] === undefined ? undefined : Number(args['pin-iterations']);
@@ -88,7 +95,7 @@ try {
   board = new Board({
     engine, autoTick: true, manualClock: args.clock === 'manual', pinIterations,
     flash: { file: path.resolve(args.flash!), size: flashSize },
-    chipKeyFile: chipKeyFile,
+    chipKeyFile: chipKeyFile, efuseBits,
   });
 } catch (err) {
   refuse((err as Error).message);
@@ -109,6 +116,7 @@ process.stdout.write(`Latch board simulator (firmware on ${engine === 'xs' ? 'XS
   link:             ws://127.0.0.1:${server.port}/link
   flash image:      ${path.resolve(args.flash!)}
   chip key:         ${chipKeyFile} (not part of the flash image)
+  eFuse counter:    ${board.hw.counter.describe().burned} of ${board.hw.counter.capacity} bits burned (GET /api/efuse)
 Press Ctrl-C to stop.
 `);
 const shutdown = async () => {

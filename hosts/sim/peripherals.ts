@@ -44,6 +44,8 @@ export interface PeripheralOptions {
   chipKey?: Uint8Array;
   /** the emulated eFuse counter's file (beside the chip key); omitted = memory only */
   efuseFile?: string;
+  /** how many bits the emulated eFuse counter has (default: the M5Stack Fire's 128; 0 = a board without one) */
+  efuseBits?: number;
 }
 
 export class Peripherals {
@@ -67,7 +69,7 @@ export class Peripherals {
     this.flash = new FlashImage(options.flash);
     this.entropy = options.entropy ?? nodeEntropy;
     this.chipKey = new ChipKeyFile(options.chipKeyFile, options.chipKey);
-    this.counter = new EfuseCounterFile(options.efuseFile ?? (options.chipKeyFile ? path.join(path.dirname(options.chipKeyFile), 'efuse.bin') : undefined));
+    this.counter = new EfuseCounterFile(options.efuseFile ?? (options.chipKeyFile ? path.join(path.dirname(options.chipKeyFile), 'efuse.bin') : undefined), options.efuseBits);
     this.clock = new SimClock(options.manualClock);
   }
 }

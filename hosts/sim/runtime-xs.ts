@@ -36,6 +36,7 @@ export class XsRuntime implements FirmwareRuntime {
       sectorSize: this.hw.flash.sectorSize,
       width: this.hw.canvas.width,
       height: this.hw.canvas.height,
+      counterCapacity: this.hw.counter.capacity,
     };
     await this.send(withOp(HostOp.boot, Buffer.from(JSON.stringify(config))));
   }

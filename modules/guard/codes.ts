@@ -136,8 +136,8 @@ export class VerificationCodes {
       // the flash from before, gives no free try. The write also marks every step this code could match as used,
       // so the answer's write below only loosens (a lower count, a step given back) and burns no bit: an attacker
       // who programs back the image between the two finds the code he watched refused as used.
-      const window = Number(timeStep(unix)) + 1;
-      this.write({ ...st, lastStep: Math.max(st.lastStep, window), failures, lockedUntil });
+      const usedStep = Number(timeStep(unix)) + 1;
+      this.write({ ...st, lastStep: Math.max(st.lastStep, usedStep), failures, lockedUntil });
       const step = VerificationCodes.matches(secret, code, unix);
       if (step === undefined || step <= st.lastStep) {
         const reason = step === undefined ? 'wrong' : 'used';

@@ -1,10 +1,10 @@
 import test from 'ava';
 import { decodeCbor, encodeCbor } from '../../modules/protocol/cbor.js';
 import { RpcServer, fail, ok, type RpcResponse } from '../../modules/protocol/rpc.js';
-import { registerCoreMethods } from '../../modules/protocol/methods/core.js';
+import { registerCoreMethods, rollbackCounterInfo } from '../../modules/protocol/methods/core.js';
 import type { ResetOutcome } from '../../modules/app/reset.js';
 
-const info = { firmware: '0.3.0', protocol: 1, deviceId: 'ab', state: 'bound', platform: 'test' };
+const info = { firmware: '0.3.0', protocol: 1, deviceId: 'ab', state: 'bound', platform: 'test', rollbackCounter: { counted: true, spent: false, low: false, bitsLeft: 90 } };
 
 function server(askReset: () => 'shown' | 'waiting' | 'busy' = () => 'shown') {
   const out: RpcResponse[] = [];
@@ -94,4 +94,16 @@ test('a request waiting for the owner: one at a time, ping still answers, cancel
   rpc.handle({ id: 6, method: 'slow' }, 'Phone');
   answer!(fail('refused', 'refused on the device'));
   t.deepEqual(out.pop(), { id: 6, error: { code: 'refused', message: 'refused on the device' } });
+});
+
+test('get_info\'s rollback counter: exact once low, in tens before (an exact count read twice tells how often the owner unlocked)', (t) => {
+  t.deepEqual(rollbackCounterInfo(Infinity, 20), { counted: false, spent: false, low: false }, 'no counter: no bits to count, none left out as Infinity (CBOR has no place for it)');
+  t.deepEqual(rollbackCounterInfo(128, 20), { counted: true, spent: false, low: false, bitsLeft: 120 });
+  t.deepEqual(rollbackCounterInfo(97, 20), { counted: true, spent: false, low: false, bitsLeft: 90 });
+  t.deepEqual(rollbackCounterInfo(91, 20), rollbackCounterInfo(99, 20), 'one unlock among tens does not show');
+  t.deepEqual(rollbackCounterInfo(29, 20), { counted: true, spent: false, low: false, bitsLeft: 20 });
+  t.deepEqual(rollbackCounterInfo(20, 20), { counted: true, spent: false, low: true, bitsLeft: 20 });
+  t.deepEqual(rollbackCounterInfo(7, 20), { counted: true, spent: false, low: true, bitsLeft: 7 });
+  t.deepEqual(rollbackCounterInfo(0, 20), { counted: true, spent: true, low: true, bitsLeft: 0 });
+  t.deepEqual(decodeCbor(encodeCbor({ info: rollbackCounterInfo(Infinity, 20) })), { info: { counted: false, spent: false, low: false } });
 });

@@ -173,3 +173,87 @@ test('through the link: a bound app asking for an address hears counter-spent on
   t.is(r.error?.code, 'counter-spent', JSON.stringify(r));
   t.regex(r.error.message, /recovery words/);
 });
+
+test('an app\'s factory reset on a spent device with a wallet is refused at once with counter-spent; the device\'s own Reset still erases', (t) => {
+  const rig = deviceRig();
+  rig.b.counter.value = rig.b.counter.capacity - 40;
+  rig.d.vault.createWallet(DEVICE_PIN, DEVICE_ENTROPY);
+  rig.reboot();
+  rig.unlock();
+  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
+  const app = bindApp(rig, 'spent-reset', 'Phone');
+  while (rig.d.vault.counterRemaining > 0) {
+    rig.d.vault.lock();
+    t.like(rig.d.vault.unlock(DEVICE_PIN), { ok: true });
+  }
+  rig.d.returnHome();
+  // still open (the last bit opened it), but the PIN an app's reset needs could not be taken any more
+  t.is(rig.d.screen.id, 'unlocked');
+  const open = app.ask('request_factory_reset') as any[];
+  t.is(open.length, 1, 'an answer at once, no confirm-on-device notice to wait on');
+  t.is(open[0].error?.code, 'counter-spent', JSON.stringify(open));
+  t.regex(open[0].error.message, /press Reset on the device/);
+  t.is(rig.d.screen.id, 'unlocked', 'no confirmation that would end on an error');
+  rig.d.vault.lock();
+  rig.d.returnHome();
+  t.is(rig.d.screen.id, 'counter-spent');
+  const locked = app.ask('request_factory_reset') as any[];
+  t.like(locked, [{ error: { code: 'counter-spent' } }]);
+  t.is(rig.d.screen.id, 'counter-spent');
+  t.true(rig.d.vault.hasWallet, 'nothing erased by the app');
+  t.like(app.call('ping'), { result: { pong: true } }, 'the session goes on: nothing left in flight');
+  // the owner, at the device, resets without a PIN
+  rig.press('a');
+  t.is(rig.d.screen.id, 'reset-confirm-1');
+  rig.waitArmed();
+  rig.press('c');
+  rig.decide('c');
+  t.is(rig.d.screen.id, 'reset-done');
+  t.false(rig.d.vault.hasWallet);
+});
+
+test('get_info tells the bound app the rollback counter: tens while plenty, exact once low, spent at the end', (t) => {
+  const rig = deviceRig();
+  rig.b.counter.value = rig.b.counter.capacity - (COUNTER_LOW + 16); // wallet, unlock, preferences, binding: 4 bits
+  rig.d.vault.createWallet(DEVICE_PIN, DEVICE_ENTROPY);
+  rig.reboot();
+  rig.unlock();
+  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
+  const app = bindApp(rig, 'counter-info', 'Phone');
+  const counter = () => app.call('get_info').result.rollbackCounter;
+  const left = rig.d.vault.counterRemaining;
+  t.is(left, COUNTER_LOW + 12);
+  const before = counter();
+  t.deepEqual(before, { counted: true, spent: false, low: false, bitsLeft: Math.floor(left / 10) * 10 });
+  rig.d.vault.lock();
+  t.like(rig.d.vault.unlock(DEVICE_PIN), { ok: true });
+  t.is(rig.d.vault.counterRemaining, left - 1);
+  t.deepEqual(counter(), before, 'one unlock does not show while bits are plenty (32 and 31 both read 30)');
+  while (rig.d.vault.counterRemaining > COUNTER_LOW) {
+    rig.d.vault.lock();
+    rig.d.vault.unlock(DEVICE_PIN);
+  }
+  t.deepEqual(counter(), { counted: true, spent: false, low: true, bitsLeft: COUNTER_LOW });
+  rig.d.vault.lock();
+  rig.d.vault.unlock(DEVICE_PIN);
+  t.is(counter().bitsLeft, COUNTER_LOW - 1, 'exact once low: the owner plans the move with it');
+  while (rig.d.vault.counterRemaining > 0) {
+    rig.d.vault.lock();
+    rig.d.vault.unlock(DEVICE_PIN);
+  }
+  rig.d.vault.lock();
+  const info = app.call('get_info').result;
+  t.is(info.state, 'locked');
+  t.deepEqual(info.rollbackCounter, { counted: true, spent: true, low: true, bitsLeft: 0 });
+});
+
+test('get_info on a board without a counter says so, with no bit count', (t) => {
+  const rig = deviceRig();
+  Object.assign(rig.b.counter, { capacity: 0 }); // a release CoreS3, or an ESP32 with the 3/4 coding scheme
+  rig.reboot().vault.createWallet(DEVICE_PIN, DEVICE_ENTROPY);
+  rig.reboot();
+  rig.unlock();
+  t.false(rig.d.vault.head.counted);
+  const app = bindApp(rig, 'no-counter', 'Phone');
+  t.deepEqual(app.call('get_info').result.rollbackCounter, { counted: false, spent: false, low: false });
+});

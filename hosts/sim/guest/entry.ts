@@ -78,7 +78,7 @@ function makePorts(config: BootConfig): Ports {
       },
     },
     counter: {
-      capacity: SIM_COUNTER_CAPACITY,
+      capacity: config.counterCapacity ?? SIM_COUNTER_CAPACITY,
       read() {
         const b = ask(Uint8Array.of(GuestOp.counterRead));
         return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;

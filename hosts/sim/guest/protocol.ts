@@ -50,6 +50,8 @@ export interface BootConfig {
   sectorSize: number;
   width: number;
   height: number;
+  /** the emulated eFuse counter's bits (the M5Stack Fire's 128 by default; 0 = a board without one) */
+  counterCapacity: number;
 }
 
 export type DrawOp =

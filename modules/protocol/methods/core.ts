@@ -8,12 +8,37 @@ export interface DeviceInfo {
   deviceId: string;
   state: string;
   platform: string;
+  rollbackCounter: RollbackCounterInfo;
+}
+
+/** The eFuse rollback counter as the bound app sees it (README: the eFuse budget). */
+export interface RollbackCounterInfo {
+  /** a counter stands behind the vault (false: a board with none, where rolled-back flash images go unseen) */
+  counted: boolean;
+  /** every bit burned: the device takes no PIN and makes no wallet */
+  spent: boolean;
+  /** `bitsLeft` is exact: at most `lowAt` bits are left (the device warns on its screen too) */
+  low: boolean;
+  /** bits left: exact when low, else rounded down to a multiple of 10; absent without a counter */
+  bitsLeft?: number;
+}
+
+/**
+ * Bits left are rounded down to tens until they run low. Each PIN entry burns one, so an exact count read twice
+ * tells whoever holds the bound phone (a thief, say) whether and how often the owner unlocked the device in
+ * between; tens blur that while still telling the owner how far there is to go. Once low, the owner needs the
+ * exact number to plan moving the wallet, and the device's own screen shows it then anyway.
+ */
+export function rollbackCounterInfo(remaining: number, lowAt: number): RollbackCounterInfo {
+  if (remaining === Infinity) return { counted: false, spent: false, low: false };
+  const low = remaining <= lowAt;
+  return { counted: true, spent: remaining === 0, low, bitsLeft: low ? remaining : Math.floor(remaining / 10) * 10 };
 }
 
 export interface CoreContext {
   info(): DeviceInfo;
   /** put the reset confirmation on the screen, or queue it while the owner is busy; `answer` hears the outcome once */
-  askReset(appLabel: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy';
+  askReset(appLabel: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy' | 'counter-spent';
   /** the app withdrew its reset request (cancel, or the session ended) */
   withdrawReset(): void;
 }
@@ -51,6 +76,7 @@ export function registerCoreMethods(rpc: RpcServer, ctx: CoreContext): void {
       let answer: ((reply: RpcReply) => void) | undefined;
       const outcome = ctx.askReset(m.appLabel, (o) => answer?.(RESET_REPLIES[o]));
       if (outcome === 'busy') return fail('busy', 'the owner is using the device and another request is already waiting: try again later');
+      if (outcome === 'counter-spent') return fail('counter-spent', 'the device\'s rollback counter (eFuse) is spent, so it cannot check the PIN an app\'s reset needs: press Reset on the device itself (no PIN needed there), then restore the wallet from its recovery words');
       answer = m.later(() => ctx.withdrawReset());
       return undefined;
     },
