@@ -149,7 +149,10 @@ export class Device {
       frozen: () => this.guard.frozenReason,
       refusal: () => (this.guard.changes.get('bind') ? 'another new app\'s binding is already waiting out its 24 hours: the bound app (or the owner, in Menu > Pending changes) can cancel it' : undefined),
       tellTime: (unix) => void this.guard.world.tell(unix, 'a new app'),
-      event: (kind, details) => void this.events.record(kind, details),
+      // Bind requests need no key: coalesced, so a flood neither pushes what matters out nor wears the flash.
+      event: (kind, details) => void (kind === 'bind-requested'
+        ? this.events.noteBindRequest(String(details.app ?? ''), typeof details.refused === 'string' ? details.refused : undefined)
+        : this.events.record(kind, details)),
       backupCodes: this.backupCodes,
       showBackupBind: (label) => this.nav.showIfFree(() => backupBindNotice(this.ctx, label)),
       bindingCodeChanged: (code) => void this.nav.showIfFree(() => bindingCodeReplaced(this.ctx, code)),
@@ -203,6 +206,11 @@ export class Device {
       connected: (mtu) => { this.link.connected = true; this.link.mtu = mtu; this.linkHandler.onConnected(mtu); log.log(`link connected, mtu ${mtu}`); this.refreshAbout(); },
       disconnected: () => { this.link.connected = false; this.linkHandler.onDisconnected(); log.log('link disconnected'); this.refreshAbout(); },
       mtuChanged: (mtu) => { this.link.mtu = mtu; this.linkHandler.onMtu(mtu); this.refreshAbout(); },
+      offered: (presumed) => {
+        if (!this.linkHandler.offered(presumed)) return false;
+        if (this.link.connected) { this.link.connected = false; log.log('link disconnected (gave its place to another central)'); }
+        return true;
+      },
       received: (packet) => this.onPacket(packet),
     });
     clock.tick(100, () => this.tick());
@@ -352,6 +360,7 @@ export class Device {
     if (!this.fault && this.booted && this.vault.storage === 'ok') {
       try {
         this.guard.tick();
+        this.events.writeTally();
         if (this.backupCodes.justExpired()) this.events.record('backup-code-expired', {});
       } catch (err) {
         if (!(err instanceof LatchError)) throw err;

@@ -2,7 +2,7 @@
  * The app side of the device's authenticator: hand it an otpauth:// URI (the owner confirms on the device) and
  * list the accounts' names. Codes are shown on the device only; no call returns one.
  */
-import type { Session } from './client.js';
+import type { RpcSession } from './client.js';
 import { SIGNING_TIMEOUT_MS } from './eth.js';
 
 export interface AuthenticatorAccountJson {
@@ -11,7 +11,7 @@ export interface AuthenticatorAccountJson {
 }
 
 export class AuthenticatorApp {
-  constructor(readonly session: Session) {}
+  constructor(readonly session: RpcSession) {}
 
   /** Add the account `uri` describes; waits for the owner's answer on the device. */
   add(uri: string): Promise<{ added: true } & AuthenticatorAccountJson> {

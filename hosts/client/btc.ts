@@ -5,7 +5,7 @@
  */
 import { base64 } from '@scure/base';
 import { MAX_MESSAGE } from '../../modules/transport/framing.js';
-import type { Session } from './client.js';
+import type { RpcSession } from './client.js';
 import { InputError } from './input-error.js';
 import { SIGNING_TIMEOUT_MS } from './eth.js';
 
@@ -60,7 +60,7 @@ export function psbtBytes(input: Uint8Array | string): Uint8Array {
 }
 
 export class BtcApp {
-  constructor(readonly session: Session) {}
+  constructor(readonly session: RpcSession) {}
 
   async getXpub(o: AccountOptions = {}): Promise<BtcXpub> {
     return this.session.call('btc_get_xpub', defined({ type: o.type, account: o.account, network: o.network }), 30_000);

@@ -1,6 +1,6 @@
 /**
  * `npx latch`: the app side on the command line, for developers and QA benches.
- *   latch status | bind | info | ping | reset   [--device ws://HOST:PORT/link | ble[:NAME]] [--home DIR]
+ *   latch status | bind | info | ping | reset | agent   [--device ws://HOST:PORT/link | ble[:NAME]] [--home DIR]
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -8,7 +8,7 @@ import readline from 'node:readline';
 import { toHex } from '../../modules/bytes.js';
 import { normaliseCode } from '../../modules/binding/code.js';
 import { BACKUP_CODE_LENGTH } from '../../modules/binding/backup-code.js';
-import { DeviceError, LatchClient, RpcError } from './client.js';
+import { DeviceError, LatchClient, RpcError, type RpcSession } from './client.js';
 import { SIGNING_TIMEOUT_MS } from './eth.js';
 import { InputError } from './input-error.js';
 import { describeInfo, describeRollbackCounter } from './device-info.js';
@@ -20,6 +20,9 @@ import { GUARD_USAGE, freezeCommand, otpCommand, pendingCommand, policyCommand, 
 import { ETH_USAGE, ethCommand } from './commands/eth.js';
 import { EVENTS_USAGE, eventsCommand } from './commands/events.js';
 import { AUTHENTICATOR_USAGE, authenticatorCommand } from './commands/authenticator.js';
+import { sayNotices } from './commands/notices.js';
+import { AGENT_USAGE, agentCommand, serveOthers } from './commands/agent.js';
+import { AgentSession } from './agent/agent-session.js';
 
 const USAGE = `usage: latch <command> [options]
 
@@ -35,6 +38,7 @@ ${BTC_USAGE}
 ${GUARD_USAGE}
 ${EVENTS_USAGE}
 ${AUTHENTICATOR_USAGE}
+${AGENT_USAGE}
 
 options:
   --device URL   ws://HOST:PORT/link (default ws://127.0.0.1:8080/link, the board simulator), or ble / ble:NAME
@@ -147,6 +151,7 @@ async function openTransport(device: string, mtu: number): Promise<PacketTranspo
     return await WebSocketTransport.open(device, mtu);
   } catch (err) {
     if (/ECONNREFUSED/.test((err as Error).message)) throw new Error(`nothing answers at ${device}: is the device (or the simulator: npm start) running?`);
+    if (/another app is connected/.test((err as Error).message)) throw new Error(`${(err as Error).message} (latch commands of one app share the link through "latch agent", or a running "latch events --follow")`);
     throw err;
   }
 }
@@ -231,13 +236,32 @@ export async function main(argv: string[]): Promise<number> {
     if (!values.json) process.stderr.write(`${USAGE}\n`);
     return report(new UsageError('a command is needed: see "latch --help"'), values.json);
   }
-  if (!(['status', 'bind', 'info', 'ping', 'reset'].includes(command) || family)) return report(new UsageError(`unknown command "${command}": see "latch --help"`), values.json);
+  if (!(['status', 'bind', 'info', 'ping', 'reset', 'agent'].includes(command) || family)) return report(new UsageError(`unknown command "${command}": see "latch --help"`), values.json);
   if (!family && positionals.length > 1) return report(new UsageError(`"latch ${command}" takes no arguments (got "${positionals.slice(1).join(' ')}")`), values.json);
   const mtu = Number(values.mtu);
   if (!Number.isInteger(mtu) || mtu < 23 || mtu > 517) return report(new UsageError('--mtu must be a whole number from 23 to 517'), values.json);
   const home = values.home ?? defaultHome();
   const out = (text: string, json: unknown) => process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
   let client: LatchClient | undefined;
+  let agent: AgentSession | undefined;
+  let served: { session: RpcSession; stop(): void } | undefined;
+  /** a session command, over this app's own session or the agent's */
+  const runSession = async (session: RpcSession, deviceId: Uint8Array): Promise<number> => {
+    session.onNotice(sayNotices);
+    if (family) return family({ session, deviceId, home, args: positionals.slice(1), values, out, usage: (m) => new UsageError(m) });
+    if (command === 'info') {
+      const info = await session.call('get_info');
+      out(describeInfo(info), info);
+    } else if (command === 'ping') {
+      const t0 = performance.now();
+      await session.call('ping');
+      const ms = performance.now() - t0;
+      out(`pong (${ms.toFixed(1)} ms over an encrypted session)`, { pong: true, ms });
+    } else {
+      return resetCommand(session, out);
+    }
+    return 0;
+  };
   try {
     if (values.protect && command !== 'bind') throw new UsageError('--protect goes with "latch bind"');
     const backup = values['backup-code'] === true;
@@ -252,6 +276,20 @@ export async function main(argv: string[]): Promise<number> {
     if (values.code !== undefined) {
       if (command !== 'bind') throw new UsageError('--code goes with "latch bind"');
       checkCode(values.code);
+    }
+    // A running agent (latch agent, or latch events --follow) holds this app's link: share its session.
+    agent = await AgentSession.connect(home);
+    if (agent) {
+      if (command === 'bind') throw new Error(`latch agent (pid ${agent.pid}) holds the device's link for this app: stop it, then bind`);
+      if (command === 'agent') throw new Error(`an agent already serves this app (pid ${agent.pid}, ${agent.path})`);
+      if (command === 'status') {
+        const rollbackCounter = ((await agent.call('get_info')) as { rollbackCounter?: unknown }).rollbackCounter;
+        const counter = describeRollbackCounter(rollbackCounter);
+        const said = `The device is bound to this app (through the agent, pid ${agent.pid}).`;
+        out(counter ? `${said}\n${counter}` : said, { state: 'bound-to-this-app', agent: agent.pid, ...(rollbackCounter !== undefined ? { rollbackCounter } : {}) });
+        return 0;
+      }
+      return await runSession(agent, agent.deviceId);
     }
     const app = await loadOrCreate(home, values.label, process.stdin.isTTY ? () => askHidden('Passphrase of this app\'s key file: ') : undefined);
     if (values.protect && app.passphrase === undefined) {
@@ -311,43 +349,18 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (!app.device) throw new UsageError('this app is not bound to a device yet: run "latch bind" first');
-    const session = await client.openSession(app.key, app.device);
-    session.onNotice((n) => {
-      const request = String((n.data as { request?: unknown } | undefined)?.request ?? '');
-      if (n.notify === 'confirm-on-device' && request.endsWith('-address')) process.stderr.write('Compare the address on the device with the one here, then press Match or Mismatch there.\n');
-      else if (n.notify === 'confirm-on-device' && request === 'policy') process.stderr.write('Check the new limits on the device, then hold C there to set them (B refuses).\n');
-      else if (n.notify === 'confirm-on-device' && request === 'authenticator-add') process.stderr.write('Check the account on the device, then hold C there to add it (A refuses).\n');
-      else if (n.notify === 'confirm-on-device' && request === 'factory-reset') process.stderr.write('The device asks its owner to confirm the erase (with the PIN when it holds a wallet). Waiting for the answer...\n');
-      else if (n.notify === 'confirm-on-device') process.stderr.write('Check the request on the device, then hold C there to approve (B rejects).\n');
-      else if (n.notify === 'confirm-on-device' && request === 'unfreeze') process.stderr.write('Hold C on the device to unfreeze it (A keeps it frozen).\n');
-      const d = (n.data ?? {}) as { text?: string; id?: number; by?: string };
-      const guardWords: Record<string, string> = {
-        'change-pending': `The device announced a pending change: ${d.text} (#${d.id}), in 24 h of device time. Not you? "latch pending cancel ${d.id}".`,
-        'change-cancelled': `The pending change "${d.text}" (#${d.id}) was cancelled ${d.by === 'app' ? 'by the app' : 'on the device'}.`,
-        'change-applied': `A pending change took effect: ${d.text} (#${d.id}).`,
-        'policy-changed': 'The device\'s spending limits changed.',
-        'frozen': 'The device was frozen.',
-        'unfrozen': 'The device was unfrozen.',
-      };
-      if (guardWords[n.notify]) process.stderr.write(`${guardWords[n.notify]}\n`);
-      if (n.notify === 'waiting-for-owner') process.stderr.write('The owner is busy on the device: the request waits until they are back on its home screen.\n');
-    });
-    if (family) return await family({ session, deviceId: app.device.id, home, args: positionals.slice(1), values, out, usage: (m) => new UsageError(m) });
-    if (command === 'info') {
-      const info = await session.call('get_info');
-      out(describeInfo(info), info);
-    } else if (command === 'ping') {
-      const t0 = performance.now();
-      await session.call('ping');
-      const ms = performance.now() - t0;
-      out(`pong (${ms.toFixed(1)} ms over an encrypted session)`, { pong: true, ms });
-    } else {
-      return await resetCommand(session, out);
+    const direct = await client.openSession(app.key, app.device);
+    if (command === 'agent') return await agentCommand(direct, app.device.id, home, values.device);
+    if (command === 'events' && values.follow) {
+      served = await serveOthers(direct, app.device.id, home, values.device);
+      return await runSession(served.session, app.device.id);
     }
-    return 0;
+    return await runSession(direct, app.device.id);
   } catch (err) {
     return report(err, values.json);
   } finally {
+    served?.stop();
+    await agent?.close();
     await client?.close().catch(() => undefined);
   }
 }
@@ -362,7 +375,7 @@ function report(err: unknown, json: boolean | undefined): number {
 }
 
 /** `latch reset`: ask, wait for the owner's decision on the device, and say what it was. */
-async function resetCommand(session: import('./client.js').Session, out: (text: string, json: unknown) => void): Promise<number> {
+async function resetCommand(session: RpcSession, out: (text: string, json: unknown) => void): Promise<number> {
   try {
     await session.call('request_factory_reset', undefined, SIGNING_TIMEOUT_MS);
   } catch (err) {

@@ -12,7 +12,7 @@ import {
   DEVICE_ID_SIZE, ErrorCode, KEY_SIZE, Kind, MAX_LABEL, NONCE_SIZE, TAG_SIZE, bindContext, message, parseError, sessionPrologue,
 } from '../../modules/protocol/messages.js';
 import { NoiseKK, keyPair, type KeyPair, type Transport } from '../../modules/session/noise-kk.js';
-import { Reassembler, fragment } from '../../modules/transport/framing.js';
+import { MAX_MESSAGE, Reassembler, fragment } from '../../modules/transport/framing.js';
 import type { PacketTransport } from './transport.js';
 import { decodeCbor, encodeCbor } from '../../modules/protocol/cbor.js';
 
@@ -47,6 +47,9 @@ export class LatchClient {
   /** every message this client sent or received, for tests that inspect the traffic */
   readonly trace: { dir: 'out' | 'in'; message: Uint8Array }[] = [];
 
+  /** sends go out whole and in order: two requests' packets never interleave (the agent sends for many callers) */
+  private sending: Promise<void> = Promise.resolve();
+
   constructor(readonly transport: PacketTransport) {
     this.reassembler = new Reassembler(
       {
@@ -67,9 +70,13 @@ export class LatchClient {
     return { protocol: info[0], blank: (info[1] & 1) === 1 };
   }
 
-  async send(m: Uint8Array): Promise<void> {
+  send(m: Uint8Array): Promise<void> {
     this.trace.push({ dir: 'out', message: m.slice() });
-    for (const p of fragment(m, this.transport.mtu)) await this.transport.send(p);
+    const sent = this.sending.then(async () => {
+      for (const p of fragment(m, this.transport.mtu)) await this.transport.send(p);
+    });
+    this.sending = sent.catch(() => undefined);
+    return sent;
   }
 
   /** The next message of `kind`; an ERROR from the device throws DeviceError. */
@@ -196,6 +203,17 @@ export class LatchClient {
   }
 }
 
+/** the largest request a session message carries: MAX_MESSAGE less the kind byte and the AEAD tag */
+export const MAX_REQUEST_BYTES = MAX_MESSAGE - 1 - 16;
+
+/** A request too large for one message: refused before it is encrypted, so no nonce is used and the session lives. */
+export class RequestTooLargeError extends Error {
+  constructor(readonly size: number) {
+    super(`the request is ${size} bytes; a request is at most ${MAX_REQUEST_BYTES} bytes (nothing was sent: the session is still open)`);
+    this.name = 'RequestTooLargeError';
+  }
+}
+
 export class RpcError extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
@@ -209,6 +227,20 @@ export interface DeviceNotice {
   data: unknown;
 }
 
+/**
+ * What a command needs of a session: the direct one (Session) or one served by the local agent
+ * (agent/agent-session.ts), which forwards each request over the agent's own session.
+ */
+export interface RpcSession {
+  call(method: string, params?: Record<string, unknown>, timeoutMs?: number): Promise<any>;
+  onNotice(listener: (n: DeviceNotice) => void): void;
+  /** read on with no request waiting until the session ends (resolves with why) */
+  watch(): Promise<string>;
+  /** withdraw this caller's request that waits for the owner */
+  cancel(): Promise<void>;
+  readonly notices: DeviceNotice[];
+}
+
 interface Waiter {
   resolve(result: any): void;
   reject(err: Error): void;
@@ -216,12 +248,14 @@ interface Waiter {
   timeoutMs: number;
 }
 
-export class Session {
+export class Session implements RpcSession {
   private nextId = 1;
+  /** hear each request's end (answer, error or time-out) as the reply is read, before its promise settles */
+  private readonly settledListeners: ((id: number) => void)[] = [];
   private readonly waiters = new Map<number, Waiter>();
   private pumping = false;
   /** reading on with no request waiting (following events) until the link closes */
-  private watchEnded: ((why: string) => void) | undefined;
+  private readonly watchers: ((why: string) => void)[] = [];
   private readonly noticeListeners: ((n: DeviceNotice) => void)[] = [];
   /** notices that arrived, newest last (tests and the CLI read them) */
   readonly notices: DeviceNotice[] = [];
@@ -239,18 +273,31 @@ export class Session {
 
   /** Call `method`; resolves with its result, throws RpcError for an error reply. */
   async call(method: string, params?: Record<string, unknown>, timeoutMs = 10_000): Promise<any> {
+    return this.start(method, params, timeoutMs).answer;
+  }
+
+  /** Like call, saying the request's id at once (the agent routes the device's notices by it). */
+  start(method: string, params?: Record<string, unknown>, timeoutMs = 10_000): { id: number; answer: Promise<any> } {
     const id = this.nextId++;
     // `time`: this computer's Unix time, the device's only source for which verification-code step is current
-    return this.request({ id, method, ...(params ? { params } : {}), time: Math.floor(Date.now() / 1000) }, timeoutMs);
+    return { id, answer: this.request({ id, method, ...(params ? { params } : {}), time: Math.floor(Date.now() / 1000) }, timeoutMs) };
+  }
+
+  /** Hear each request end, synchronously as its reply is read (in the device's order, unlike promise callbacks). */
+  onSettled(listener: (id: number) => void): void {
+    this.settledListeners.push(listener);
   }
 
   /** Send any CBOR value as a request (tests use this for malformed requests). */
   async request(value: unknown, timeoutMs = 10_000): Promise<any> {
     const id = (value as { id?: unknown })?.id;
     const key = typeof id === 'number' ? id : -1;
+    // Check the size before encrypting: a message the device must refuse would use up a nonce and close the session.
+    const plain = encodeCbor(value);
+    if (plain.length > MAX_REQUEST_BYTES) throw new RequestTooLargeError(plain.length);
     const done = new Promise<any>((resolve, reject) => this.waiters.set(key, { resolve, reject, deadline: performance.now() + timeoutMs, timeoutMs }));
     try {
-      await this.client.send(message(Kind.sessionData, this.transport.send.encrypt(EMPTY, encodeCbor(value))));
+      await this.client.send(message(Kind.sessionData, this.transport.send.encrypt(EMPTY, plain)));
     } catch (err) {
       this.waiters.delete(key);
       throw err;
@@ -262,7 +309,7 @@ export class Session {
   /** Keep reading the device's notices with no request waiting, until the link closes (resolves with why). */
   watch(): Promise<string> {
     return new Promise<string>((resolve) => {
-      this.watchEnded = resolve;
+      this.watchers.push(resolve);
       void this.pump();
     });
   }
@@ -277,7 +324,7 @@ export class Session {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.waiters.size || this.watchEnded) {
+      while (this.waiters.size || this.watchers.length) {
         let m: Uint8Array;
         try {
           m = await this.client.expect(Kind.sessionData, 500);
@@ -287,14 +334,17 @@ export class Session {
             for (const [k, w] of this.waiters) {
               if (now < w.deadline) continue;
               this.waiters.delete(k);
+              for (const l of this.settledListeners) l(k);
               w.reject(new Error(`the device did not answer within ${w.timeoutMs / 1000} s`));
             }
             continue;
           }
-          for (const w of this.waiters.values()) w.reject(err as Error);
+          for (const [k, w] of this.waiters) {
+            for (const l of this.settledListeners) l(k);
+            w.reject(err as Error);
+          }
           this.waiters.clear();
-          this.watchEnded?.((err as Error).message);
-          this.watchEnded = undefined;
+          for (const w of this.watchers.splice(0)) w((err as Error).message);
           return;
         }
         const reply = decodeCbor(this.transport.receive.decrypt(EMPTY, m)) as any;
@@ -307,7 +357,11 @@ export class Session {
         const key = typeof reply?.id === 'number' ? reply.id : -1;
         const w = this.waiters.get(key) ?? (key === -1 ? [...this.waiters.values()].pop() : undefined);
         if (!w) continue; // an answer nobody waits for any more
-        for (const [k, v] of this.waiters) if (v === w) this.waiters.delete(k);
+        for (const [k, v] of this.waiters) {
+          if (v !== w) continue;
+          this.waiters.delete(k);
+          for (const l of this.settledListeners) l(k);
+        }
         if (reply.error) w.reject(new RpcError(reply.error.code, reply.error.message));
         else w.resolve(reply.result);
       }

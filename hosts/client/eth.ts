@@ -4,7 +4,7 @@
  */
 import { fromHex, toHex } from '../../modules/bytes.js';
 import { serializeUnsigned, type EthTx, type TxType } from '../../modules/ethereum/tx.js';
-import type { Session } from './client.js';
+import type { RpcSession } from './client.js';
 import { InputError } from './input-error.js';
 
 /** how long the app waits for the owner on signing requests (the device expires them after 3 minutes) */
@@ -110,7 +110,7 @@ function pathParams(o: PathOptions): Record<string, unknown> {
 }
 
 export class EthApp {
-  constructor(readonly session: Session) {}
+  constructor(readonly session: RpcSession) {}
 
   async getAddress(o: PathOptions & { show?: boolean } = {}): Promise<{ address: string; path: string; confirmed?: boolean }> {
     return this.session.call('eth_get_address', { ...pathParams(o), ...(o.show ? { show: true } : {}) }, o.show ? SIGNING_TIMEOUT_MS : 30_000);

@@ -6,13 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fromHex, toHex } from '../../modules/bytes.js';
-import type { EventsAnswer, LatchEvent, SignedHead } from '../../modules/guard/event-format.js';
+import { SECURITY_KINDS, type EventsAnswer, type LatchEvent, type SignedHead } from '../../modules/guard/event-format.js';
 import { verifyEvents, type KnownHead } from '../../modules/guard/event-verify.js';
-import type { DeviceNotice, Session } from './client.js';
+import type { DeviceNotice, RpcSession } from './client.js';
 
 export interface PinnedLog {
   key: Uint8Array;
   last: KnownHead;
+  /** the device's count of security events lost unread, as last reported (a rise is a failure) */
+  lostUnread?: number;
 }
 
 export interface EventsStore {
@@ -27,12 +29,12 @@ export function fileEventsStore(home: string, deviceId: Uint8Array): EventsStore
     load() {
       if (!fs.existsSync(file)) return undefined;
       const j = JSON.parse(fs.readFileSync(file, 'utf8'));
-      return { key: fromHex(j.key), last: { seq: j.lastSeq, hash: fromHex(j.lastHash) } };
+      return { key: fromHex(j.key), last: { seq: j.lastSeq, hash: fromHex(j.lastHash) }, lostUnread: j.lostUnread ?? 0 };
     },
     save(p) {
       fs.mkdirSync(home, { recursive: true, mode: 0o700 });
       const tmp = `${file}.tmp`;
-      fs.writeFileSync(tmp, `${JSON.stringify({ key: toHex(p.key), lastSeq: p.last.seq, lastHash: toHex(p.last.hash) }, null, 2)}\n`, { mode: 0o600 });
+      fs.writeFileSync(tmp, `${JSON.stringify({ key: toHex(p.key), lastSeq: p.last.seq, lastHash: toHex(p.last.hash), lostUnread: p.lostUnread ?? 0 }, null, 2)}\n`, { mode: 0o600 });
       fs.renameSync(tmp, file);
     },
   };
@@ -59,7 +61,7 @@ export interface EventsReport {
 
 export class EventsApp {
   constructor(
-    private readonly session: Session,
+    private readonly session: RpcSession,
     private readonly deviceId: Uint8Array,
     private readonly store: EventsStore,
     /** a reply as it arrives, before it is checked (tests alter replies here to prove the check catches it) */
@@ -83,9 +85,16 @@ export class EventsApp {
       unseenOverwritten += check.unseenOverwritten;
       dropped = answer.dropped;
       if (!check.ok) return { ok: false, problems: check.problems, events, unseenOverwritten, dropped, head: check.head };
-      pinned = { key: check.key, last: check.head };
+      // Security events the device had to overwrite before this app read them (issue 18): said once, as a failure.
+      const lost = (answer.lostUnread ?? 0) - (pinned?.lostUnread ?? 0);
+      pinned = { key: check.key, last: check.head, lostUnread: answer.lostUnread ?? pinned?.lostUnread ?? 0 };
       this.store.save(pinned);
-      if (!answer.more) return { ok: true, problems: [], events, unseenOverwritten, dropped, head: check.head };
+      if (lost > 0) return { ok: false, problems: [`${lost} security events were overwritten on the device before this app read them`], events, unseenOverwritten, dropped, head: check.head };
+      if (!answer.more) {
+        // Verified and kept: the device may now overwrite them (firmware before 0.4 has no events_ack).
+        if (answer.acked !== undefined && answer.acked < check.head.seq) await this.session.call('events_ack', { seq: check.head.seq });
+        return { ok: true, problems: [], events, unseenOverwritten, dropped, head: check.head };
+      }
       ask = check.head.seq + 1;
     }
   }
@@ -104,7 +113,11 @@ export class EventsApp {
       const pinned = this.store.load()!;
       const answer = this.intercept({ events: [data.event], anchor: pinned.last.hash, head: data.head, key: pinned.key, dropped: 0, damaged: [], more: false });
       const check = verifyEvents(answer, { deviceId: this.deviceId, since: pinned.last.seq + 1, key: pinned.key, last: pinned.last });
-      if (check.ok) this.store.save({ key: pinned.key, last: check.head });
+      if (check.ok) {
+        this.store.save({ ...pinned, last: check.head });
+        // A security event seen live is read: acknowledge it (lesser ones wait for the next sync: no flash write each).
+        if (check.events[0] && SECURITY_KINDS.has(check.events[0].kind)) void this.session.call('events_ack', { seq: check.head.seq }).catch(() => undefined);
+      }
       onEvent(check.events[0], check.problems);
     });
   }

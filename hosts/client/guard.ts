@@ -5,7 +5,7 @@
  */
 import { assetUnit } from '../../modules/guard/policy.js';
 import { formatUnits, parseUnits } from '../../modules/wallet/amount.js';
-import type { Session } from './client.js';
+import type { RpcSession } from './client.js';
 import { InputError } from './input-error.js';
 import { SIGNING_TIMEOUT_MS } from './eth.js';
 
@@ -69,7 +69,7 @@ export function policyFromHuman(p: PolicyJson): PolicyJson {
 }
 
 export class GuardApp {
-  constructor(readonly session: Session) {}
+  constructor(readonly session: RpcSession) {}
 
   status(): Promise<PolicyStatus> {
     return this.session.call('policy_get', {}, 30_000);

@@ -242,11 +242,18 @@ export class Board extends EventEmitter {
     await this.start();
   }
 
-  // --- the link (one connection at a time, as one BLE central) ---
+  // --- the link (one connection at a time, as one BLE central; the firmware may let a newcomer take the place
+  // of a connection that has no session: link-handler.ts) ---
 
   async linkOpen(link: LinkSession, mtu: number): Promise<void> {
     if (!Number.isInteger(mtu) || mtu < MIN_MTU || mtu > MAX_MTU) throw new Error(`MTU must be ${MIN_MTU} to ${MAX_MTU}`);
-    if (this.session) throw new Error('another app is already connected');
+    if (this.session) {
+      const old = this.session;
+      if (!this.isOn || this.booting || !(await this.runtime!.offer())) throw new Error('another app is already connected');
+      this.session = undefined;
+      this.linkEvent('the device gave the link to a new central (the connected one had no session)');
+      old.link.close(4001, 'another app took the link: this connection had no session');
+    }
     this.session = { link, mtu };
     this.linkEvent(`connected, mtu ${mtu}`);
     if (this.isOn && !this.booting) await this.runtime!.connect(mtu);
@@ -268,9 +275,10 @@ export class Board extends EventEmitter {
     s.link.close(4000, 'the device dropped the connection (idle)');
   }
 
-  /** One ATT write from the app to RX. */
-  async linkReceive(packet: Uint8Array): Promise<void> {
+  /** One ATT write from the app to RX (from `link`, if given: a connection that lost its place is ignored). */
+  async linkReceive(packet: Uint8Array, link?: LinkSession): Promise<void> {
     const s = this.session;
+    if (link && s?.link !== link) return;
     if (!s) throw new Error('no link session');
     this.pushLink({ dir: 'in', hex: Buffer.from(packet).toString('hex') });
     if (packet.length > s.mtu - 3) {

@@ -40,6 +40,11 @@ export class NodeRuntime implements FirmwareRuntime {
   async tick() { this.guard(() => this.onTick?.()); }
   async connect(mtu: number) { this.guard(() => this.link?.connected(mtu)); }
   async disconnect() { this.guard(() => this.link?.disconnected()); }
+  async offer(): Promise<boolean> {
+    let accepted = false;
+    this.guard(() => { accepted = this.link?.offered?.() ?? false; });
+    return accepted;
+  }
   async mtuChanged(mtu: number) { this.guard(() => this.link?.mtuChanged(mtu)); }
   async receive(packet: Uint8Array) { this.guard(() => this.link?.received(packet.slice())); }
 

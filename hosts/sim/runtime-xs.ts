@@ -45,6 +45,7 @@ export class XsRuntime implements FirmwareRuntime {
   async tick(): Promise<void> { await this.send(Uint8Array.of(HostOp.tick)); }
   async connect(mtu: number): Promise<void> { await this.send(Uint8Array.of(HostOp.connect, mtu >> 8, mtu & 0xff)); }
   async disconnect(): Promise<void> { await this.send(Uint8Array.of(HostOp.disconnect)); }
+  async offer(): Promise<boolean> { return (await this.send(Uint8Array.of(HostOp.offer)) as { accepted?: boolean } | undefined)?.accepted === true; }
   async mtuChanged(mtu: number): Promise<void> { await this.send(Uint8Array.of(HostOp.mtu, mtu >> 8, mtu & 0xff)); }
   async receive(packet: Uint8Array): Promise<void> { await this.send(withOp(HostOp.receive, packet)); }
 

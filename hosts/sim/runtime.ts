@@ -22,6 +22,8 @@ export interface FirmwareRuntime {
   tick(): Promise<void>;
   connect(mtu: number): Promise<void>;
   disconnect(): Promise<void>;
+  /** another central wants the link: true if the firmware gave up the current connection for it */
+  offer(): Promise<boolean>;
   mtuChanged(mtu: number): Promise<void>;
   receive(packet: Uint8Array): Promise<void>;
   status(): Promise<FirmwareStatus>;

@@ -113,7 +113,7 @@ function attachLink(board: Board, ws: WebSocket, mtu: number, linkQueue: LinkQue
         else ws.send('error:unknown text request; binary messages are RX writes, "read:info" reads INFO');
         return;
       }
-      await board.linkReceive(new Uint8Array(data as Buffer));
+      await board.linkReceive(new Uint8Array(data as Buffer), session);
     }).catch((err) => ws.close(1011, String((err as Error).message).slice(0, 120)));
     linkQueue.tail = queue;
   });

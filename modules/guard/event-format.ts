@@ -63,7 +63,23 @@ export interface EventsAnswer {
   damaged: number[];
   /** the reply stopped at `limit`: ask again from head.seq + 1 */
   more: boolean;
+  /** the last seq the bound app acknowledged (events_ack); absent from firmware before 0.4 */
+  acked?: number;
+  /** security events overwritten before the app acknowledged them (only when the owner ignored the refusals) */
+  lostUnread?: number;
+  /** lesser events not written because they would have overwritten unread security events */
+  held?: number;
 }
+
+/**
+ * Events the bound app must have seen before the ring may overwrite them (event-log.ts): signatures, policy
+ * changes, freezes, binds, backup codes, code changes, resets.
+ */
+export const SECURITY_KINDS: ReadonlySet<string> = new Set<string>([
+  'signed', 'policy-changed', 'change-pending', 'change-cancelled', 'change-applied', 'frozen', 'unfrozen',
+  'app-bound', 'app-replaced', 'backup-code-made', 'backup-code-used', 'binding-code-changed',
+  'code-enrolled', 'code-removed', 'reset-requested', 'reset-done', 'wiped',
+]);
 
 export function eventBytes(e: LatchEvent): Uint8Array {
   return encodeCbor([e.seq, e.at, e.kind, e.details]);

@@ -8,6 +8,15 @@
  *  - Kept in flash as a ring of EVENT_SLOTS records (record key EVENT_KEY_BASE + seq % EVENT_SLOTS), each sealed
  *    under the device key with its previous hash: one record write per event, so a power cut loses at most the
  *    event being written, never the chain. The oldest are overwritten; the drop is counted (seq - kept).
+ *  - Security events (SECURITY_KINDS) are never overwritten before the bound app acknowledged them (events_ack,
+ *    kept in RecordKey.eventsAcked): a lesser event that would overwrite one is not written (counted as held), and
+ *    signing is refused ('events-unread') while fewer than EVENTS_RESERVE slots are left before the oldest unread
+ *    one, so no signature is made that the owner cannot see; the reserve keeps room for the owner's own security
+ *    events (a freeze). Bind requests are coalesced before they get here (stranger-tally.ts).
+ *  - The newest security event's seq and the chain hash after it are kept in RecordKey.eventsMark, which the vault
+ *    head covers: a flash clip that retires the ring's newest records cannot cut an unread security event off
+ *    its end. At load a ring that ends before the mark continues from the mark, so the missing events show as
+ *    damaged (the app's check fails) instead of the chain closing over them.
  *  - A factory reset keeps one last event: the head is carried in the wipe marker, and "reset-done" continues
  *    the chain after the erase.
  */
@@ -16,14 +25,17 @@ import { concatBytes, wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import { decodeCbor, encodeCbor } from '../protocol/cbor.js';
 import {
-  chainHash, decodeEvent, eventBytes, GENESIS, headMessage, WIPE_KINDS, type EventKind, type EventsAnswer, type LatchEvent, type SignedHead,
+  chainHash, decodeEvent, eventBytes, GENESIS, headMessage, SECURITY_KINDS, WIPE_KINDS, type EventKind, type EventsAnswer, type LatchEvent, type SignedHead,
 } from './event-format.js';
 import { decodeMs, encodeMs, type DeviceClock } from '../vault/device-clock.js'; // the vault's u64 codec
 import { EVENT_SLOTS, RecordKey, type VaultRecords } from '../vault/records.js';
+import { StrangerTally } from './stranger-tally.js';
 
 export { EVENT_SLOTS };
 export type { EventKind, EventsAnswer, LatchEvent, SignedHead };
 const EVENT_KEY_BASE = RecordKey.eventsFirst;
+/** slots kept for the owner's security events once signing is refused for unread ones */
+export const EVENTS_RESERVE = 8;
 
 /** The head as carried across a wipe in the wipe marker: seq (u64) || hash (32). */
 export function encodeCarry(head: { seq: number; hash: Uint8Array }): Uint8Array {
@@ -85,6 +97,14 @@ export class EventLog {
   /** the first event this log holds since a wipe (the wipe's own event), or 1 */
   private startSeq = 1;
   private loaded = false;
+  /** the last seq the bound app acknowledged, and security events lost unread (RecordKey.eventsAcked) */
+  private acked = 0;
+  private lostUnread = 0;
+  /** the oldest security event after `acked` still in the ring, or undefined */
+  private firstUnread: number | undefined;
+  /** lesser events not written since boot (they would have overwritten unread security events) */
+  private held = 0;
+  private readonly tally = new StrangerTally();
 
   constructor(
     private readonly records: VaultRecords,
@@ -108,7 +128,41 @@ export class EventLog {
       }
       if (WIPE_KINDS.has(s.event.kind) && s.event.seq > this.startSeq) this.startSeq = s.event.seq;
     }
+    const mark = this.records.get(RecordKey.eventsMark);
+    if (mark?.length === 40 && decodeMs(mark) > this.headSeq) {
+      this.headSeq = decodeMs(mark);
+      this.headHash = mark.slice(8);
+    }
+    const ack = this.records.get(RecordKey.eventsAcked);
+    this.acked = ack?.length === 12 ? Math.min(decodeMs(ack), this.headSeq) : 0;
+    this.lostUnread = ack?.length === 12 ? ((ack[8] << 24) | (ack[9] << 16) | (ack[10] << 8) | ack[11]) >>> 0 : 0;
     this.loaded = true;
+    this.findFirstUnread();
+  }
+
+  /** Slots left before the next write would overwrite an unread security event (Infinity: none unread). */
+  get unreadRoom(): number {
+    this.ensure();
+    return this.firstUnread === undefined ? Infinity : this.firstUnread + EVENT_SLOTS - this.headSeq - 1;
+  }
+
+  /** Why a signature must wait for the app to read the log, if it must. */
+  mustReadFirst(): string | undefined {
+    const room = this.unreadRoom;
+    if (room > EVENTS_RESERVE) return undefined;
+    return `the event log is nearly full of security events the app has not read (${this.headSeq - this.acked} unread): read the log (latch events) so the device can go on signing`;
+  }
+
+  /** The bound app has read and kept every event up to `seq` (events_ack). */
+  ack(seq: number): number {
+    this.ensure();
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq > this.headSeq) throw new LatchError('bad-message', `events up to ${seq} cannot be acknowledged: the newest is ${this.headSeq}`);
+    if (seq > this.acked) {
+      this.acked = seq;
+      this.saveAck();
+      this.findFirstUnread();
+    }
+    return this.acked;
   }
 
   get head(): { seq: number; hash: Uint8Array } {
@@ -118,16 +172,42 @@ export class EventLog {
 
   /** Record an event: one sealed record write (read back), then the live push. A flash failure throws (the
    * caller's flow stops with it: nothing happens unrecorded). */
-  record(kind: EventKind, details: Record<string, unknown> = {}): LatchEvent {
+  record(kind: EventKind, details: Record<string, unknown> = {}): LatchEvent | undefined {
     this.ensure();
+    this.writeTally(true);
+    const security = SECURITY_KINDS.has(kind);
+    if (this.unreadRoom <= 0) {
+      if (!security) {
+        this.held++;
+        return undefined;
+      }
+      // The owner's own security event (a freeze) after ignoring every refusal: it is written, and the loss said.
+      this.lostUnread++;
+      this.saveAck();
+    }
     const event: LatchEvent = { seq: this.headSeq + 1, at: Math.floor(this.clock.now()), kind, details: boundDetails(details) };
     const bytes = eventBytes(event);
     const value = encodeCbor([bytes, this.headHash]);
     this.records.setSealed(EVENT_KEY_BASE + (event.seq % EVENT_SLOTS), value, 'event');
     this.headHash = chainHash(this.headHash, bytes);
     this.headSeq = event.seq;
+    if (this.unreadRoom < 0) this.findFirstUnread();
+    if (security && this.firstUnread === undefined) this.firstUnread = event.seq;
+    // (not the wipe's own event: the erase took the head, and a reset is announced by the new device id anyway)
+    if (security && !WIPE_KINDS.has(kind)) this.records.set(RecordKey.eventsMark, concatBytes(encodeMs(event.seq), this.headHash), 'event mark');
     this.onEvent(bytes, () => this.signHead());
     return event;
+  }
+
+  /** A bind request (anyone can send one): counted, and written coalesced (stranger-tally.ts). */
+  noteBindRequest(app: string, refused?: string): void {
+    this.tally.note(Math.floor(this.clock.now()), app, refused);
+  }
+
+  /** Write the bind requests' tally if one is due (the device's tick), or now (`force`: another event follows). */
+  writeTally(force = false): void {
+    const t = this.tally.take(Math.floor(this.clock.now()), force);
+    if (t) this.record('bind-requested', { ...t });
   }
 
   /** Events with seq >= `since` (at most `limit`, oldest first), the anchor before them and the signed head. */
@@ -147,7 +227,10 @@ export class EventLog {
     }
     const head = last === this.headSeq ? this.signHead() : this.signAt(last);
     if (events.length === 0 && damaged.length === 0) anchor = head.hash; // nothing new: the head is the anchor
-    return { events, anchor: anchor ?? GENESIS, head, key: this.publicKey(), dropped: oldest - 1, damaged, more: last < this.headSeq };
+    return {
+      events, anchor: anchor ?? GENESIS, head, key: this.publicKey(), dropped: oldest - 1, damaged, more: last < this.headSeq,
+      acked: this.acked, lostUnread: this.lostUnread, held: this.held,
+    };
   }
 
   /** the oldest event the ring still holds */
@@ -183,7 +266,27 @@ export class EventLog {
     this.headHash = carried?.hash ?? GENESIS;
     this.startSeq = this.headSeq + 1;
     this.loaded = true;
+    this.acked = this.headSeq; // the erase took the ack record: what came before is gone anyway
+    this.lostUnread = 0;
+    this.firstUnread = undefined;
     this.record(kind, { ...details, ...(carried ? { erasedEvents: carried.seq } : {}) });
+  }
+
+  private saveAck(): void {
+    const lost = this.lostUnread;
+    this.records.set(RecordKey.eventsAcked, concatBytes(encodeMs(this.acked), Uint8Array.of(lost >>> 24, (lost >>> 16) & 0xff, (lost >>> 8) & 0xff, lost & 0xff)), 'event acknowledgement');
+  }
+
+  /** The oldest unread security event the ring holds (a scan of at most EVENT_SLOTS records). */
+  private findFirstUnread(): void {
+    this.firstUnread = undefined;
+    for (let seq = Math.max(this.acked + 1, this.oldest()); seq <= this.headSeq; seq++) {
+      const s = this.readSlot(EVENT_KEY_BASE + (seq % EVENT_SLOTS));
+      if (s && s.event.seq === seq && SECURITY_KINDS.has(s.event.kind)) {
+        this.firstUnread = seq;
+        return;
+      }
+    }
   }
 
   /** the oldest event the ring still holds: the newest EVENT_SLOTS, none from before the last wipe */

@@ -95,6 +95,11 @@ export class BindResponder {
     return this.bind !== undefined;
   }
 
+  /** the app proved the code and the owner is deciding on the device (the link's stranger clock stops) */
+  get awaitingOwner(): boolean {
+    return this.bind?.phase === 'asking';
+  }
+
   onRequest(body: Uint8Array, withBackupCode = false): void {
     const req = parseBindRequest(body);
     if (this.bind?.phase === 'asking') return this.fail(ErrorCode.busy, 'the device is asking its owner about another binding');

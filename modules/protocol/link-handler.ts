@@ -1,13 +1,23 @@
 /**
  * The device end of the link: reassembles messages from packets and hands them to the binding responder
  * (bind-responder.ts) or the session responder (session-responder.ts). Nothing a peer sends may escape: every
- * exception becomes an ERROR message and a log line, and the device keeps serving. A connection without a session
- * that completes no message for 30 s is dropped, so an idle central cannot hold the only link.
+ * exception becomes an ERROR message and a log line, and the device keeps serving.
+ *
+ * Link fairness (a stranger must never keep the bound app out, or its emergency stop could not get through):
+ *  - a connection without a session that completes no message for 30 s is dropped;
+ *  - a connection without a session gets LINK_STRANGER_MS in all, counted from its connect and never extended by
+ *    anything it sends (enough to type a binding code, not hours); only the owner deciding on the device's
+ *    Allow screen stops that clock;
+ *  - when another central wants the link (`offered`), a connection without a session that is older than
+ *    LINK_GRACE_MS gives up its place. The grace covers the bound app's one-round-trip handshake, so a stranger
+ *    reconnecting in a loop cannot push the owner out before the session opens; an open session is never pushed;
+ *  - before a session, a message is at most MAX_PRE_SESSION_MESSAGE bytes: the first packet that takes one past
+ *    it closes the connection, so a stranger makes the device hold at most that much and do no work on it.
  */
 import type { HealthTestedEntropy } from '../entropy/health.js';
 import { LatchError } from '../errors.js';
 import type { ClockPort, LinkPort, LogPort } from '../ports.js';
-import { Reassembler, fragment } from '../transport/framing.js';
+import { MAX_MESSAGE, Reassembler, fragment } from '../transport/framing.js';
 import type { Vault } from '../vault/vault.js';
 import { BindResponder, type BindUi } from './bind-responder.js';
 import { ErrorCode, Kind, errorMessage } from './messages.js';
@@ -16,6 +26,17 @@ import type { RpcServer } from './rpc.js';
 import { SessionResponder } from './session-responder.js';
 
 export const LINK_IDLE_MS = 30_000;
+/** time in all for a connection that has not opened a bound app's session */
+export const LINK_STRANGER_MS = 150_000;
+/** a new connection's time to open its session before another central may take its place */
+export const LINK_GRACE_MS = 2_000;
+/**
+ * the largest message before a session is open: the biggest a bound or binding app sends then is a bind request
+ * (1 + 16 + 32 + a label of at most 32: 81 bytes), as is a session init
+ */
+export const MAX_PRE_SESSION_MESSAGE = 256;
+/** how often a link port that cannot see a second central (drivers/link-ble.ts) offers the link on its behalf */
+export const LINK_PRESUMED_OFFER_MS = 10_000;
 
 export interface LinkUi extends BindUi {
   /** the link went away in the middle of something the screen shows */
@@ -26,6 +47,8 @@ export class LinkHandler {
   private mtu = 23;
   private connected = false;
   private lastMessageAt = 0;
+  /** when this connection started, or its last session closed: the stranger budget counts from here */
+  private strangerSince = 0;
   private readonly reassembler: Reassembler;
   private readonly binder: BindResponder;
   private readonly session: SessionResponder;
@@ -45,7 +68,7 @@ export class LinkHandler {
   ) {
     const fail = (code: number, text: string) => this.fail(code, text);
     const send = (m: Uint8Array) => this.send(m);
-    this.session = new SessionResponder(vault, entropy, log, () => clock.now(), send, fail, (err) => this.deviceFault(err), () => { this.lastMessageAt = clock.now(); });
+    this.session = new SessionResponder(vault, entropy, log, () => clock.now(), send, fail, (err) => this.deviceFault(err), () => { this.lastMessageAt = this.strangerSince = clock.now(); });
     this.binder = new BindResponder(vault, entropy, log, ui, send, fail, () => this.session.end());
     registerCoreMethods(this.session.rpc, core);
     this.reassembler = new Reassembler(
@@ -53,10 +76,12 @@ export class LinkHandler {
         message: (m) => this.onMessage(m),
         error: (code, text) => {
           this.log.log(`link: ${code}: ${text}`);
+          if (code === 'frame-too-large' && !this.session.active) return this.drop(`a message over ${MAX_PRE_SESSION_MESSAGE} bytes before a session`, ErrorCode.badFrame);
           this.send(errorMessage(ErrorCode.badFrame, text));
         },
       },
       () => this.clock.now(),
+      () => (this.session.active ? MAX_MESSAGE : MAX_PRE_SESSION_MESSAGE),
     );
   }
 
@@ -86,7 +111,26 @@ export class LinkHandler {
   onConnected(mtu: number): void {
     this.connected = true;
     this.mtu = mtu;
-    this.lastMessageAt = this.clock.now();
+    this.lastMessageAt = this.strangerSince = this.clock.now();
+  }
+
+  /**
+   * Another central wants the link. True: it may have it (no connection, or this one has no session and is past
+   * its grace): the current one is told why and forgotten here, and the link port closes it and reports the new
+   * one as `connected`. False: the link is in use; the port refuses the newcomer. `presumed`: the port cannot see
+   * newcomers and asks every LINK_PRESUMED_OFFER_MS whether the connection would give its place to one.
+   */
+  offered(presumed = false): boolean {
+    if (!this.connected) return true;
+    const now = this.clock.now();
+    if (this.session.active || this.binder.awaitingOwner || now - this.strangerSince < LINK_GRACE_MS) return false;
+    // A port that cannot see newcomers (Moddable's bleserver: drivers/link-ble.ts) asks on a schedule instead: a
+    // connection in the middle of a binding (its code on the screen) keeps its place then, or no app could bind.
+    if (presumed && this.binder.inProgress) return false;
+    this.log.log('link: another central asked for the link; this connection has no session and gives up its place');
+    this.send(errorMessage(ErrorCode.timeout, 'another app asked for the link and this connection had no session: it is closed'));
+    this.onDisconnected();
+    return true;
   }
 
   onMtu(mtu: number): void {
@@ -109,15 +153,23 @@ export class LinkHandler {
   tick(): void {
     this.reassembler.tick();
     this.session.tick();
-    // Without a session, a connection must complete a message every 30 s; an open session has its own 5-minute
-    // idle limit (session-responder.ts), after which this one applies again.
-    if (this.connected && !this.session.active && this.clock.now() - this.lastMessageAt >= LINK_IDLE_MS && !this.binder.inProgress) {
-      this.log.log(`link: no complete message for ${LINK_IDLE_MS / 1000} s: dropping the connection`);
-      this.send(errorMessage(ErrorCode.timeout, `no complete message for ${LINK_IDLE_MS / 1000} s: the device drops the connection`));
-      this.lastMessageAt = this.clock.now();
-      if (this.link.disconnect) this.link.disconnect();
-      else this.onDisconnected();
+    // Without a session, a connection must complete a message every 30 s and gets LINK_STRANGER_MS in all; an
+    // open session has its own 5-minute idle limit (session-responder.ts), after which these apply again.
+    if (!this.connected || this.session.active || this.binder.awaitingOwner) return;
+    const now = this.clock.now();
+    if (now - this.strangerSince >= LINK_STRANGER_MS) {
+      this.drop(`no session after ${LINK_STRANGER_MS / 1000} s`);
+    } else if (now - this.lastMessageAt >= LINK_IDLE_MS && !this.binder.inProgress) {
+      this.drop(`no complete message for ${LINK_IDLE_MS / 1000} s`);
     }
+  }
+
+  private drop(why: string, code: number = ErrorCode.timeout): void {
+    this.log.log(`link: ${why}: dropping the connection`);
+    this.send(errorMessage(code, `${why}: the device drops the connection`));
+    this.lastMessageAt = this.strangerSince = this.clock.now();
+    if (this.link.disconnect) this.link.disconnect();
+    else this.onDisconnected();
   }
 
   /** Forget the binding and session in progress (factory reset). */

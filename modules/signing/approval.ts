@@ -74,6 +74,12 @@ export class Approvals {
   start(request: ApprovalRequest, answer: (reply: RpcReply) => void): RpcReply | undefined {
     if (this.pending) return fail('busy', 'the device is already waiting for its owner on another request');
     const id = request.review.id;
+    // No signature the owner cannot see: while unread security events would be overwritten, nothing signs.
+    const unread = this.events.mustReadFirst();
+    if (unread) {
+      this.log.log(`${id}: refused: ${unread}`);
+      return fail('events-unread', unread);
+    }
     this.events.record('sign-requested', { request: id, ...request.summary });
     const first = request.check();
     if (first.kind === 'refuse') {

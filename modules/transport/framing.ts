@@ -59,7 +59,12 @@ export class Reassembler {
   /** after a failure mid-message: skip continuation packets without further errors */
   private skipping = false;
 
-  constructor(private readonly events: ReassemblerEvents, private readonly now: () => number, private readonly maxMessage = MAX_MESSAGE) {}
+  constructor(
+    private readonly events: ReassemblerEvents,
+    private readonly now: () => number,
+    /** the largest message taken now (a function: the link allows less before a session, link-handler.ts) */
+    private readonly maxMessage: number | (() => number) = MAX_MESSAGE,
+  ) {}
 
   get busy(): boolean {
     return this.startedAt >= 0;
@@ -82,7 +87,8 @@ export class Reassembler {
     this.nextSeq = (this.nextSeq + 1) & SEQ_MASK;
     this.lastPacketAt = this.now();
     this.size += packet.length - 1;
-    if (this.size > this.maxMessage) return this.fail('frame-too-large', `the message exceeds ${this.maxMessage} bytes`);
+    const max = typeof this.maxMessage === 'number' ? this.maxMessage : this.maxMessage();
+    if (this.size > max) return this.fail('frame-too-large', `the message exceeds ${max} bytes`);
     this.parts.push(packet.slice(1));
     if (header & END) {
       const out = new Uint8Array(this.size);

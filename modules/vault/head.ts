@@ -25,11 +25,14 @@
  * before it completes, so the attacker cuts power, programs the image back and has his answer for free. So the
  * budget saves on everything else: no bit on a success (the reset of the count only loosens, so its rollback
  * only tightens), a signature, a bind attempt, a binding code, or any write its caller marks as only loosening
- * (VaultRecords.set `loosens`: a verification code's answer after its counted attempt, guard/codes.ts). When the counter is spent (`spent`), PIN attempts are refused (vault.ts): the limit
- * then holds by refusing, and the owner moves the wallet with the recovery words (README: the eFuse budget).
+ * (VaultRecords.set `loosens`: a verification code's answer after its counted attempt, guard/codes.ts). When the
+ * counter is spent (`spent`), PIN attempts are refused (vault.ts): the limit then holds by refusing, and the
+ * owner moves the wallet with the recovery words (README: the eFuse budget).
  * A counter of capacity 0 (a board without one) is no counter: the head chains records but tells no older image.
  *
- * Layout: version 1 | generation (u32) | PIN failures (u8) | digest (32) | MAC (32)
+ * Layout: version 2 | generation (u32) | PIN failures (u8) | digest (32) | MAC (32)
+ * Version 1 (firmware before the event log's acknowledgement record) committed to V1_KEYS: it is still accepted
+ * once, checked against those, and rewritten as version 2 with a counter bit burned (so it cannot be put back).
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -39,15 +42,23 @@ import type { RecordLog } from '../storage/record-log.js';
 import { commitBatch, type BatchEntry } from './journal.js';
 import { RecordKey } from './records.js';
 
-const VERSION = 1;
+const VERSION = 2;
 const BODY_SIZE = 1 + 4 + 1 + 32;
 export const HEAD_SIZE = BODY_SIZE + 32;
 
-/** the records the head commits to: retiring or replacing any of them is noticed */
-export const COVERED_KEYS: readonly number[] = [
+/** what a version 1 head committed to */
+const V1_KEYS: readonly number[] = [
   RecordKey.bindingCode, RecordKey.appKey, RecordKey.pin, RecordKey.bindFailures, RecordKey.preferences, RecordKey.freeze,
   RecordKey.otpSecret, RecordKey.otpState, RecordKey.policy, RecordKey.pendingChanges, RecordKey.spendLedger,
 ];
+
+/**
+ * The records the head commits to: retiring or replacing any of them is noticed. The event log's acknowledgement
+ * and mark (issue 18) are: plaintext, a clip that forged a higher acknowledgement, or retired it, would let the
+ * ring overwrite security events the owner's app never read, or hide how many were lost; the mark keeps the
+ * newest security event from being cut off the ring's end (guard/event-log.ts).
+ */
+export const COVERED_KEYS: readonly number[] = [...V1_KEYS, RecordKey.eventsAcked, RecordKey.eventsMark];
 
 /**
  * Covered records whose every write burns a counter bit, because an older version would loosen a guard: a new PIN
@@ -133,7 +144,7 @@ export class VaultHead {
     }
     const key = this.deviceKey();
     if (!key) return { ok: false, why: 'the vault head exists but the device identity does not' };
-    if (raw.length !== HEAD_SIZE || raw[0] !== VERSION) return { ok: false, why: `the vault head has an unknown format (${raw.length} bytes)` };
+    if (raw.length !== HEAD_SIZE || (raw[0] !== VERSION && raw[0] !== 1)) return { ok: false, why: `the vault head has an unknown format (${raw.length} bytes)` };
     const body = raw.subarray(0, BODY_SIZE);
     if (!constantTimeEqual(mac(key, body), raw.subarray(BODY_SIZE))) return { ok: false, why: 'the vault head was not written by this device' };
     const generation = ((raw[1] << 24) | (raw[2] << 16) | (raw[3] << 8) | raw[4]) >>> 0;
@@ -147,9 +158,15 @@ export class VaultHead {
         return { ok: false, why: `the storage is an older image (generation ${generation}, counter ${c})` };
       }
     }
-    if (!constantTimeEqual(this.digest([]), raw.subarray(6, 38))) return { ok: false, why: 'a guarded record was removed, replaced or put back' };
+    const v1 = raw[0] === 1;
+    if (!constantTimeEqual(this.digest([], v1 ? V1_KEYS : COVERED_KEYS), raw.subarray(6, 38))) return { ok: false, why: 'a guarded record was removed, replaced or put back' };
     this.state = { generation, failures: raw[5] };
-    return { ok: true, finishedBump, migrated: false };
+    if (!v1) return { ok: true, finishedBump, migrated: false };
+    // A version 1 head (firmware before the acknowledgement record, which therefore never wrote one): rewritten
+    // as version 2, a bit burned so the old head is an older image from now on. An acknowledgement or mark record
+    // beside a version 1 head was not written by firmware: dropped (the app's events are then read again).
+    this.commit([RecordKey.eventsAcked, RecordKey.eventsMark].filter((k) => this.log.has(k)).map((key) => ({ key })), { bump: true });
+    return { ok: true, finishedBump, migrated: true };
   }
 
   /**
@@ -180,9 +197,9 @@ export class VaultHead {
   }
 
   /** SHA-256 over every covered record as it will stand once `entries` are written. */
-  private digest(entries: BatchEntry[]): Uint8Array {
+  private digest(entries: BatchEntry[], keys: readonly number[] = COVERED_KEYS): Uint8Array {
     const h = sha256.create();
-    for (const k of COVERED_KEYS) {
+    for (const k of keys) {
       const e = entries.find((x) => x.key === k);
       const value = e ? e.value : this.log.get(k);
       h.update(Uint8Array.of(k >> 8, k & 0xff, value ? 1 : 0, value ? value.length >> 8 : 0, value ? value.length & 0xff : 0));

@@ -50,6 +50,13 @@ export const RecordKey = {
   backupCode: 20,
   /** the vault head (head.ts): generation = the rollback counter, PIN failures, digest of the guarded records; MACed */
   head: 21,
+  /** the event log's last sequence number the bound app acknowledged (u64, plaintext; guard/event-log.ts) */
+  eventsAcked: 22,
+  /**
+   * the event log's newest security event: seq (u64) | the chain hash after it (32); plaintext, covered by the
+   * vault head, so a clip that retires the ring's newest records cannot cut an unread security event off its end
+   */
+  eventsMark: 23,
   /** the event log's ring (guard/event-log.ts): EVENT_SLOTS records from this key, each sealed under the device key */
   eventsFirst: 0x100,
   /** the authenticator's accounts (authenticator/accounts.ts): AUTHENTICATOR_SLOTS records from this key, each

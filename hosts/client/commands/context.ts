@@ -1,8 +1,8 @@
 /** What a `latch <family> ...` command gets from the CLI: an open session, its arguments, and output helpers. */
-import type { Session } from '../client.js';
+import type { RpcSession } from '../client.js';
 
 export interface CommandContext {
-  session: Session;
+  session: RpcSession;
   /** the bound device's id, and this app's home directory (where per-device state is kept) */
   deviceId: Uint8Array;
   home: string;

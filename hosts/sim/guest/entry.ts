@@ -119,6 +119,7 @@ function handle(msg: Uint8Array): unknown {
       head: { seq: a.head.seq, hash: toHex(a.head.hash), signature: toHex(a.head.signature) }, dropped: a.dropped, damaged: a.damaged, more: a.more,
     } : null };
   }
+  if (op === HostOp.offer) return { accepted: link?.offered ? link.offered() : false, state: device.state, screen: device.screen };
   switch (op) {
     case HostOp.press: onPress?.({ button: String.fromCharCode(msg[1]) as ButtonEvent['button'], long: msg[2] === 1, heldMs: readU32(msg, 3) }); break;
     case HostOp.tick: onTick?.(); break;

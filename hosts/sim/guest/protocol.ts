@@ -10,6 +10,7 @@ export const HostOp = {
   tick: 0x54, // 'T'
   connect: 0x43, // 'C' + u16 mtu
   disconnect: 0x44, // 'D'
+  offer: 0x4f, // 'O': another central wants the link -> JSON {accepted: boolean} (true: the current one gave up its place)
   mtu: 0x4d, // 'M' + u16 mtu
   receive: 0x52, // 'R' + packet
   screen: 0x53, // 'S' -> JSON {screen, state}

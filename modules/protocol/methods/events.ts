@@ -3,6 +3,8 @@
  *   events_since     {since?, limit?}  -> {events: [bytes], anchor, head: {seq, hash, signature}, key, dropped, damaged}
  *   events_subscribe {}                -> {head: {seq, hash, signature}, key}; then every new event arrives as the
  *                                         notice {notify: 'event', data: {event: bytes, head}} while the session lasts
+ *   events_ack       {seq}              -> {acked}: the app verified and kept every event up to seq; security events
+ *                                         after it are never overwritten, and signing waits while they nearly would
  * Served to the bound app whether the device is locked or not: what happened while the phone was away is exactly
  * what it needs to see.
  */
@@ -21,6 +23,16 @@ export function registerEventMethods(rpc: RpcServer, events: EventLog, subscribe
       if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 1) return fail('bad-params', '"since" is a sequence number from 1');
       if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > EVENT_SLOTS) return fail('bad-params', `"limit" is 1 to ${EVENT_SLOTS}`);
       return ok(events.since(since, limit));
+    },
+  });
+  rpc.register('events_ack', {
+    anytime: true,
+    run: (params) => {
+      const bad = onlyParams(params, ['seq']);
+      if (bad) return bad;
+      const seq = params.seq;
+      if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0 || seq > events.head.seq) return fail('bad-params', `"seq" is a sequence number the app has read, 0 to ${events.head.seq}`);
+      return ok({ acked: events.ack(seq) });
     },
   });
   rpc.register('events_subscribe', {

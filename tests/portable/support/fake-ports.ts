@@ -88,7 +88,8 @@ export interface FakeBoard {
   advance(ms: number): void;
 }
 
-export function fakeBoard(entropy: EntropyPort = counterEntropy()): FakeBoard {
+/** `flashSize`: the vault's bytes (16 KiB unless a test needs the room of the device's 64 KiB) */
+export function fakeBoard(entropy: EntropyPort = counterEntropy(), flashSize = 16384): FakeBoard {
   let press: ((e: ButtonEvent) => void) | undefined;
   let link: LinkHandlers | undefined;
   let tick: (() => void) | undefined;
@@ -97,7 +98,7 @@ export function fakeBoard(entropy: EntropyPort = counterEntropy()): FakeBoard {
   const logs: string[] = [];
   const notified: Uint8Array[] = [];
   const canvas = recordingCanvas();
-  const flash = memoryFlash();
+  const flash = memoryFlash(flashSize);
   const counter = memoryCounter();
   const screenProblems: string[] = [];
   /** run `fn` (a press, a tick, a link event) and fail if it made the device show a screen it cannot draw in full */
@@ -130,6 +131,7 @@ export function fakeBoard(entropy: EntropyPort = counterEntropy()): FakeBoard {
         disconnected: () => checked(() => h.disconnected()),
         mtuChanged: (mtu) => checked(() => h.mtuChanged(mtu)),
         received: (packet) => checked(() => h.received(packet)),
+        offered: (presumed?: boolean) => checked(() => h.offered?.(presumed) ?? false),
       };
     },
     tick: () => checked(() => tick!()),
