@@ -21,7 +21,7 @@ import BLEServer from "bleserver";
 import { uuid } from "btutils";
 import { IOCapability, SM } from "sm";
 import Timer from "timer";
-import { LINK_PRESUMED_OFFER_MS } from "../modules/protocol/link-handler.js";
+import { LINK_PRESUMED_OFFER_MS } from "../modules/protocol/link-rules.js";
 import type { LinkHandlers, LinkPort } from "../modules/ports.js";
 
 // The characteristic type as BLEServer's callbacks see it: the board build compiles against the SDK's typings

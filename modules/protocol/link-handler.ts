@@ -25,18 +25,10 @@ import { registerCoreMethods, type CoreContext } from './methods/core.js';
 import type { RpcServer } from './rpc.js';
 import { SessionResponder } from './session-responder.js';
 
-export const LINK_IDLE_MS = 30_000;
-/** time in all for a connection that has not opened a bound app's session */
-export const LINK_STRANGER_MS = 150_000;
-/** a new connection's time to open its session before another central may take its place */
-export const LINK_GRACE_MS = 2_000;
-/**
- * the largest message before a session is open: the biggest a bound or binding app sends then is a bind request
- * (1 + 16 + 32 + a label of at most 32: 81 bytes), as is a session init
- */
-export const MAX_PRE_SESSION_MESSAGE = 256;
-/** how often a link port that cannot see a second central (drivers/link-ble.ts) offers the link on its behalf */
-export const LINK_PRESUMED_OFFER_MS = 10_000;
+import { LINK_GRACE_MS, LINK_IDLE_MS, LINK_PRESUMED_OFFER_MS, LINK_STRANGER_MS, MAX_PRE_SESSION_MESSAGE } from './link-rules.js';
+
+// the rules' numbers, for the tests and ports that read them from here
+export { LINK_GRACE_MS, LINK_IDLE_MS, LINK_PRESUMED_OFFER_MS, LINK_STRANGER_MS, MAX_PRE_SESSION_MESSAGE };
 
 export interface LinkUi extends BindUi {
   /** the link went away in the middle of something the screen shows */
