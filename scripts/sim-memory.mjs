@@ -136,10 +136,12 @@ if (!bootOnly) {
     afterSignLive: figures(at('after')),
     failed: failed?.phase,
   };
-  // The probe collects just before signing: with exactly that one collection since "unlocked", the "signed"
-  // sample holds everything the signature allocated, so it bounds the peak from above.
-  const u = result.probe.unlockedLive, p = result.probe.signPeak;
-  result.probe.signPeakIsBound = Boolean(u && p && p.collections === u.collections + 1);
+  // The probe collects just before signing, and a sample's count is the collections since the sample before: with
+  // only that one, the "signed" sample holds everything the signature allocated, an upper bound of its peak. More
+  // mean the heap filled during the signature and was collected (the peak then lies between the live figures and
+  // the heap).
+  const p = result.probe.signPeak;
+  result.probe.signPeakIsBound = Boolean(p && p.collections <= 1);
 }
 result.esp32HeapBytes = result.chunkHeapBytes + result.slotHeap * SLOT_ESP32;
 result.steps = marks.map((m) => ({ phase: m.phase, ...figures(samples[m.sample]) })).filter((m) => m.slots !== undefined);
@@ -159,9 +161,11 @@ if (asJson) {
     row('boot, in use', pr.bootInUse);
     row('boot, live (collected)', pr.bootLive);
     row('unlocked, live', pr.unlockedLive);
-    row('signing peak (bound)', pr.signPeak);
+    row('just after signing', pr.signPeak);
     row('after signing, live', pr.afterSignLive);
-    if (!pr.signPeakIsBound) console.log('  (a collection ran during the signature: the "signing peak" row is not an upper bound)');
+    if (pr.signPeak) console.log(pr.signPeakIsBound
+      ? '  no collection during the signature: "just after signing" bounds its peak from above'
+      : `  ${pr.signPeak.collections - 1} collections during the signature (the heap filled): "just after signing" is not a bound`);
     if (pr.failed || !pr.signPeak) console.log(`  the probe did not finish: ${pr.failed ?? 'no "signed" marker (use a larger --seconds?)'}`);
   }
   const traced = logs.join('').trim();
