@@ -15,6 +15,7 @@ const STEPS = [
 	"@noble/hashes/sha2", "@noble/hashes/sha3", "@noble/hashes/legacy", "@noble/hashes/pbkdf2",
 	"@noble/curves/secp256k1", "@noble/curves/ed25519", "@noble/ciphers/chacha",
 	"@scure/bip32", "@scure/bip39",
+	"@scure/btc-signer/utils", "@scure/btc-signer/script", "@scure/btc-signer/psbt",
 	"@scure/btc-signer/transaction", "@scure/btc-signer/payment",
 	"micro-eth-signer/core/rlp", "cborg",
 	"drivers/platform", "modules/device",
