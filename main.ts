@@ -14,7 +14,7 @@ import { traceLog } from "./drivers/log.js";
 import { CryptHash } from "./drivers/hash-crypt.js";
 
 /** Per-platform drivers: manifest.json maps "drivers/platform" to platform-esp32.ts or platform-sim.ts. */
-import { makeChipKey, makeCounter, makeFlash, makeLink, PLATFORM } from "./drivers/platform.js";
+import { afterBoot, makeChipKey, makeCounter, makeFlash, makeLink, PLATFORM } from "./drivers/platform.js";
 
 export default function main(): void {
   try {
@@ -45,4 +45,5 @@ function boot(): void {
     { platform: PLATFORM },
   );
   device.boot();
+  afterBoot(device);
 }

@@ -17,16 +17,35 @@ export interface BootMemory {
   slotHeap: number;
   chunkHeapBytes: number;
   modulesLoaded: number;
+  /** live after a forced collection at boot (the slots/chunkBytes above are in use, garbage included) */
+  live?: MemoryFigures;
+  /** the test wallet set up and unlocked, keys made, collected (drivers/memory-probe.ts) */
+  unlocked?: MemoryFigures;
+  /** in use just after one EIP-1559 signature; `collections` made during it (more than 1: the heap filled) */
+  signed?: MemoryFigures & { collections: number };
 }
+
+export interface MemoryFigures {
+  slots: number;
+  chunkBytes: number;
+  bytes: number;
+}
+
+const figures = (f: { slots: number; chunkBytes: number; esp32Bytes: number } | undefined): MemoryFigures | undefined =>
+  f && { slots: f.slots, chunkBytes: f.chunkBytes, bytes: f.esp32Bytes };
 
 export function measureBootMemory(): BootMemory | string {
   if (!process.env.MODDABLE) return 'needs MODDABLE (a built Moddable SDK) and npm run build:sim';
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/sim-memory.mjs'), '--json', '--seconds', '12'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/sim-memory.mjs'), '--json'], { encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (!line.startsWith('{')) return line || `sim-memory failed: ${r.stderr.slice(-300)}`;
   const m = JSON.parse(line);
+  const p = m.probe ?? {};
+  const boot = p.bootInUse ?? { slots: m.slotsUsed, chunkBytes: m.chunkBytesUsed, esp32Bytes: m.esp32BytesUsed };
   return {
-    slots: m.slotsUsed, chunkBytes: m.chunkBytesUsed, bytes: m.esp32BytesUsed,
+    slots: boot.slots, chunkBytes: boot.chunkBytes, bytes: boot.esp32Bytes,
     slotHeap: m.slotHeap, chunkHeapBytes: m.chunkHeapBytes, modulesLoaded: m.modulesLoaded,
+    live: figures(p.bootLive), unlocked: figures(p.unlockedLive),
+    signed: p.signPeak && { ...figures(p.signPeak)!, collections: p.signPeak.collections },
   };
 }

@@ -17,6 +17,7 @@ interface Row { name: string; engine: 'xs' | 'v8' | 'mcsim'; computrons?: number
 const withMemory = !process.argv.includes('--no-memory');
 const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const BOOT = 'boot, blank device (mcsim, the board build)';
+const SIGN = 'unlock + one EIP-1559 signature (mcsim, the board build, test wallet)';
 const ops = only ? OPS.filter((o) => o.name.toLowerCase().includes(only.toLowerCase())) : OPS;
 const withBoot = !only || BOOT.includes(only.toLowerCase());
 if (!ops.length && !withBoot) {
@@ -85,7 +86,11 @@ if (withBoot) {
   if (typeof boot === 'string') lines.push(`${BOOT}: skipped, ${boot}`);
   else {
     rows.push({ name: BOOT, engine: 'mcsim', bootMemory: boot });
-    lines.push(`${BOOT}: ${boot.slots.toLocaleString('en-US')} slots + ${Math.round(boot.chunkBytes / 1024)} KB chunks in use (no collection yet: an upper bound) = ${Math.round(boot.bytes / 1024)} KB with 16-byte slots (goal: 10,000 slots, 128 KB chunks); heaps ${boot.slotHeap.toLocaleString('en-US')} slots, ${Math.round(boot.chunkHeapBytes / 1024)} KB chunks; ${boot.modulesLoaded} modules loaded at run time`);
+    const fig = (f: { slots: number; chunkBytes: number; bytes: number }) => `${f.slots.toLocaleString('en-US')} slots + ${Math.round(f.chunkBytes / 1024)} KB chunks = ${Math.round(f.bytes / 1024)} KB`;
+    lines.push(`${BOOT}: ${fig(boot)} in use${boot.live ? `, ${fig(boot.live)} live (collected)` : ''} with 16-byte slots (goal: 10,000 slots, 128 KB chunks); heaps ${boot.slotHeap.toLocaleString('en-US')} slots, ${Math.round(boot.chunkHeapBytes / 1024)} KB chunks; ${boot.modulesLoaded} modules loaded at run time`);
+    if (boot.unlocked && boot.signed) {
+      lines.push(`${SIGN}: unlocked ${fig(boot.unlocked)} live; just after the signature ${fig(boot.signed)} in use, ${boot.signed.collections > 1 ? `${boot.signed.collections - 1} collections during it (the heap filled)` : 'no collection during it (an upper bound of its peak)'} (goal: 512 KB in all)`);
+    }
   }
 }
 if (withMemory) lines.push('XS memory: peak chunk bytes + slots x 16 bytes (ESP32) the operation needs above its prepared inputs (bench/memory.ts).');

@@ -23,6 +23,13 @@ declare module "time" {
   export { Time as default };
 }
 
+declare module "debug" {
+  /** $(MODULES)/base/debug: collect garbage now (no argument), or turn collection on or off */
+  export default class Debug {
+    static gc(enable?: boolean): void;
+  }
+}
+
 declare module "timer" {
   class Timer {
     private constructor();

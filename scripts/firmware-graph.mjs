@@ -54,7 +54,9 @@ export async function firmwareGraph() {
     }],
   });
   const inputs = result.metafile.inputs;
-  const imports = new Map(Object.entries(inputs).map(([f, v]) => [f, v.imports.filter((i) => !i.external).map((i) => i.path)]));
+  // A dynamic import() loads its module at run time when it is called (the simulator's memory probe): it does not
+  // keep the importer from being preloaded.
+  const imports = new Map(Object.entries(inputs).map(([f, v]) => [f, v.imports.filter((i) => !i.external && i.kind !== 'dynamic-import').map((i) => i.path)]));
   const blocked = new Map();
   const reason = (f, seen = new Set()) => {
     if (blocked.has(f)) return blocked.get(f);

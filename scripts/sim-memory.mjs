@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// `npm run memory:sim [-- --seconds N] [--state DIR] [--json]`: boots the simulator build (npm run build:sim) in
-// Moddable's mcsim, headless (xvfb-run), and reads the XS machine's own instrumentation (the samples the SDK sends
-// xsbug once a second) on a private xsbug port: slots and chunks in use, the heaps' sizes, modules loaded.
+// `npm run memory:sim [-- --seconds N] [--state DIR] [--boot-only] [--json]`: boots the simulator build (npm run
+// build:sim) in Moddable's mcsim, headless (xvfb-run), and reads the XS machine's own instrumentation (the samples
+// the SDK sends xsbug once a second) on a private xsbug port: slots and chunks in use, the heaps' sizes, modules.
+// Unless --boot-only, it then has the simulator build's memory probe (drivers/memory-probe.ts, never in a board
+// build) set up the published test wallet, unlock and sign one Ethereum transaction, and reads the sample after
+// each of the probe's markers: live at boot and unlocked (after a forced collection), and the signing peak.
 // The run gets its own /tmp (a user + mount namespace, `unshare -rm`), so it starts from a blank vault, or from
 // the latch-flash.bin / latch-chip-key.bin / latch-efuse.bin copied from --state DIR, and never touches the /tmp
 // files an `npm run sim:moddable` keeps. Needs $MODDABLE, xvfb-run and unshare; without them it says so, exit 0.
@@ -13,12 +16,14 @@ import path from 'node:path';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
-const seconds = Number(opt('--seconds', '15'));
+const seconds = Number(opt('--seconds', args.includes('--boot-only') ? '15' : '60'));
 const state = opt('--state', undefined);
 const asJson = args.includes('--json');
+const bootOnly = args.includes('--boot-only');
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const moddable = process.env.MODDABLE;
-const built = moddable && path.join(moddable, 'build/bin/lin/m5stack/debug', path.basename(repo), 'mc.so');
+// --mc: another simulator build (npm run memory:breakdown's)
+const built = opt('--mc', moddable && path.join(moddable, 'build/bin/lin/m5stack/debug', path.basename(repo), 'mc.so'));
 const missing = [];
 if (!moddable) missing.push('$MODDABLE (a built Moddable SDK)');
 else if (!existsSync(built)) missing.push(`the simulator build ${built} (npm run build:sim)`);
@@ -33,6 +38,10 @@ const SLOT_ESP32 = 16;
 let names = [];
 const samples = [];
 const logs = [];
+/** the probe's markers ("latch-probe: <phase>"), each with the index of the first sample after it */
+const marks = [];
+let finished;
+const probeDone = new Promise((resolve) => { finished = resolve; });
 let buffer = '';
 
 const server = net.createServer((socket) => {
@@ -50,7 +59,14 @@ const server = net.createServer((socket) => {
     let last = 0;
     while ((m = re.exec(buffer))) {
       if (m[1] !== undefined) samples.push(Object.fromEntries(m[1].split(',').map((v, i) => [names[i] ?? `#${i}`, Number(v)])));
-      else logs.push(m[2].replace(/&#10;/g, '\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+      else {
+        const text = m[2].replace(/&#10;/g, '\n').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+        logs.push(text);
+        for (const p of text.matchAll(/latch-probe: ([^\n]*)/g)) {
+          marks.push({ phase: p[1], sample: samples.length });
+          if (p[1] === 'done' || p[1].startsWith('failed')) finished();
+        }
+      }
       last = re.lastIndex;
     }
     if (last) buffer = buffer.slice(last);
@@ -64,7 +80,9 @@ const copy = state
   ? ['latch-flash.bin', 'latch-chip-key.bin', 'latch-efuse.bin'].map((f) => `[ -f "${path.resolve(state, f)}" ] && cp "${path.resolve(state, f)}" /tmp/; `).join('')
   : '';
 const mcsim = path.join(moddable, 'build/bin/lin/release/mcsim');
-const script = `mount -t tmpfs tmpfs /tmp && ${copy}exec xvfb-run -a "${mcsim}" "${path.join(moddable, 'build/simulators')}" "${built}"`;
+// The flag file asks the simulator build to run its memory probe (drivers/platform-sim.ts).
+const probe = bootOnly ? '' : 'touch /tmp/latch-memory-probe && ';
+const script = `mount -t tmpfs tmpfs /tmp && ${copy}${probe}exec xvfb-run -a "${mcsim}" "${path.join(moddable, 'build/simulators')}" "${built}"`;
 const child = spawn('unshare', ['-rm', 'sh', '-c', script], {
   env: { ...process.env, XSBUG_HOST: '127.0.0.1', XSBUG_PORT: String(port) },
   stdio: ['ignore', 'pipe', 'pipe'], detached: true,
@@ -72,7 +90,11 @@ const child = spawn('unshare', ['-rm', 'sh', '-c', script], {
 let out = '';
 child.stdout.on('data', (d) => { out += d; });
 child.stderr.on('data', (d) => { out += d; });
-await new Promise((resolve) => { const t = setTimeout(resolve, seconds * 1000); child.on('exit', () => { clearTimeout(t); resolve(); }); });
+await new Promise((resolve) => {
+  const t = setTimeout(resolve, seconds * 1000);
+  child.on('exit', () => { clearTimeout(t); resolve(); });
+  probeDone.then(() => { clearTimeout(t); resolve(); });
+});
 try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
 server.close();
 
@@ -95,7 +117,34 @@ const result = {
   keysUsed: lastSample['Keys used'],
 };
 result.esp32BytesUsed = result.chunkBytesUsed + result.slotsUsed * SLOT_ESP32;
+/** a sample as slots, chunk bytes, bytes with the ESP32's slot, and the collection count */
+const figures = (s) => s && {
+  slots: Math.round(s['Slot used'] / SLOT_SIM), chunkBytes: s['Chunk used'],
+  esp32Bytes: s['Chunk used'] + Math.round(s['Slot used'] / SLOT_SIM) * SLOT_ESP32,
+  collections: s['Garbage collections'], modulesLoaded: s['Modules loaded'],
+};
+const at = (phase) => { const m = marks.find((x) => x.phase.startsWith(phase)); return m && samples[m.sample]; };
+const failed = marks.find((x) => x.phase.startsWith('failed'));
+if (!bootOnly) {
+  const bootMark = marks.find((x) => x.phase === 'boot');
+  result.probe = {
+    // the last sample before the probe's first collection: boot as it stands, its garbage included
+    bootInUse: figures(bootMark && samples[bootMark.sample - 1]),
+    bootLive: figures(at('boot')),
+    unlockedLive: figures(at('unlocked')),
+    signPeak: figures(at('signed')),
+    afterSignLive: figures(at('after')),
+    failed: failed?.phase,
+  };
+  // The probe collects just before signing, and a sample's count is the collections since the sample before: with
+  // only that one, the "signed" sample holds everything the signature allocated, an upper bound of its peak. More
+  // mean the heap filled during the signature and was collected (the peak then lies between the live figures and
+  // the heap).
+  const p = result.probe.signPeak;
+  result.probe.signPeakIsBound = Boolean(p && p.collections <= 1);
+}
 result.esp32HeapBytes = result.chunkHeapBytes + result.slotHeap * SLOT_ESP32;
+result.steps = marks.map((m) => ({ phase: m.phase, ...figures(samples[m.sample]) })).filter((m) => m.slots !== undefined);
 if (asJson) {
   console.log(JSON.stringify({ ...result, last: lastSample, log: logs.join("") }));
 } else {
@@ -105,6 +154,20 @@ if (asJson) {
   peak seen:  ${result.peakSampledSlots.toLocaleString('en-US')} slots, ${kb(result.peakSampledChunkBytes)} chunks (once a second)
   heaps:      ${result.slotHeap.toLocaleString('en-US')} slots, ${kb(result.chunkHeapBytes)} chunks  (${kb(result.esp32HeapBytes)} with 16-byte slots)
   modules loaded at run time: ${result.modulesLoaded}, keys: ${result.keysUsed}`);
+  const pr = result.probe;
+  if (pr) {
+    const row = (label, f) => f && console.log(`  ${label.padEnd(22)} ${f.slots.toLocaleString('en-US').padStart(7)} slots, ${kb(f.chunkBytes).padStart(7)} chunks, ${kb(f.esp32Bytes).padStart(8)} in all (16-byte slots)`);
+    console.log('memory probe (test wallet, one EIP-1559 signature):');
+    row('boot, in use', pr.bootInUse);
+    row('boot, live (collected)', pr.bootLive);
+    row('unlocked, live', pr.unlockedLive);
+    row('just after signing', pr.signPeak);
+    row('after signing, live', pr.afterSignLive);
+    if (pr.signPeak) console.log(pr.signPeakIsBound
+      ? '  no collection during the signature: "just after signing" bounds its peak from above'
+      : `  ${pr.signPeak.collections - 1} collections during the signature (the heap filled): "just after signing" is not a bound`);
+    if (pr.failed || !pr.signPeak) console.log(`  the probe did not finish: ${pr.failed ?? 'no "signed" marker (use a larger --seconds?)'}`);
+  }
   const traced = logs.join('').trim();
   if (traced) console.log(`trace():\n${traced.split('\n').slice(-15).map((l) => `  ${l}`).join('\n')}`);
 }
