@@ -3,7 +3,8 @@
  * but the requests go over the agent's socket and the agent's one session to the device.
  */
 import net from 'node:net';
-import { RpcError, type DeviceNotice, type RpcSession } from '../client.js';
+import { RpcError } from '../client.js';
+import { SessionView } from './session-view.js';
 import { AGENT_PROTOCOL, FrameReader, MAX_ANSWER_FRAME, checkSocketFile, frame, readBody, socketPath } from './wire.js';
 
 /** The agent went away (stopped, or its device link ended) before it answered. */
@@ -23,15 +24,13 @@ interface Pending {
 /** time the agent has to answer beyond the request's own time-out before the tool gives up on it */
 const AGENT_GRACE_MS = 5_000;
 
-export class AgentSession implements RpcSession {
-  readonly notices: DeviceNotice[] = [];
-  private readonly listeners: ((n: DeviceNotice) => void)[] = [];
+export class AgentSession extends SessionView {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private endedWhy: string | undefined;
-  private readonly watchers: ((why: string) => void)[] = [];
 
-  private constructor(private readonly socket: net.Socket, readonly path: string, readonly pid: number, readonly deviceId: Uint8Array, readonly device: string) {}
+  private constructor(private readonly socket: net.Socket, readonly path: string, readonly pid: number, readonly deviceId: Uint8Array, readonly device: string) {
+    super();
+  }
 
   /**
    * The agent serving `home`, or undefined when there is none (no socket, or a stale one nobody answers).
@@ -101,19 +100,6 @@ export class AgentSession implements RpcSession {
     });
   }
 
-  onNotice(listener: (n: DeviceNotice) => void): void {
-    this.listeners.push(listener);
-  }
-
-  watch(): Promise<string> {
-    if (this.endedWhy !== undefined) return Promise.resolve(this.endedWhy);
-    return new Promise((resolve) => this.watchers.push(resolve));
-  }
-
-  async cancel(): Promise<void> {
-    await this.call('cancel');
-  }
-
   async close(): Promise<void> {
     this.socket.end();
     this.end('this tool closed its connection to the agent');
@@ -121,9 +107,7 @@ export class AgentSession implements RpcSession {
 
   private receive(m: Record<string, any>): void {
     if (typeof m.notify === 'string') {
-      const n = { notify: m.notify, data: m.data };
-      this.notices.push(n);
-      for (const l of this.listeners) l(n);
+      this.hear({ notify: m.notify, data: m.data });
       return;
     }
     if (typeof m.gone === 'string') {
@@ -140,12 +124,11 @@ export class AgentSession implements RpcSession {
 
   private end(why: string): void {
     if (this.endedWhy !== undefined) return;
-    this.endedWhy = why;
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(new AgentGoneError(why));
     }
     this.pending.clear();
-    for (const w of this.watchers.splice(0)) w(why);
+    this.markEnded(why);
   }
 }

@@ -16,7 +16,8 @@
  * withdraws it (`cancel`) so the device does not ask its owner about a request nobody waits for. Only that caller
  * may cancel it.
  */
-import { RequestTooLargeError, RpcError, type DeviceNotice, type RpcSession, type Session } from '../client.js';
+import { RequestTooLargeError, RpcError, type DeviceNotice, type Session } from '../client.js';
+import { SessionView } from './session-view.js';
 
 /** The session to the device ended: every caller hears why. */
 export class DeviceGoneError extends Error {
@@ -125,30 +126,15 @@ export class SessionHub {
 }
 
 /** One caller's view of the shared session. */
-export class HubSession implements RpcSession {
-  readonly notices: DeviceNotice[] = [];
+export class HubSession extends SessionView {
   subscribed = false;
-  private readonly listeners: ((n: DeviceNotice) => void)[] = [];
-  private endedWhy: string | undefined;
-  private readonly watchers: ((why: string) => void)[] = [];
 
-  constructor(private readonly hub: SessionHub) {}
+  constructor(private readonly hub: SessionHub) {
+    super();
+  }
 
   call(method: string, params?: Record<string, unknown>, timeoutMs = 10_000): Promise<any> {
     return this.hub.forward(this, method, params, timeoutMs);
-  }
-
-  onNotice(listener: (n: DeviceNotice) => void): void {
-    this.listeners.push(listener);
-  }
-
-  watch(): Promise<string> {
-    if (this.endedWhy !== undefined) return Promise.resolve(this.endedWhy);
-    return new Promise((resolve) => this.watchers.push(resolve));
-  }
-
-  async cancel(): Promise<void> {
-    await this.call('cancel');
   }
 
   /** Leave the hub (the tool disconnected, or the command ended). */
@@ -156,14 +142,7 @@ export class HubSession implements RpcSession {
     this.hub.leave(this);
   }
 
-  hear(n: DeviceNotice): void {
-    this.notices.push(n);
-    for (const l of this.listeners) l(n);
-  }
-
   ended(why: string): void {
-    if (this.endedWhy !== undefined) return;
-    this.endedWhy = why;
-    for (const w of this.watchers.splice(0)) w(why);
+    this.markEnded(why);
   }
 }
