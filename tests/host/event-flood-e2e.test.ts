@@ -1,6 +1,6 @@
 // Issue 18, finding 2, through the board simulator on XS and the `latch` CLI: a stranger's flood of bind requests
 // used to push a "signed 3 ETH" event out of the 64-event ring while the owner's app still called the log verified.
-// Now the requests are one coalesced tally: after 1,000 of them the signature is still in the log the owner reads,
+// Now the requests are one coalesced tally: after 300 of them the signature is still in the log the owner reads,
 // the log verifies, and the flood added at most a couple of events.
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +12,8 @@ import { latch } from './support/cli.js';
 import { startCliBench, type CliBench } from './support/cli-bench.js';
 import { connect } from './support/raw-app.js';
 
-const FLOOD = 1_000;
+// 300 is past the 64-event ring more than four times over, and keeps the run short beside the other files
+const FLOOD = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
 let bench: CliBench | undefined;

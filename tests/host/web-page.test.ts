@@ -60,7 +60,9 @@ maybe('what a QA engineer needs: state, bound app, waiting request, armed countd
   try {
     const page = await b.newPage();
     const text = (id: string) => page.locator(`#${id}`).textContent();
-    const until = (id: string, pattern: RegExp) => page.waitForFunction(([i, p]) => new RegExp(p).test(document.getElementById(i)!.textContent ?? ''), [id, pattern.source] as const, { timeout: 60_000 });
+    // a time-out says which field it waited for and what it held (the full suite runs files side by side)
+    const until = (id: string, pattern: RegExp) => page.waitForFunction(([i, p]) => new RegExp(p).test(document.getElementById(i)!.textContent ?? ''), [id, pattern.source] as const, { timeout: 60_000 })
+      .catch(async (err: Error) => { throw new Error(`#${id} never matched ${pattern} (it shows "${await text(id).catch(() => '?')}"): ${err.message}`); });
     await page.goto(sim.url);
     await until('state', /^blank$/);
     t.is(await text('app'), 'none');
