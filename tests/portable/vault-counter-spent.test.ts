@@ -4,12 +4,12 @@
  * clip programs back, so the vault takes none: the 10-try limit holds by refusing. The LCD says so
  * ('counter-spent'), warns while the bits run low, and the app hears `counter-spent`.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { NorFlash, seededRandom } from '../../hosts/sim/nor-flash.js';
 import { walletClosed } from '../../modules/protocol/rpc.js';
 import { RecordKey } from '../../modules/vault/records.js';
 import { COUNTER_LOW, MAX_PIN_ATTEMPTS } from '../../modules/vault/vault.js';
-import { bindApp, deviceRig, ENTROPY as DEVICE_ENTROPY, PIN as DEVICE_PIN } from './support/device-rig.js';
+import { bindApp, deviceRig, type DeviceRig, ENTROPY as DEVICE_ENTROPY, PIN as DEVICE_PIN } from './support/device-rig.js';
 import { memoryCounter } from './support/fake-ports.js';
 import { retire } from './support/flash-clip.js';
 import { vaultRig } from './support/vault-rig.js';
@@ -157,17 +157,27 @@ function boot(image: Uint8Array, counter: number, capacity: number) {
   return vaultRig({ pinIterations: 2, counter: c }, 3, flash);
 }
 
-test('through the link: a bound app asking for an address hears counter-spent once the device takes no PIN', (t) => {
+/**
+ * A device with a wallet, 40 bits short of its counter, an app bound to it, then unlocked until the last bit is
+ * burned (each unlock one bit): it is left open by that last unlock. `beforeBind` runs on the unlocked device first.
+ */
+function spentWithBoundApp(t: ExecutionContext, name: string, beforeBind: (rig: DeviceRig) => void = () => {}) {
   const rig = deviceRig();
   rig.b.counter.value = rig.b.counter.capacity - 40;
   rig.d.vault.createWallet(DEVICE_PIN, DEVICE_ENTROPY);
   rig.reboot();
   rig.unlock();
-  const app = bindApp(rig, 'spent-app', 'Phone');
+  beforeBind(rig);
+  const app = bindApp(rig, name, 'Phone');
   while (rig.d.vault.counterRemaining > 0) {
     rig.d.vault.lock();
     t.like(rig.d.vault.unlock(DEVICE_PIN), { ok: true });
   }
+  return { rig, app };
+}
+
+test('through the link: a bound app asking for an address hears counter-spent once the device takes no PIN', (t) => {
+  const { rig, app } = spentWithBoundApp(t, 'spent-app');
   rig.d.vault.lock();
   const r = app.call('eth_get_xpub');
   t.is(r.error?.code, 'counter-spent', JSON.stringify(r));
@@ -175,17 +185,7 @@ test('through the link: a bound app asking for an address hears counter-spent on
 });
 
 test('an app\'s factory reset on a spent device with a wallet is refused at once with counter-spent; the device\'s own Reset still erases', (t) => {
-  const rig = deviceRig();
-  rig.b.counter.value = rig.b.counter.capacity - 40;
-  rig.d.vault.createWallet(DEVICE_PIN, DEVICE_ENTROPY);
-  rig.reboot();
-  rig.unlock();
-  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
-  const app = bindApp(rig, 'spent-reset', 'Phone');
-  while (rig.d.vault.counterRemaining > 0) {
-    rig.d.vault.lock();
-    t.like(rig.d.vault.unlock(DEVICE_PIN), { ok: true });
-  }
+  const { rig, app } = spentWithBoundApp(t, 'spent-reset', (r) => r.d.vault.setPreferences({ ...r.d.vault.preferences, autoLockMinutes: 30 }));
   rig.d.returnHome();
   // still open (the last bit opened it), but the PIN an app's reset needs could not be taken any more
   t.is(rig.d.screen.id, 'unlocked');
