@@ -6,7 +6,9 @@ import test from 'ava';
 import { decodeEvent } from '../../modules/guard/event-format.js';
 import { totp } from '../../modules/guard/otp.js';
 import { AppPeer } from './support/app-peer.js';
-import { enrolCodes, menuItem, PIN, walletWithApp, type DeviceRig } from './support/device-rig.js';
+import { HDKey } from '@scure/bip32';
+import { seedFromEntropy } from '../../modules/wallet/mnemonic.js';
+import { ENTROPY, enrolCodes, menuItem, PIN, walletWithApp, type DeviceRig } from './support/device-rig.js';
 
 const DURESS = '654321';
 const T0 = 1_800_000_000;
@@ -199,4 +201,26 @@ test('the wrong-PIN count treats both PINs alike: the duress PIN resets it like 
   t.is(rig.d.vault.pinFailures, 0);
   t.is(rig.d.screen.id, 'unlocked');
   void app;
+});
+
+test('a decoy kept as a BIP39 seed (a passphrase wallet of the real words): its keys over the link, never the real ones', (t) => {
+  const { rig, app } = owned(false);
+  const realXpub = app.call('eth_get_xpub').result.xpub;
+  // the seed of a passphrase wallet of the real words, as the owner would choose it (the vault API: the menu's
+  // choice comes with the passphrase entry)
+  const seed = seedFromEntropy(ENTROPY, 'decoy passphrase');
+  rig.d.vault.setDuressPin(DURESS, seed);
+  home(rig);
+  relock(rig, app, DURESS);
+  t.true(rig.d.vault.duressMode);
+  const xpub = app.call('eth_get_xpub').result.xpub;
+  t.is(xpub, HDKey.fromMasterSeed(seed).derive("m/44'/60'/0'").publicExtendedKey);
+  t.not(xpub, realXpub);
+  t.throws(() => rig.d.vault.seedEntropy(), { code: 'no-words' }, 'the real words are not reachable');
+  // back to the real wallet with the real PIN: its keys again (the decoy's forgotten)
+  rig.press('a');
+  rig.unlock(PIN);
+  app.connect();
+  app.openSession();
+  t.is(app.call('eth_get_xpub').result.xpub, realXpub);
 });
