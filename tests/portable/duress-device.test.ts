@@ -72,9 +72,12 @@ test('what the LCD draws in duress mode is what a device without a duress PIN dr
   const plain = owned(false);
   const forced = owned(true);
   t.is(forced.rig.d.vault.hasDuressPin, true);
+  const bits = [plain.rig.d.vault.counterRemaining, forced.rig.d.vault.counterRemaining];
+  t.true(Number.isFinite(bits[0]) && Number.isFinite(bits[1]), 'the board has a rollback counter');
   const plainIds = relock(plain.rig, plain.app, PIN);
   const forcedIds = relock(forced.rig, forced.app, DURESS);
   t.deepEqual(forcedIds, plainIds);
+  t.is(bits[1] - forced.rig.d.vault.counterRemaining, bits[0] - plain.rig.d.vault.counterRemaining, 'as many rollback-counter bits burned (get_info reports them)');
   t.true(forced.rig.d.vault.duressMode);
   t.is(lastFrame(forced.rig), lastFrame(plain.rig), 'the unlocked home, pixel call for pixel call');
   for (const rig of [plain.rig, forced.rig]) rig.press('b'); // Menu
