@@ -63,11 +63,18 @@ export function duressPinRecord(raw: Uint8Array | undefined): PinRecord | undefi
   }
 }
 
-/** Whether the duress PIN is set (the flag opens only under the real data key). */
+/**
+ * Whether the duress PIN is set (the flag opens only under the real data key). A flag that does not open (a
+ * damaged record) reads as not set: the owner sets it again, and a PIN change writes filler over it.
+ */
 export function duressIsSet(raw: Uint8Array | undefined, realDek: Uint8Array, recordKey: number): boolean {
   if (!raw || raw.length !== PIN_PART + FLAG_PART) return false;
-  const flag = open(realDek, recordKey, raw.subarray(PIN_PART));
-  return flag.length === 1 && flag[0] === 1;
+  try {
+    const flag = open(realDek, recordKey, raw.subarray(PIN_PART));
+    return flag.length === 1 && flag[0] === 1;
+  } catch {
+    return false;
+  }
 }
 
 /** The pair written while no duress PIN is set: the same sizes, nothing anyone's PIN opens. */

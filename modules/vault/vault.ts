@@ -216,7 +216,8 @@ export class Vault extends VaultBinding {
     const duressRecord = duressPinRecord(duressRaw);
     // the salt stays while a duress record shares it (one PBKDF2 run serves both: duress.ts)
     const like = duressRecord ? this.realPinRecord() : undefined;
-    if (like && duressIsSet(duressRaw, this.dek, RecordKey.duressPin) && constantTimeEqual(pinCheck(this.chip, like, newPin, this.options.hash), duressRecord!.check)) {
+    const duressSet = duressIsSet(duressRaw, this.dek, RecordKey.duressPin);
+    if (like && duressSet && constantTimeEqual(pinCheck(this.chip, like, newPin, this.options.hash), duressRecord!.check)) {
       throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
     }
     const seed = this.seedEntropy();
@@ -227,7 +228,12 @@ export class Vault extends VaultBinding {
       { key: RecordKey.seed, value: sealedSeed },
       { key: RecordKey.pin, value: encodePinRecord(this.newPinRecord(newPin, dek, like)) },
     ];
-    if (duressRaw && duressRecord) entries.unshift({ key: RecordKey.duressPin, value: resealFlag(duressRaw, this.dek, dek, this.entropy, RecordKey.duressPin) });
+    // the duress record's flag follows the new data key; with none set, fresh filler under it
+    if (duressSet) entries.unshift({ key: RecordKey.duressPin, value: resealFlag(duressRaw!, this.dek, dek, this.entropy, RecordKey.duressPin) });
+    else if (like) {
+      const filler = fillerPair(like, dek, this.entropy, RecordKey.duressPin);
+      entries.unshift({ key: RecordKey.duressPin, value: filler.pin }, { key: RecordKey.decoy, value: filler.decoy });
+    }
     this.head.commit(entries, { bump: true }); // an older image would bring back the old PIN
     wipe(this.dek);
     this.dek = dek;
@@ -267,10 +273,10 @@ export class Vault extends VaultBinding {
     return undefined;
   }
 
-  /** Whether the owner set a duress PIN (only the real PIN's data key opens that flag; false in duress mode). */
+  /** Whether the owner set a duress PIN (only the real PIN's data key opens that flag; false locked or in duress mode). */
   get hasDuressPin(): boolean {
-    if (!this.dek) throw new LatchError('locked', 'the device is locked');
-    return !this.duress && duressIsSet(this.log.get(RecordKey.duressPin), this.dek, RecordKey.duressPin);
+    if (!this.dek || this.duress) return false;
+    return duressIsSet(this.log.get(RecordKey.duressPin), this.dek, RecordKey.duressPin);
   }
 
   /**

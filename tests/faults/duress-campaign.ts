@@ -63,7 +63,7 @@ export function runDuressCampaign(o: { seed: number; minCuts: number; onProgress
   const byKind: Record<string, number> = {};
   let cuts = 0;
   let n = 0;
-  const ORDER: OpKind[] = ['set', 'change-real', 'duress-unlock', 'change-in-duress', 'set', 'remove', 'set', 'change-real'];
+  const ORDER: OpKind[] = ['change-real', 'remove', 'set', 'change-real', 'duress-unlock', 'change-in-duress', 'set', 'remove', 'set', 'change-real'];
   for (let round = 0; cuts < o.minCuts && round < 10_000; round++) {
     const kind = ORDER[round % ORDER.length];
     if ((kind === 'remove' || kind === 'change-in-duress' || kind === 'duress-unlock') && !state.duress) continue;

@@ -145,3 +145,22 @@ test('the same hash work per attempt whether a duress PIN is set or not, and whi
   t.true(base >= 100, `PBKDF2 ran (${base} digests)`);
   t.deepEqual([work(true, PIN), work(true, DURESS), work(false, '000000'), work(true, '000000')], [base, base, base, base]);
 });
+
+test('a damaged duress record reads as not set and does not stand in the way of a PIN change, which writes filler again', (t) => {
+  const rig = vaultRig();
+  rig.vault.createWallet(PIN, ENTROPY);
+  rig.vault.setDuressPin(DURESS);
+  const raw = rig.vault.log.get(RecordKey.duressPin)!.slice();
+  raw[raw.length - 1] ^= 1; // the flag's tag
+  rig.vault.log.set(RecordKey.duressPin, raw);
+  t.false(rig.vault.hasDuressPin);
+  rig.vault.changePin('111111');
+  t.false(rig.vault.hasDuressPin);
+  t.is(rig.vault.log.get(RecordKey.duressPin)!.length, raw.length, 'filler of the same size');
+  rig.vault.lock();
+  t.like(rig.vault.unlock(DURESS), { ok: false, reason: 'wrong-pin' });
+  t.deepEqual(rig.vault.unlock('111111'), { ok: true });
+  rig.vault.setDuressPin(DURESS);
+  t.true(rig.vault.hasDuressPin);
+  t.false(rig.vault.duressMode);
+});
