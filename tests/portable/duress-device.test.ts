@@ -227,3 +227,49 @@ test('a decoy kept as a BIP39 seed (a passphrase wallet of the real words): its 
   app.openSession();
   t.is(app.call('eth_get_xpub').result.xpub, realXpub);
 });
+
+test('a freeze in force before the duress PIN still shows in duress mode, drawn as on a device without one', (t) => {
+  const plain = owned(false);
+  const forced = owned(true);
+  for (const { rig, app } of [plain, forced]) {
+    t.like(app.call('freeze').result, { frozen: true, by: 'app' });
+    t.is(rig.d.screen.id, 'locked');
+  }
+  t.is(lastFrame(forced.rig), lastFrame(plain.rig), 'locked, frozen by the app');
+  plain.rig.unlock(PIN);
+  forced.rig.unlock(DURESS);
+  t.true(forced.rig.d.vault.duressMode);
+  t.regex(forced.rig.text(), /FROZEN by the app "Alice phone"/);
+  t.is(lastFrame(forced.rig), lastFrame(plain.rig), 'unlocked, frozen by the app');
+  t.is(forced.rig.d.guard.freeze.inForce?.by, 'duress', 'under it, the duress freeze');
+});
+
+test('the decoy frozen in duress mode looks frozen (a reboot keeps it); a code given under duress lifts only that', (t) => {
+  const { rig, app, secret } = owned(true);
+  relock(rig, app, DURESS);
+  t.like(app.call('freeze').result, { frozen: true, by: 'app', label: 'Alice phone' });
+  t.is(rig.d.screen.id, 'locked');
+  t.regex(rig.text(), /FROZEN by the app "Alice phone"/);
+  rig.reboot();
+  t.regex(rig.text(), /FROZEN by the app "Alice phone"/, 'a reboot keeps it');
+  rig.unlock(DURESS);
+  app.connect();
+  app.openSession();
+  t.like(app.call('eth_sign_message', { message: new TextEncoder().encode('x') }).error, { code: 'frozen' });
+  home(rig);
+  // the forced owner gives a code: the decoy unfreezes, the real wallet stays frozen
+  rig.press('c'); // Unfreeze
+  rig.enterPin(DURESS);
+  t.is(rig.d.screen.id, 'unfreeze-code');
+  rig.b.advance(30_000);
+  app.time = T0 + 60;
+  app.call('ping');
+  rig.enterPin(totp(secret, rig.d.guard.world.now()!));
+  t.is(rig.d.screen.id, 'unfrozen');
+  t.is(rig.d.guard.freeze.state, undefined);
+  t.is(rig.d.guard.freeze.inForce?.by, 'duress');
+  home(rig);
+  rig.press('a');
+  rig.unlock(PIN);
+  t.regex(rig.text(), /FROZEN by the duress PIN/);
+});
