@@ -178,6 +178,13 @@ test('a duress PIN needs verification codes; it can never be the real PIN, nor t
   t.is(setDuress(rig, PIN), 'duress-pin-same');
   t.false(rig.d.vault.hasDuressPin);
   t.is(setDuress(rig, DURESS), 'duress-set');
+  // the codes stay while it is set (only a code unfreezes after a duress unlock): "Lost it" says so
+  menuItem(rig, 'Verification codes');
+  rig.press('c');
+  t.is(rig.d.screen.id, 'codes-duress');
+  t.true(rig.d.guard.codes.enrolled);
+  t.is(rig.d.guard.changes.list().length, 0, 'no removal pending');
+  rig.press('b');
   menuItem(rig, 'Change PIN');
   rig.enterPin(PIN);
   rig.enterPin(DURESS);

@@ -38,6 +38,12 @@ export const duress: Flow = {
     rig.enterPin(DURESS);
     cam.shot(rig, 'pin-is-duress');
     rig.press('b');
+    // the codes stay while a duress PIN is set
+    menuItem(rig, 'Verification codes');
+    rig.press('c'); // Lost it
+    cam.shot(rig, 'codes-duress');
+    rig.press('b');
+    rig.press('a');
     menuItem(rig, 'Duress PIN: on');
     cam.shot(rig, 'duress-pin');
     // the duress PIN at unlock, then the owner with the real PIN: the frozen wallet and the way out
