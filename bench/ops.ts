@@ -25,6 +25,7 @@ import { healthySource } from './healthy-source.js';
 import { ETH_OPS } from './ops-eth.js';
 import { BTC_OPS } from './ops-btc.js';
 import { GUARD_OPS } from './ops-guard.js';
+import { duressOps } from './ops-duress.js';
 import { AUTHENTICATOR_OPS } from './ops-authenticator.js';
 
 
@@ -184,4 +185,5 @@ export const OPS: BenchOp[] = [
   ...BTC_OPS,
   ...GUARD_OPS,
   ...AUTHENTICATOR_OPS,
+  ...duressOps(PIN_BENCH_ITERATIONS),
 ];

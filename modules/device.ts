@@ -139,7 +139,14 @@ export class Device {
     };
     this.keyring = new Keyring(() => this.vault.seedEntropy(), ports.hash);
     // Keys exist only while unlocked: made just after an unlock, wiped by every lock, auto-lock and wipe.
-    this.vault.onLockChange((unlocked) => (unlocked ? this.keyring.schedule() : this.keyring.wipe()));
+    this.vault.onLockChange((unlocked) => (unlocked ? this.loadKeys() : this.keyring.wipe()));
+    // The duress PIN (vault/duress.ts): a silent freeze of the real wallet and the alarm for the bound app; the
+    // freeze stays hidden while locked or in duress mode (guard/freeze.ts).
+    this.guard.freeze.conceal = () => !this.vault.isUnlocked || this.vault.duressMode;
+    this.vault.onDuress(() => {
+      this.guard.freeze.freezeForDuress();
+      this.events.record('duress-pin-entered', {});
+    });
     this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (view) => this.render(view), (screen) => layoutScreen(screen, ports.canvas));
     this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, {
       showBindCode: (code, label) => this.nav.showIfFree(() => bindCode(this.ctx, code, label)),
@@ -398,6 +405,14 @@ export class Device {
     this.vault.lock();
     this.ctx.locked();
     this.ctx.home();
+  }
+
+  /** After an unlock: the decoy kept as a seed is loaded at once; any other wallet's keys are made at the next tick. */
+  private loadKeys(): void {
+    const seed = this.vault.decoySeed();
+    if (!seed) return this.keyring.schedule();
+    this.keyring.loadSeed(seed);
+    wipe(seed);
   }
 
   /** An unlocked device nobody touched for the owner's auto-lock time locks itself. */

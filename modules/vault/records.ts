@@ -57,6 +57,11 @@ export const RecordKey = {
    * vault head, so a clip that retires the ring's newest records cannot cut an unread security event off its end
    */
   eventsMark: 23,
+  /** the duress PIN (vault/duress.ts): a PIN record sharing the real one's salt, wrapping the decoy's data key,
+   * and a flag sealed under the real data key; filler of the same size while none is set */
+  duressPin: 25,
+  /** the decoy wallet the duress PIN opens (vault/duress.ts), sealed under the decoy data key; filler while none */
+  decoy: 26,
   /** the event log's ring (guard/event-log.ts): EVENT_SLOTS records from this key, each sealed under the device key */
   eventsFirst: 0x100,
   /** the authenticator's accounts (authenticator/accounts.ts): AUTHENTICATOR_SLOTS records from this key, each

@@ -82,6 +82,16 @@ export class Keyring {
     return this.ensure().fingerprint;
   }
 
+  /**
+   * Load a 64-byte BIP39 seed directly (the duress PIN's decoy kept as a seed, vault/duress.ts): every key is
+   * forgotten first. The caller wipes its copy of the seed.
+   */
+  loadSeed(seed: Uint8Array): void {
+    if (seed.length !== 64) throw new LatchError('bad-params', 'a BIP39 seed is 64 bytes');
+    this.wipe();
+    this.master = HDKey.fromMasterSeed(seed);
+  }
+
   /** Forget every key (lock, auto-lock, reset). */
   wipe(): void {
     this.scheduled = false;
