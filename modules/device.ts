@@ -23,6 +23,7 @@ import { LinkHandler } from './protocol/link-handler.js';
 import { rollbackCounterInfo } from './protocol/methods/core.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
+import type { AntiExfilSigner } from './signing/anti-exfil.js';
 import { Keyring } from './wallet/keyring.js';
 import { Guard, type GuardNotice } from './guard/guard.js';
 import { EventLog, decodeCarry, encodeCarry, type EventKind } from './guard/event-log.js';
@@ -48,6 +49,8 @@ export interface DeviceOptions {
   vault?: VaultOptions;
   /** tests only: BIP 340 auxiliary randomness of 32 zero bytes, so taproot signatures can be compared byte for byte */
   deterministicSchnorrForTests?: boolean;
+  /** tests only: a hostile anti-exfil signer (one that chooses its own nonces), to check that apps catch it */
+  antiExfilSignerForTests?: AntiExfilSigner;
 }
 
 interface LinkStatus {
@@ -171,6 +174,7 @@ export class Device {
       ctx: this.ctx, nav: this.nav, log: ports.log, vault: this.vault, keyring: this.keyring, entropy: this.entropy,
       rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
       deterministicSchnorrForTests: options.deterministicSchnorrForTests,
+      antiExfilSignerForTests: options.antiExfilSignerForTests,
     });
     installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data), () => this.linkHandler.subscribeEvents());
     installAuthenticator(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data));
