@@ -29,7 +29,7 @@ function psbtOf(rig: DeviceRig): Uint8Array {
 const entropy = (seed: number): (Uint8Array | null)[] => [new Uint8Array(32).fill(seed), null, new Uint8Array(32).fill(seed + 1)];
 const commitments = (e: (Uint8Array | null)[]) => e.map((x) => (x ? hostCommit(x) : null));
 
-function signWithAntiExfil(rig: DeviceRig, app: AppPeer, psbt: Uint8Array, e: (Uint8Array | null)[]): { openings: (Uint8Array | null)[]; signed: any } {
+function signWithAntiExfil(rig: DeviceRig, app: AppPeer, psbt: Uint8Array, e: (Uint8Array | null)[]): { openings: any[]; signed: any } {
   app.ask('btc_sign_psbt', { psbt, network: 'testnet', antiExfil: commitments(e) });
   rig.readReview(60);
   rig.decide('c');
