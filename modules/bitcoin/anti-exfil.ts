@@ -1,9 +1,10 @@
 /**
  * Anti-exfil for btc_sign_psbt (signing/anti-exfil.ts): one host commitment per P2WPKH input the wallet signs.
- *   request: antiExfil = [32-byte commitment | null] per PSBT input (null for inputs the wallet does not sign
- *            with ECDSA: foreign inputs and taproot key-path inputs, whose BIP 340 signatures stay as they are)
- *   answer:  signerCommitments = [33-byte nonce point | null] per PSBT input
- *   reveal:  sign_reveal entropy = [32 bytes | null] per PSBT input, null exactly where the commitment was
+ *   request: antiExfil = [32-byte commitment | null] per PSBT input; every P2WPKH input the wallet signs needs
+ *            one; the others' (foreign inputs, taproot key-path inputs, whose BIP 340 signatures stay as they are)
+ *            are ignored, so an app that cannot tell which inputs are the device's may commit to all of them
+ *   answer:  signerCommitments = [33-byte nonce point | null] per PSBT input (null: no ECDSA signature there)
+ *   reveal:  sign_reveal entropy = [32 bytes | null] per PSBT input, null exactly where the answer has null
  * The signatures are DER without low-R grinding (the nonce is fixed by the protocol, as on Jade).
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
@@ -32,8 +33,8 @@ export function psbtCommitments(v: unknown, plan: PsbtPlan): (Uint8Array | null)
   const ecdsa = new Set(plan.ours.filter((o) => o.type === 'wpkh').map((o) => o.index));
   return v.map((c, i) => {
     if (!ecdsa.has(i)) {
-      if (c !== null) throw bad(`"antiExfil"[${i}] must be null: the wallet does not sign input ${i} with ECDSA`);
-      return null;
+      if (c !== null && !(c instanceof Uint8Array && c.length === 32)) throw bad(`"antiExfil"[${i}] must be a 32-byte host commitment or null`);
+      return null; // not signed with ECDSA by this wallet: nothing to commit to
     }
     if (!(c instanceof Uint8Array) || c.length !== 32) throw bad(`"antiExfil"[${i}] must be the 32-byte host commitment of input ${i} (P2WPKH, the wallet signs it)`);
     return c.slice();
@@ -81,15 +82,21 @@ export function commitPsbt(
 /**
  * The app's check of a PSBT signed with anti-exfil: for every input it committed to, the device's P2WPKH partial
  * signature must verify for that input's BIP 143 sighash and open the device's commitment with the app's entropy.
+ * Given the PSBT as sent (`sent`), an input without a commitment that gained a partial signature fails too.
  * Returns the inputs that fail (empty: all good). Portable: the client library and the tests use it.
  */
-export function failedPsbtInputs(psbt: Uint8Array, entropy: (Uint8Array | null)[], openings: (Uint8Array | null)[]): number[] {
+export function failedPsbtInputs(psbt: Uint8Array, entropy: (Uint8Array | null)[], openings: (Uint8Array | null)[], sent?: Uint8Array): number[] {
   const tx = Transaction.fromPSBT(psbt);
+  const before = sent ? Transaction.fromPSBT(sent) : undefined;
   const failed: number[] = [];
-  for (let i = 0; i < openings.length; i++) {
+  for (let i = 0; i < tx.inputsLength; i++) {
     const opening = openings[i];
     const e = entropy[i];
-    if (!opening || !e) continue;
+    if (!opening || !e) {
+      // No commitment here: the device must not have added an ECDSA signature either (one it could choose freely).
+      if (before && (tx.getInput(i).partialSig?.length ?? 0) !== (before.getInput(i).partialSig?.length ?? 0)) failed.push(i);
+      continue;
+    }
     try {
       const input = tx.getInput(i);
       const utxo = input.witnessUtxo ?? input.nonWitnessUtxo!.outputs[input.index!];

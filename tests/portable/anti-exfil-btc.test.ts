@@ -51,7 +51,22 @@ test('a PSBT with two P2WPKH inputs and a taproot one: commitments per input, ea
   tx.finalize();
   t.true(tx.isFinal, 'a PSBT that finalizes');
   t.deepEqual(failedPsbtInputs(signed.result.psbt, entropy(7), openings), [0, 2], 'another entropy: both inputs fail the check');
+  t.deepEqual(failedPsbtInputs(signed.result.psbt, e, [openings[0], null, null], psbtOf(rig)), [2], 'a signature where the device gave no commitment fails');
   t.like(app.call('sign_reveal', { entropy: e }), { error: { code: 'nothing-to-reveal' } });
+});
+
+test('an app that commits to every input: the taproot one is ignored, the answer says where the device signs with ECDSA', (t) => {
+  const { rig, app } = ready();
+  const all = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2), new Uint8Array(32).fill(3)];
+  const psbt = psbtOf(rig);
+  app.ask('btc_sign_psbt', { psbt, network: 'testnet', antiExfil: all.map(hostCommit) });
+  rig.readReview(60);
+  rig.decide('c');
+  const openings = app.answer().result.signerCommitments;
+  t.deepEqual(openings.map((o: unknown) => o !== null), [true, false, true]);
+  const e = all.map((x, i) => (openings[i] ? x : null));
+  const signed = app.call('sign_reveal', { entropy: e });
+  t.deepEqual(failedPsbtInputs(signed.result.psbt, e, openings, psbt), []);
 });
 
 test('bad commitment lists: clear errors before anything is shown; bad reveals spend the approval', (t) => {
@@ -61,7 +76,7 @@ test('bad commitment lists: clear errors before anything is shown; bad reveals s
   const before = rig.d.events.head.seq;
   const cases: [unknown, RegExp][] = [
     [c.slice(0, 2), /a list of 3 entries/],
-    [[c[0], c[2], c[2]], /"antiExfil"\[1\] must be null/],
+    [[c[0], 5, c[2]], /"antiExfil"\[1\] must be a 32-byte host commitment or null/],
     [[c[0], null, null], /"antiExfil"\[2\] must be the 32-byte host commitment/],
     [[new Uint8Array(31), null, c[2]], /"antiExfil"\[0\]/],
     [hostCommit(new Uint8Array(32)), /a list of 3 entries/],
