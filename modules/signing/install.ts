@@ -15,7 +15,7 @@ import { line } from '../ui/screen.js';
 import type { Vault } from '../vault/vault.js';
 import type { Keyring } from '../wallet/keyring.js';
 import { Approvals } from './approval.js';
-import { honestSigner, type AntiExfilSigner } from './anti-exfil.js';
+import type { AntiExfilSigner } from './anti-exfil.js';
 import { showAddressActivity } from './show-address.js';
 
 export interface SigningHost {
@@ -28,8 +28,8 @@ export interface SigningHost {
   rpc: RpcServer;
   notify(name: string, data: unknown): void;
   deterministicSchnorrForTests?: boolean;
-  /** tests only: a hostile anti-exfil signer, to check that apps catch it */
-  antiExfilSignerForTests?: AntiExfilSigner;
+  /** the anti-exfil signer (the device's field, which tests may replace with a hostile double) */
+  antiExfilSigner: AntiExfilSigner;
 }
 
 export function installSigning(h: SigningHost): Approvals {
@@ -55,7 +55,7 @@ export function installSigning(h: SigningHost): Approvals {
       line(what), line('Blind signing is off. Turn it on in Menu > Blind signing only if you trust the app and the contract.'),
     ], () => h.ctx.home(), 'OK', true)),
     auxRand: () => (h.deterministicSchnorrForTests ? new Uint8Array(32) : h.entropy.bytes(32)),
-    antiExfil: h.antiExfilSignerForTests ?? honestSigner,
+    antiExfil: h.antiExfilSigner,
   };
   registerEthMethods(h.rpc, deps);
   registerBtcMethods(h.rpc, deps);
