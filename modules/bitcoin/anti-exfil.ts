@@ -71,7 +71,7 @@ export function commitPsbt(
         return checkReveal(e, c, `entropy[${i}]`);
       });
       const psbt = signPlan(plan, keys, auxRand, undefined, (index, digest, key) => {
-        const sig = signer.sign(digest, key, revealed[index]!, commitments[index]!);
+        const sig = signer.sign(digest, key, revealed[index]!, commitments[index]!, openings[index]!);
         return new secp256k1.Signature(sig.r, sig.s).toBytes('der');
       });
       return ok({ psbt, signedInputs: plan.ours.length });

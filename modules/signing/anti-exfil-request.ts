@@ -42,7 +42,7 @@ export function commitOne(
       const e = checkReveal(entropy, commitment);
       const k = privateKey();
       try {
-        return answer(signer.sign(digest, k, e, commitment));
+        return answer(signer.sign(digest, k, e, commitment, opening));
       } finally {
         wipe(k);
       }

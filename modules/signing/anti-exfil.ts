@@ -90,16 +90,17 @@ function tweakOf(opening: Uint8Array, entropy: Uint8Array): bigint {
 
 /**
  * Step 4 (device): check the revealed entropy against the commitment, then sign `digest` with the committed nonce
- * tweaked by it. `opening` (the R of step 2, if kept) saves a point multiplication; it is recomputed otherwise.
+ * tweaked by it. `opening` (the R = k·G this device answered in step 2, kept since) saves a point multiplication
+ * (a third of the work); without it R is computed again.
  */
-export function signWithHostEntropy(digest: Uint8Array, privateKey: Uint8Array, hostEntropy: Uint8Array, hostCommitment?: Uint8Array): AntiExfilSignature {
+export function signWithHostEntropy(digest: Uint8Array, privateKey: Uint8Array, hostEntropy: Uint8Array, hostCommitment?: Uint8Array, opening?: Uint8Array): AntiExfilSignature {
   const commitment = hostCommit(hostEntropy);
   if (hostCommitment && !constantTimeEqual(commitment, need32('the host commitment', hostCommitment))) {
     throw new LatchError('bad-anti-exfil', 'the revealed entropy does not match the host commitment');
   }
   const k = rfc6979Nonce(need32('the digest', digest), privateKey, commitment);
-  const R = Point.BASE.multiply(k);
-  const k2 = Fn.add(k, tweakOf(R.toBytes(true), hostEntropy));
+  const R = opening ?? Point.BASE.multiply(k).toBytes(true);
+  const k2 = Fn.add(k, tweakOf(R, hostEntropy));
   if (k2 === 0n) throw new LatchError('bad-anti-exfil', 'the tweaked nonce is zero'); // 1 in 2^256
   const R2 = Point.BASE.multiply(k2).toAffine();
   const r = R2.x % N;
@@ -148,7 +149,8 @@ export function hostVerify(sig: { r: bigint; s: bigint } | Uint8Array, digest: U
 /** What the device signs with; tests build a device with a hostile one to check the host catches it. */
 export interface AntiExfilSigner {
   commit(digest: Uint8Array, privateKey: Uint8Array, hostCommitment: Uint8Array): Uint8Array;
-  sign(digest: Uint8Array, privateKey: Uint8Array, hostEntropy: Uint8Array, hostCommitment: Uint8Array): AntiExfilSignature;
+  /** `opening`: what `commit` answered for this digest, key and commitment */
+  sign(digest: Uint8Array, privateKey: Uint8Array, hostEntropy: Uint8Array, hostCommitment: Uint8Array, opening?: Uint8Array): AntiExfilSignature;
 }
 
 export const honestSigner: AntiExfilSigner = { commit: signerCommit, sign: signWithHostEntropy };

@@ -71,14 +71,16 @@ test('bad input: clear errors; a reveal that does not match the commitment signs
 const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const key32 = bytes32.filter((k) => secp256k1.utils.isValidSecretKey(k));
 
-test('property: the honest protocol always verifies; another entropy, message or key never does', (t) => {
+test('property: the honest protocol always verifies (the kept R changes nothing); another entropy, message or key never does', (t) => {
   fc.assert(fc.property(key32, bytes32, bytes32, bytes32, (key, msg, e, other) => {
     fc.pre(toHex(e) !== toHex(other));
     const pub = secp256k1.getPublicKey(key, true);
     const c = hostCommit(e);
     const opening = signerCommit(msg, key, c);
     const sig = signWithHostEntropy(msg, key, e, c);
+    const kept = signWithHostEntropy(msg, key, e, c, opening); // with the R kept from the commitment step
     return hostVerify(sig, msg, pub, e, opening)
+      && kept.r === sig.r && kept.s === sig.s && kept.recovery === sig.recovery
       && !verifyCommitment(sig.r, other, opening)
       && !hostVerify(sig, other, pub, e, opening)
       && !hostVerify(signWithHostEntropy(msg, key, other, hostCommit(other)), msg, pub, e, opening);
