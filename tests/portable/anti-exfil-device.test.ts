@@ -176,3 +176,24 @@ for (const [name, evil] of Object.entries(EVIL_SIGNERS)) {
     t.false(hostVerify(signature.subarray(0, 64), personalMessageHash(new TextEncoder().encode('leak?')), pub, e, opening));
   });
 }
+
+test('the spending limit counts an approval once, when the owner approves: a failed reveal does not free it, a second reveal cannot add to it', (t) => {
+  const { rig, app } = ready();
+  app.call('policy_set', { policy: { rules: [{ asset: 'eth:1', daily: (ETH / 10n).toString() }] } });
+  rig.readReview(40);
+  rig.decide('c');
+  app.answer();
+  const spent = () => app.call('policy_get').result.spent.map((s: any) => s.spent);
+  const one = ETH / 100n + 21_000n * 10n ** 9n;
+  const e = entropyOf(6);
+  approveWithCommitment(rig, app, 'eth_sign_tx', { tx: tx() }, e);
+  t.deepEqual(spent(), [one.toString()], 'counted at the approval, before the commitment left');
+  t.is(app.call('sign_reveal', { entropy: entropyOf(1) }).error.code, 'bad-anti-exfil');
+  t.like(app.call('sign_reveal', { entropy: e }), { error: { code: 'nothing-to-reveal' } });
+  t.deepEqual(spent(), [one.toString()], 'still once: an app that wastes its approval only loses the signature');
+  rig.press('b');
+  approveWithCommitment(rig, app, 'eth_sign_tx', { tx: tx() }, e);
+  t.truthy(app.call('sign_reveal', { entropy: e }).result.signedTx);
+  t.like(app.call('sign_reveal', { entropy: e }), { error: { code: 'nothing-to-reveal' } });
+  t.deepEqual(spent(), [(2n * one).toString()], 'the second approval, once');
+});
