@@ -197,3 +197,14 @@ test('the spending limit counts an approval once, when the owner approves: a fai
   t.like(app.call('sign_reveal', { entropy: e }), { error: { code: 'nothing-to-reveal' } });
   t.deepEqual(spent(), [(2n * one).toString()], 'the second approval, once');
 });
+
+test('a freeze between the two steps withdraws the approval: nothing signs while frozen', (t) => {
+  const { rig, app } = ready();
+  const e = entropyOf(8);
+  approveWithCommitment(rig, app, 'eth_sign_message', { message: 'before the freeze' }, e);
+  t.true(app.call('freeze').result.frozen);
+  t.like(app.call('sign_reveal', { entropy: e }), { error: { code: 'nothing-to-reveal' } });
+  const refused = kinds(rig).filter((x) => x.kind === 'sign-refused').map((x) => x.details.reason);
+  t.deepEqual(refused, ['anti-exfil: the device was frozen']);
+  t.is(kinds(rig).filter((x) => x.kind === 'signed').length, 0);
+});
