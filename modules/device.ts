@@ -23,6 +23,7 @@ import { LinkHandler } from './protocol/link-handler.js';
 import { rollbackCounterInfo } from './protocol/methods/core.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
+import { honestSigner, type AntiExfilSigner } from './signing/anti-exfil.js';
 import { Keyring } from './wallet/keyring.js';
 import { Guard, type GuardNotice } from './guard/guard.js';
 import { EventLog, decodeCarry, encodeCarry, type EventKind } from './guard/event-log.js';
@@ -48,6 +49,8 @@ export interface DeviceOptions {
   vault?: VaultOptions;
   /** tests only: BIP 340 auxiliary randomness of 32 zero bytes, so taproot signatures can be compared byte for byte */
   deterministicSchnorrForTests?: boolean;
+  /** tests only: a hostile anti-exfil signer (one that chooses its own nonces), to check that apps catch it */
+  antiExfilSignerForTests?: AntiExfilSigner;
 }
 
 interface LinkStatus {
@@ -87,6 +90,11 @@ export class Device {
   readonly backupCodes: BackupCodeStore;
   private readonly nav: Navigator;
   private readonly approvals: Approvals;
+  /**
+   * What makes anti-exfil signatures (signing/anti-exfil.ts). Tests replace it with a hostile double (also inside
+   * the XS simulator, through its evaluate hook) to check that apps catch firmware choosing its own nonces.
+   */
+  antiExfilSigner: AntiExfilSigner;
   private fault: Screen | undefined;
   private readonly link: LinkStatus = { connected: false, mtu: 23, packetsIn: 0 };
   private booted = false;
@@ -174,10 +182,15 @@ export class Device {
       askReset: (label, answer) => this.askReset(label, answer),
       withdrawReset: () => this.withdrawReset(),
     }, () => this.unavailable(), (err) => this.showError(err));
+    this.antiExfilSigner = options.antiExfilSignerForTests ?? honestSigner;
     this.approvals = installSigning({
       ctx: this.ctx, nav: this.nav, log: ports.log, vault: this.vault, keyring: this.keyring, entropy: this.entropy,
       rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
       deterministicSchnorrForTests: options.deterministicSchnorrForTests,
+      antiExfilSigner: {
+        commit: (...a) => this.antiExfilSigner.commit(...a),
+        sign: (...a) => this.antiExfilSigner.sign(...a),
+      },
     });
     installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data), () => this.linkHandler.subscribeEvents());
     installAuthenticator(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data));
