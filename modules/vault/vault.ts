@@ -80,7 +80,7 @@ export class Vault extends VaultBinding {
       return report; // touch nothing: the owner resets and restores from the recovery words
     }
     report.finishedBump = check.finishedBump;
-    if (this.pinFailures >= MAX_PIN_ATTEMPTS) {
+    if (this.pinFailures >= MAX_PIN_ATTEMPTS || this.head.guesses >= MAX_PIN_ATTEMPTS) {
       this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs (the count reached the limit before a reboot)`);
       report.wiped = 'too-many-pins';
       return report;
@@ -148,7 +148,7 @@ export class Vault extends VaultBinding {
     const filler = fillerPair(record, dek, this.entropy, RecordKey.duressPin);
     this.head.commit([
       { key: RecordKey.duressPin, value: filler.pin }, { key: RecordKey.decoy, value: filler.decoy }, { key: RecordKey.pin, value: encodePinRecord(record) },
-    ], { bump: true, failures: 0 });
+    ], { bump: true, failures: 0, guesses: 0 });
     this.dek = dek;
     this.announce(true);
   }
@@ -160,7 +160,8 @@ export class Vault extends VaultBinding {
     const waitMs = this.waitMs;
     if (waitMs > 0) return { ok: false, reason: 'wait', waitMs };
     const before = this.pinFailures;
-    if (before >= MAX_PIN_ATTEMPTS) {
+    const guessesBefore = this.head.guesses;
+    if (before >= MAX_PIN_ATTEMPTS || guessesBefore >= MAX_PIN_ATTEMPTS) {
       this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs`);
       return { ok: false, reason: 'wiped' };
     }
@@ -169,13 +170,15 @@ export class Vault extends VaultBinding {
     const failures = before + 1;
     // Counted, and a counter bit burned, before the check: neither pulling the plug nor programming back the flash
     // as it was before this attempt gives a free try.
-    this.head.commit([], { bump: true, failures });
+    this.head.commit([], { bump: true, failures, guesses: guessesBefore + 1 });
     if (this.head.failures !== failures) throw new LatchError('flash-verify', 'the PIN failure count did not read back as written: refusing to go on');
     // one PBKDF2 run for the real PIN and the duress PIN (or its filler): the same time either way (duress.ts)
     const opened = unwrapWithEither(this.chip, this.realPinRecord(), RecordKey.pin, duressPinRecord(this.log.get(RecordKey.duressPin)), RecordKey.duressPin, pin, this.options.hash);
     if (opened) {
-      this.head.commit([], { bump: false, failures: 0 }); // the duress PIN resets the count like the real one
       const duress = opened.which === 1;
+      // The duress PIN resets the count the screen shows like the real one, but not the guesses at the real PIN
+      // (head.ts): knowing it must not buy more than ten tries at the real PIN between the owner's own unlocks.
+      this.head.commit([], { bump: false, failures: 0, guesses: duress ? guessesBefore : 0 });
       const was = this.dek !== undefined;
       const switched = was && duress !== this.duress;
       wipe(this.dek);
@@ -187,7 +190,7 @@ export class Vault extends VaultBinding {
       if (duress && (!was || switched)) for (const l of this.duressListeners) l();
       return { ok: true };
     }
-    if (failures >= MAX_PIN_ATTEMPTS) {
+    if (failures >= MAX_PIN_ATTEMPTS || guessesBefore + 1 >= MAX_PIN_ATTEMPTS) {
       this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs`);
       return { ok: false, reason: 'wiped' };
     }
@@ -309,13 +312,20 @@ export class Vault extends VaultBinding {
   /**
    * "Change PIN" in duress mode changes the duress PIN (the decoy re-wrapped, the salt kept), burning a bit as a
    * real change does. A new PIN equal to the real one is not written and nothing says so: refusing would tell
-   * whoever holds the decoy that he guessed the real PIN, without counting the guess.
+   * whoever holds the decoy that he guessed the real PIN. Not written is still an answer (the new PIN then opens
+   * the real wallet, the old duress PIN still the decoy), so every change here counts as a guess at the real PIN
+   * (head.ts `guesses`, which a duress unlock does not reset), and once one more wrong PIN would wipe, a change
+   * is no longer written at all: the next try of it is a counted PIN attempt. Either way the same work: the same
+   * PBKDF2 runs, the same records written (the unchanged record again), the same counter bit.
    */
   private changeDuressPinInDuress(newPin: string): void {
     const raw = this.log.get(RecordKey.duressPin)!;
     const real = this.realPinRecord();
-    if (constantTimeEqual(pinCheck(this.chip, real, newPin, this.options.hash), real.check)) return;
-    this.head.commit([{ key: RecordKey.duressPin, value: rewrapDuress(this.chip, raw, this.dek!, newPin, this.entropy, RecordKey.duressPin, this.options.hash) }], { bump: true });
+    const isReal = constantTimeEqual(pinCheck(this.chip, real, newPin, this.options.hash), real.check);
+    const rewrapped = rewrapDuress(this.chip, raw, this.dek!, newPin, this.entropy, RecordKey.duressPin, this.options.hash);
+    const guesses = this.head.guesses + 1;
+    const write = !isReal && guesses < MAX_PIN_ATTEMPTS;
+    this.head.commit([{ key: RecordKey.duressPin, value: write ? rewrapped : raw }], { bump: true, guesses: Math.min(guesses, MAX_PIN_ATTEMPTS - 1) });
   }
 
   private openDecoy(): Decoy {
