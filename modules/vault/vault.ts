@@ -35,7 +35,7 @@ import { COUNTER_SPENT_MESSAGE, MAX_PIN_ATTEMPTS, pinDelayMs } from './pin-polic
 import { isKnownKey, RecordKey, SETTINGS_VERSION } from './records.js';
 import { NONCE_SIZE, open } from './seal.js';
 import { VaultBinding } from './vault-binding.js';
-import type { OpenReport, UnlockResult } from './vault-types.js';
+import type { AppBinding, OpenReport, UnlockResult } from './vault-types.js';
 
 export { calibratePinIterations, MIN_PIN_ITERATIONS };
 export * from './pin-policy.js';
@@ -185,6 +185,7 @@ export class Vault extends VaultBinding {
       this.dek = opened.dek;
       this.duress = duress;
       this.lockedUntil = 0;
+      if (switched) this.decoyApp = undefined;
       if (switched) this.announce(false); // the other wallet's keys go before the new ones come
       if (!was || switched) this.announce(true);
       if (duress && (!was || switched)) for (const l of this.duressListeners) l();
@@ -204,6 +205,7 @@ export class Vault extends VaultBinding {
     wipe(this.dek);
     this.dek = undefined;
     this.duress = false;
+    this.decoyApp = undefined;
     if (was) this.announce(false);
   }
 
@@ -326,6 +328,27 @@ export class Vault extends VaultBinding {
     const guesses = this.head.guesses + 1;
     const write = !isReal && guesses < MAX_PIN_ATTEMPTS;
     this.head.commit([{ key: RecordKey.duressPin, value: write ? rewrapped : raw }], { bump: true, guesses: Math.min(guesses, MAX_PIN_ATTEMPTS - 1) });
+  }
+
+  /**
+   * An app bound in duress mode is held here only, until the device locks: written, it would replace the owner's
+   * app, and with it the way the alarm reaches the owner. While it is held, the session is its (appBinding) and
+   * it reads only the events after the alarm (protocol/methods/events.ts).
+   */
+  private decoyApp: AppBinding | undefined;
+
+  get decoyAppBound(): boolean {
+    return this.duressMode && this.decoyApp !== undefined;
+  }
+
+  override appBinding(): AppBinding | undefined {
+    if (this.decoyAppBound) return { publicKey: this.decoyApp!.publicKey.slice(), label: this.decoyApp!.label };
+    return super.appBinding();
+  }
+
+  override setAppBinding(binding: AppBinding): void {
+    if (!this.duressMode) return super.setAppBinding(binding);
+    this.decoyApp = { publicKey: binding.publicKey.slice(), label: binding.label };
   }
 
   private openDecoy(): Decoy {
