@@ -28,7 +28,7 @@ import { LatchError } from '../errors.js';
 import { eraseVault } from './factory-reset.js';
 import { commitBatch, replay, type BatchEntry } from './journal.js';
 import { calibratePinIterations, MIN_PIN_ITERATIONS } from './calibrate.js';
-import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, pinCheck, unwrapWithEither, type PinRecord } from './pin-kdf.js';
+import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, makePinRecordLike, pinCheck, unwrapWithEither, type PinRecord } from './pin-kdf.js';
 import { type Decoy, duressIsSet, duressPair, duressPinRecord, fillerPair, openDecoy, resealFlag, rewrapDuress } from './duress.js';
 import { constantTimeEqual } from '../bytes.js';
 import { COUNTER_SPENT_MESSAGE, MAX_PIN_ATTEMPTS, pinDelayMs } from './pin-policy.js';
@@ -185,7 +185,7 @@ export class Vault extends VaultBinding {
       this.dek = opened.dek;
       this.duress = duress;
       this.lockedUntil = 0;
-      if (switched) this.decoyApp = undefined;
+      if (switched) this.decoyApp = this.pretendDuress = undefined;
       if (switched) this.announce(false); // the other wallet's keys go before the new ones come
       if (!was || switched) this.announce(true);
       if (duress && (!was || switched)) for (const l of this.duressListeners) l();
@@ -206,6 +206,7 @@ export class Vault extends VaultBinding {
     this.dek = undefined;
     this.duress = false;
     this.decoyApp = undefined;
+    this.pretendDuress = undefined;
     if (was) this.announce(false);
   }
 
@@ -280,7 +281,8 @@ export class Vault extends VaultBinding {
 
   /** Whether the owner set a duress PIN (only the real PIN's data key opens that flag; false locked or in duress mode). */
   get hasDuressPin(): boolean {
-    if (!this.dek || this.duress) return false;
+    if (this.duressMode) return this.pretendDuress !== undefined;
+    if (!this.dek) return false;
     return duressIsSet(this.log.get(RecordKey.duressPin), this.dek, RecordKey.duressPin);
   }
 
@@ -292,7 +294,7 @@ export class Vault extends VaultBinding {
   setDuressPin(pin: string, seed?: Uint8Array): void {
     if (!this.dek) throw new LatchError('locked', 'unlock the device before setting a duress PIN');
     if (!isValidPin(pin)) throw new LatchError('bad-pin-format', 'a PIN is 6 to 8 digits');
-    if (this.duress) return;
+    if (this.duress) return this.pretendSetDuress(pin);
     const real = this.realPinRecord();
     if (constantTimeEqual(pinCheck(this.chip, real, pin, this.options.hash), real.check)) {
       throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
@@ -306,7 +308,10 @@ export class Vault extends VaultBinding {
   /** Remove the duress PIN: filler again (one batch). In duress mode nothing is written. */
   removeDuressPin(): void {
     if (!this.dek) throw new LatchError('locked', 'unlock the device before removing the duress PIN');
-    if (this.duress) return;
+    if (this.duress) {
+      this.pretendDuress = undefined;
+      return this.rewriteDuressRecords();
+    }
     const filler = fillerPair(this.realPinRecord(), this.dek, this.entropy, RecordKey.duressPin);
     commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: filler.decoy }, { key: RecordKey.duressPin, value: filler.pin }]);
   }
@@ -323,7 +328,10 @@ export class Vault extends VaultBinding {
   private changeDuressPinInDuress(newPin: string): void {
     const raw = this.log.get(RecordKey.duressPin)!;
     const real = this.realPinRecord();
-    const isReal = constantTimeEqual(pinCheck(this.chip, real, newPin, this.options.hash), real.check);
+    const check = pinCheck(this.chip, real, newPin, this.options.hash);
+    // a duress PIN "set" in duress mode is refused as the new PIN, as on a device where one is set
+    if (this.pretendDuress && constantTimeEqual(check, this.pretendDuress)) throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
+    const isReal = constantTimeEqual(check, real.check);
     const rewrapped = rewrapDuress(this.chip, raw, this.dek!, newPin, this.entropy, RecordKey.duressPin, this.options.hash);
     const guesses = this.head.guesses + 1;
     const write = !isReal && guesses < MAX_PIN_ATTEMPTS;
@@ -349,6 +357,31 @@ export class Vault extends VaultBinding {
   override setAppBinding(binding: AppBinding): void {
     if (!this.duressMode) return super.setAppBinding(binding);
     this.decoyApp = { publicKey: binding.publicKey.slice(), label: binding.label };
+  }
+
+  /**
+   * Menu > Duress PIN in duress mode. Nothing can be written (a duress record beside the decoy would be a second
+   * decoy, and the real PIN as its value an oracle), so it is acted: the decoy's own PIN (the duress PIN) is
+   * refused as on any device ("Not your PIN"), any other is "set" for as long as the decoy stays unlocked (the
+   * menu then says on, Change PIN refuses it), with the work a real one costs: two PBKDF2 runs and the two records
+   * written (unchanged). What cannot be acted: it opens nothing after a lock (README: limits).
+   */
+  private pretendDuress: Uint8Array | undefined;
+
+  private pretendSetDuress(pin: string): void {
+    const raw = this.log.get(RecordKey.duressPin)!;
+    const own = duressPinRecord(raw)!;
+    const check = pinCheck(this.chip, own, pin, this.options.hash);
+    if (constantTimeEqual(check, own.check)) throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
+    const dek = this.entropy.bytes(DEK_SIZE);
+    wipe(makePinRecordLike(this.chip, own, pin, dek, this.entropy.bytes(NONCE_SIZE), RecordKey.duressPin, this.options.hash).wrappedDek, dek);
+    this.pretendDuress = check;
+    this.rewriteDuressRecords();
+  }
+
+  /** The duress records written again unchanged: the flash work of a set or a removal, in duress mode. */
+  private rewriteDuressRecords(): void {
+    commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: this.log.get(RecordKey.decoy)! }, { key: RecordKey.duressPin, value: this.log.get(RecordKey.duressPin)! }]);
   }
 
   private openDecoy(): Decoy {

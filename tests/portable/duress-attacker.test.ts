@@ -166,3 +166,50 @@ test('a flash writer who puts back older duress records never opens the real wal
     }
   }
 });
+
+test('Menu > Duress PIN in duress mode acts a device with none set: the decoy\'s own PIN refused, another "set" (the menu says so, Change PIN refuses it), the same work', (t) => {
+  let digests = 0;
+  const counting = {
+    create(algorithm: 'SHA-256' | 'SHA-512') {
+      const h = nobleHashPort.create(algorithm);
+      const digest = h.digest.bind(h);
+      h.digest = () => { digests++; return digest(); };
+      return h;
+    },
+  };
+  const measure = (rig: Rig, act: () => void): [number, number] => {
+    let written = 0;
+    const write = rig.flash.write.bind(rig.flash);
+    rig.flash.write = (offset: number, data: Uint8Array) => { written += data.length; write(offset, data); };
+    digests = 0;
+    act();
+    rig.flash.write = write;
+    return [digests, written];
+  };
+  // an ordinary device: the owner, with no duress PIN, sets one
+  const plain = vaultRig({ pinIterations: 50, hash: counting });
+  plain.vault.createWallet(DURESS, ENTROPY); // his PIN is what the forced one's duress PIN is
+  const ordinary = measure(plain, () => plain.vault.setDuressPin('777777'));
+  t.true(plain.vault.hasDuressPin);
+  t.throws(() => plain.vault.setDuressPin(DURESS), { code: 'pin-is-real' });
+  t.throws(() => plain.vault.changePin('777777'), { code: 'pin-is-duress' });
+  // the decoy
+  const rig = withDuress({ pinIterations: 50, hash: counting });
+  rig.vault.unlock(DURESS);
+  t.false(rig.vault.hasDuressPin);
+  t.throws(() => rig.vault.setDuressPin(DURESS), { code: 'pin-is-real' }, 'its own PIN refused as on any device');
+  const before = rig.vault.log.get(RecordKey.duressPin)!.slice();
+  const acted = measure(rig, () => rig.vault.setDuressPin('777777'));
+  t.deepEqual(acted, ordinary, 'the same hash work and bytes written');
+  t.true(rig.vault.hasDuressPin, 'the menu says on');
+  t.deepEqual(rig.vault.log.get(RecordKey.duressPin), before, 'nothing written in truth');
+  t.throws(() => rig.vault.changePin('777777'), { code: 'pin-is-duress' });
+  rig.vault.removeDuressPin();
+  t.false(rig.vault.hasDuressPin);
+  rig.vault.setDuressPin(PIN); // the real PIN as the new one: "set" too, no oracle
+  t.true(rig.vault.hasDuressPin);
+  rig.vault.lock();
+  rig.vault.unlock(PIN);
+  t.false(rig.vault.duressMode);
+  t.deepEqual(rig.vault.seedEntropy(), ENTROPY, 'the real PIN still opens the real wallet');
+});
