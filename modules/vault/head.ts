@@ -30,12 +30,13 @@
  * owner moves the wallet with the recovery words (README: the eFuse budget).
  * A counter of capacity 0 (a board without one) is no counter: the head chains records but tells no older image.
  *
- * Layout: version 2 | generation (u32) | PIN failures (low nibble) and guesses (high nibble) | digest (32) | MAC (32)
+ * Layout: version 2 | generation (u32) | PIN failures (low nibble), guesses - failures (high nibble) | digest (32) | MAC (32)
  * `guesses` counts what could have been a guess at the real PIN since the real PIN last opened the vault: wrong
  * PINs, and PIN changes made with the duress PIN (vault.ts). The duress PIN resets `failures` like the real PIN
  * (what the screen shows), never `guesses`: otherwise whoever knows only the duress PIN could try the real PIN
- * for ever, one wrong PIN and one duress unlock at a time. Heads written before it hold failures <= 10 there, so
- * their high nibble reads as 0.
+ * for ever, one wrong PIN and one duress unlock at a time. `guesses` is never below `failures`, and the nibble holds
+ * the difference: without duress-mode activity it is 0, so the byte is the one firmware before it wrote and reads
+ * (heads written before it hold failures <= 10 there: their high nibble reads as 0).
  * Version 1 (firmware before the event log's acknowledgement record) committed to V1_KEYS: it is still accepted
  * once, checked against those, and rewritten as version 2 with a counter bit burned (so it cannot be put back).
  */
@@ -171,7 +172,7 @@ export class VaultHead {
     }
     const v1 = raw[0] === 1;
     if (!constantTimeEqual(this.digest([], v1 ? V1_KEYS : COVERED_KEYS), raw.subarray(6, 38))) return { ok: false, why: 'a guarded record was removed, replaced or put back' };
-    this.state = { generation, failures: raw[5] & 0x0f, guesses: raw[5] >>> 4 };
+    this.state = { generation, failures: raw[5] & 0x0f, guesses: (raw[5] & 0x0f) + (raw[5] >>> 4) };
     if (!v1) return { ok: true, finishedBump, migrated: false };
     // A version 1 head (firmware before the acknowledgement record, which therefore never wrote one): rewritten
     // as version 2, a bit burned so the old head is an older image from now on. An acknowledgement or mark record
@@ -195,11 +196,11 @@ export class VaultHead {
     }
     if (burn) generation = this.counter!.read() + 1;
     const failures = Math.min(15, options.failures ?? this.failures);
-    const guesses = Math.min(15, options.guesses ?? this.guesses);
+    const guesses = Math.max(failures, Math.min(failures + 15, options.guesses ?? this.guesses));
     const body = new Uint8Array(BODY_SIZE);
     body[0] = VERSION;
     body.set([generation >>> 24, (generation >>> 16) & 0xff, (generation >>> 8) & 0xff, generation & 0xff], 1);
-    body[5] = failures | (guesses << 4);
+    body[5] = failures | ((guesses - failures) << 4);
     body.set(this.digest(entries), 6);
     const head = concatBytes(body, mac(key, body));
     if (entries.length === 0) this.log.set(RecordKey.head, head);

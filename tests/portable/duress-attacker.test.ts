@@ -213,3 +213,18 @@ test('Menu > Duress PIN in duress mode acts a device with none set: the decoy\'s
   t.false(rig.vault.duressMode);
   t.deepEqual(rig.vault.seedEntropy(), ENTROPY, 'the real PIN still opens the real wallet');
 });
+
+test('the head\'s failure byte is the one older firmware wrote unless duress-mode guesses are counted beside it', (t) => {
+  const rig = withDuress();
+  for (let i = 0; i < 3; i++) {
+    rig.clock.advance(10_000_000);
+    rig.vault.unlock(guess(i, -1));
+  }
+  t.is(rig.vault.log.get(RecordKey.head)![5], 3, 'three wrong PINs: 3, as before');
+  rig.clock.advance(10_000_000);
+  rig.vault.unlock(DURESS);
+  t.is(rig.vault.log.get(RecordKey.head)![5], 3 << 4, 'after a duress unlock: none shown, three still counted');
+  rig.vault.lock();
+  rig.vault.unlock(PIN);
+  t.is(rig.vault.log.get(RecordKey.head)![5], 0, 'the real PIN clears both');
+});
