@@ -28,7 +28,7 @@ import { LatchError } from '../errors.js';
 import { eraseVault } from './factory-reset.js';
 import { commitBatch, replay, type BatchEntry } from './journal.js';
 import { calibratePinIterations, MIN_PIN_ITERATIONS } from './calibrate.js';
-import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, makePinRecordLike, pinCheck, unwrapWithEither, type PinRecord } from './pin-kdf.js';
+import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, makePinRecordLike, unwrapWithEither, type PinRecord } from './pin-kdf.js';
 import { type Decoy, duressIsSet, duressPair, duressPinRecord, fillerPair, openDecoy, resealFlag, rewrapDuress } from './duress.js';
 import { constantTimeEqual } from '../bytes.js';
 import { COUNTER_SPENT_MESSAGE, MAX_PIN_ATTEMPTS, pinDelayMs } from './pin-policy.js';
@@ -223,16 +223,20 @@ export class Vault extends VaultBinding {
     // the salt stays while a duress record shares it (one PBKDF2 run serves both: duress.ts)
     const like = duressRecord ? this.realPinRecord() : undefined;
     const duressSet = duressIsSet(duressRaw, this.dek, RecordKey.duressPin);
-    if (like && duressSet && constantTimeEqual(pinCheck(this.chip, like, newPin, this.options.hash), duressRecord!.check)) {
+    const dek = this.entropy.bytes(DEK_SIZE);
+    // one PBKDF2 run: the new record's check is the one to compare with the duress record's (the same salt), so a
+    // change costs the same with a duress PIN or without, and in duress mode (changeDuressPinInDuress)
+    const record = this.newPinRecord(newPin, dek, like);
+    if (duressSet && constantTimeEqual(record.check, duressRecord!.check)) {
+      wipe(dek);
       throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
     }
     const seed = this.seedEntropy();
-    const dek = this.entropy.bytes(DEK_SIZE);
     const sealedSeed = this.sealUnder(dek, RecordKey.seed, seed);
     wipe(seed);
     const entries: BatchEntry[] = [
       { key: RecordKey.seed, value: sealedSeed },
-      { key: RecordKey.pin, value: encodePinRecord(this.newPinRecord(newPin, dek, like)) },
+      { key: RecordKey.pin, value: encodePinRecord(record) },
     ];
     // the duress record's flag follows the new data key; with none set, fresh filler under it
     if (duressSet) entries.unshift({ key: RecordKey.duressPin, value: resealFlag(duressRaw!, this.dek, dek, this.entropy, RecordKey.duressPin) });
@@ -296,12 +300,14 @@ export class Vault extends VaultBinding {
     if (!isValidPin(pin)) throw new LatchError('bad-pin-format', 'a PIN is 6 to 8 digits');
     if (this.duress) return this.pretendSetDuress(pin);
     const real = this.realPinRecord();
-    if (constantTimeEqual(pinCheck(this.chip, real, pin, this.options.hash), real.check)) {
-      throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
-    }
     const decoy: Decoy = seed ? { kind: 'seed', seed } : { kind: 'words', entropy: this.entropy.bytes(16) };
     const pair = duressPair(this.chip, real, this.dek, pin, decoy, this.entropy, { pin: RecordKey.duressPin, decoy: RecordKey.decoy }, this.options.hash);
     wipe(decoy.kind === 'words' ? decoy.entropy : undefined);
+    // one PBKDF2 run: the duress record's check, under the real record's salt, compared with the real one's
+    if (constantTimeEqual(duressPinRecord(pair.pin)!.check, real.check)) {
+      wipe(pair.pin, pair.decoy);
+      throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
+    }
     commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: pair.decoy }, { key: RecordKey.duressPin, value: pair.pin }]);
   }
 
@@ -328,14 +334,18 @@ export class Vault extends VaultBinding {
   private changeDuressPinInDuress(newPin: string): void {
     const raw = this.log.get(RecordKey.duressPin)!;
     const real = this.realPinRecord();
-    const check = pinCheck(this.chip, real, newPin, this.options.hash);
+    // one PBKDF2 run, as a real change: the new record's check compares with the real one's (the same salt)
+    const next = makePinRecordLike(this.chip, duressPinRecord(raw)!, newPin, this.dek!, this.entropy.bytes(NONCE_SIZE), RecordKey.duressPin, this.options.hash);
     // a duress PIN "set" in duress mode is refused as the new PIN, as on a device where one is set
-    if (this.pretendDuress && constantTimeEqual(check, this.pretendDuress)) throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
-    const isReal = constantTimeEqual(check, real.check);
-    const rewrapped = rewrapDuress(this.chip, raw, this.dek!, newPin, this.entropy, RecordKey.duressPin, this.options.hash);
+    if (this.pretendDuress && constantTimeEqual(next.check, this.pretendDuress)) throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
+    const isReal = constantTimeEqual(next.check, real.check);
     const guesses = this.head.guesses + 1;
     const write = !isReal && guesses < MAX_PIN_ATTEMPTS;
-    this.head.commit([{ key: RecordKey.duressPin, value: write ? rewrapped : raw }], { bump: true, guesses: Math.min(guesses, MAX_PIN_ATTEMPTS - 1) });
+    // the records a real change writes, in its order (the others unchanged): the same flash work
+    const same = (key: number): BatchEntry => ({ key, value: this.log.get(key)! });
+    this.head.commit([
+      { key: RecordKey.duressPin, value: write ? rewrapDuress(raw, next) : raw }, same(RecordKey.decoy), same(RecordKey.seed), same(RecordKey.pin),
+    ], { bump: true, guesses: Math.min(guesses, MAX_PIN_ATTEMPTS - 1) });
   }
 
   /**
@@ -371,11 +381,12 @@ export class Vault extends VaultBinding {
   private pretendSetDuress(pin: string): void {
     const raw = this.log.get(RecordKey.duressPin)!;
     const own = duressPinRecord(raw)!;
-    const check = pinCheck(this.chip, own, pin, this.options.hash);
-    if (constantTimeEqual(check, own.check)) throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
     const dek = this.entropy.bytes(DEK_SIZE);
-    wipe(makePinRecordLike(this.chip, own, pin, dek, this.entropy.bytes(NONCE_SIZE), RecordKey.duressPin, this.options.hash).wrappedDek, dek);
-    this.pretendDuress = check;
+    this.entropy.bytes(16); // a real set draws the decoy's entropy here
+    const record = makePinRecordLike(this.chip, own, pin, dek, this.entropy.bytes(NONCE_SIZE), RecordKey.duressPin, this.options.hash);
+    wipe(dek, record.wrappedDek);
+    if (constantTimeEqual(record.check, own.check)) throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
+    this.pretendDuress = record.check;
     this.rewriteDuressRecords();
   }
 
