@@ -79,3 +79,21 @@ test('an app bound in duress mode does not replace the owner\'s app (the alarm\'
   const owner = app.call('events_since', { since: 1 }).result.events.map((e: Uint8Array) => decodeEvent(e).kind);
   t.true(owner.includes('duress-pin-entered'), owner.join(', '));
 });
+
+test('the decoy\'s History survives a lock as on any device: a second duress unlock neither starts it again nor writes a second alarm', (t) => {
+  const { rig, app } = owned(true);
+  relock(rig, DURESS);
+  app.connect();
+  app.openSession();
+  app.ask('eth_sign_message', { message: new TextEncoder().encode('hello') });
+  rig.readReview(10);
+  rig.decide('c');
+  t.truthy(app.answer().result.signature);
+  home(rig);
+  relock(rig, DURESS);
+  t.true(rig.d.vault.duressMode);
+  menuItem(rig, 'History');
+  t.regex(rig.text(), /#2 Signed.*#1 Signing asked/, `the signature from before the lock is still there: ${rig.text()}`);
+  t.is(rig.d.events.latest(20).filter((e) => e.kind === 'duress-pin-entered').length, 1, 'one alarm for the episode');
+  t.is(rig.d.guard.freeze.inForce?.by, 'duress');
+});
