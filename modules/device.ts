@@ -145,6 +145,8 @@ export class Device {
     this.guard.freeze.conceal = () => !this.vault.isUnlocked || this.vault.duressMode;
     // One alarm per episode (until a code lifts the duress freeze): a later duress unlock writing another would
     // start the decoy's History again (app/history.ts shows what followed the newest alarm), which no device does.
+    // an app bound in duress mode is held only while the decoy is open (vault.ts): its session ends with it
+    this.vault.onDecoyAppGone(() => this.linkHandler.reset());
     this.vault.onDuress(() => {
       if (this.guard.freeze.freezeForDuress()) this.events.record('duress-pin-entered', {});
     });

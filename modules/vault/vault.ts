@@ -185,7 +185,10 @@ export class Vault extends VaultBinding {
       this.dek = opened.dek;
       this.duress = duress;
       this.lockedUntil = 0;
-      if (switched) this.decoyApp = this.pretendDuress = undefined;
+      if (switched) {
+        this.forgetDecoyApp();
+        this.pretendDuress = undefined;
+      }
       if (switched) this.announce(false); // the other wallet's keys go before the new ones come
       if (!was || switched) this.announce(true);
       if (duress && (!was || switched)) for (const l of this.duressListeners) l();
@@ -205,7 +208,7 @@ export class Vault extends VaultBinding {
     wipe(this.dek);
     this.dek = undefined;
     this.duress = false;
-    this.decoyApp = undefined;
+    this.forgetDecoyApp();
     this.pretendDuress = undefined;
     if (was) this.announce(false);
   }
@@ -354,6 +357,19 @@ export class Vault extends VaultBinding {
    * it reads only the events after the alarm (protocol/methods/events.ts).
    */
   private decoyApp: AppBinding | undefined;
+
+  private readonly decoyAppListeners: (() => void)[] = [];
+
+  /** Called when an app bound in duress mode is forgotten (the device locked): its session must end with it. */
+  onDecoyAppGone(listener: () => void): void {
+    this.decoyAppListeners.push(listener);
+  }
+
+  private forgetDecoyApp(): void {
+    if (this.decoyApp === undefined) return;
+    this.decoyApp = undefined;
+    for (const l of this.decoyAppListeners) l();
+  }
 
   get decoyAppBound(): boolean {
     return this.duressMode && this.decoyApp !== undefined;

@@ -67,6 +67,14 @@ test('an app bound in duress mode does not replace the owner\'s app (the alarm\'
   const kinds = seen.events.map((e: Uint8Array) => decodeEvent(e).kind);
   t.false(kinds.includes('duress-pin-entered'), `the thief's app does not read the alarm: ${kinds.join(', ')}`);
   t.false(kinds.includes('duress-pin-set') || kinds.includes('codes-enrolled') || kinds.includes('app-bound'), 'nor the real wallet\'s history');
+  // the device locks with the thief's session open: his session does not now read the whole log
+  home(rig);
+  rig.press('a');
+  t.is(rig.d.screen.id, 'locked');
+  const after = thief.call('events_since', { since: 1 });
+  const later = (after.result?.events ?? []).map((e: Uint8Array) => decodeEvent(e).kind);
+  t.false(later.includes('duress-pin-entered'), `locked: ${JSON.stringify(after.error ?? later)}`);
+  rig.unlock(DURESS);
   // the owner later: the real PIN; the owner's own app is still the one bound, and it reads the alarm
   thief.disconnect();
   home(rig);
