@@ -238,3 +238,35 @@ test('the head\'s failure byte is the one older firmware wrote unless duress-mod
   rig.vault.unlock(PIN);
   t.is(rig.vault.log.get(RecordKey.head)![5], 0, 'the real PIN clears both');
 });
+
+test('power cut at every flash write of a duress unlock, a duress-mode Change PIN and a duress set: the state before or after, at most one guess counted, the real PIN still opens', (t) => {
+  const ops: [string, (r: Rig) => void][] = [
+    ['duress unlock', (r) => r.vault.unlock(DURESS)],
+    ['change in duress mode', (r) => { r.flash.disarmPowerCut(); r.vault.unlock(DURESS); r.flash.armPowerCut(pending); r.vault.changePin('222222'); }],
+    ['set in duress mode', (r) => { r.flash.disarmPowerCut(); r.vault.unlock(DURESS); r.flash.armPowerCut(pending); r.vault.setDuressPin('777777'); }],
+  ];
+  let pending = 0;
+  let cuts = 0;
+  for (const [what, op] of ops) {
+    for (let cut = 1; cut < 40; cut++) {
+      const rig = withDuress();
+      pending = cut;
+      rig.flash.armPowerCut(cut);
+      let done = false;
+      try { op(rig); done = true; } catch { /* the cut */ }
+      rig.flash.disarmPowerCut();
+      rig.flash.powerOn();
+      const v = rig.reboot();
+      t.is(v.storage, 'ok', `${what}, cut ${cut}`);
+      t.true(v.head.guesses <= 1, `${what}, cut ${cut}: ${v.head.guesses} guesses`);
+      const reopened = what === 'change in duress mode' ? ['222222', DURESS] : [DURESS];
+      t.true(reopened.some((p) => { rig.clock.advance(10_000_000); const ok = v.unlock(p).ok && v.duressMode; if (ok) v.lock(); return ok; }), `${what}, cut ${cut}: a duress PIN opens the decoy`);
+      rig.clock.advance(10_000_000);
+      t.deepEqual(v.unlock(PIN), { ok: true });
+      t.deepEqual(v.seedEntropy(), ENTROPY, `${what}, cut ${cut}: the real wallet`);
+      if (done) break;
+      cuts++;
+    }
+  }
+  t.true(cuts >= 3, `${cuts} cuts`);
+});
