@@ -35,6 +35,7 @@ import { COUNTER_SPENT_MESSAGE, MAX_PIN_ATTEMPTS, pinDelayMs } from './pin-polic
 import { isKnownKey, RecordKey, SETTINGS_VERSION } from './records.js';
 import { NONCE_SIZE, open } from './seal.js';
 import { VaultBinding } from './vault-binding.js';
+import { DecoySession } from './decoy-session.js';
 import type { AppBinding, OpenReport, UnlockResult } from './vault-types.js';
 
 export { calibratePinIterations, MIN_PIN_ITERATIONS };
@@ -186,8 +187,7 @@ export class Vault extends VaultBinding {
       this.duress = duress;
       this.lockedUntil = 0;
       if (switched) {
-        this.forgetDecoyApp();
-        this.pretendDuress = undefined;
+        this.decoyHeld.forget();
       }
       if (switched) this.announce(false); // the other wallet's keys go before the new ones come
       if (!was || switched) this.announce(true);
@@ -208,8 +208,7 @@ export class Vault extends VaultBinding {
     wipe(this.dek);
     this.dek = undefined;
     this.duress = false;
-    this.forgetDecoyApp();
-    this.pretendDuress = undefined;
+    this.decoyHeld.forget();
     if (was) this.announce(false);
   }
 
@@ -288,7 +287,7 @@ export class Vault extends VaultBinding {
 
   /** Whether the owner set a duress PIN (only the real PIN's data key opens that flag; false locked or in duress mode). */
   get hasDuressPin(): boolean {
-    if (this.duressMode) return this.pretendDuress !== undefined;
+    if (this.duressMode) return this.decoyHeld.duressPinCheck !== undefined;
     if (!this.dek) return false;
     return duressIsSet(this.log.get(RecordKey.duressPin), this.dek, RecordKey.duressPin);
   }
@@ -318,7 +317,7 @@ export class Vault extends VaultBinding {
   removeDuressPin(): void {
     if (!this.dek) throw new LatchError('locked', 'unlock the device before removing the duress PIN');
     if (this.duress) {
-      this.pretendDuress = undefined;
+      this.decoyHeld.duressPinCheck = undefined;
       return this.rewriteDuressRecords();
     }
     const filler = fillerPair(this.realPinRecord(), this.dek, this.entropy, RecordKey.duressPin);
@@ -340,7 +339,7 @@ export class Vault extends VaultBinding {
     // one PBKDF2 run, as a real change: the new record's check compares with the real one's (the same salt)
     const next = makePinRecordLike(this.chip, duressPinRecord(raw)!, newPin, this.dek!, this.entropy.bytes(NONCE_SIZE), RecordKey.duressPin, this.options.hash);
     // a duress PIN "set" in duress mode is refused as the new PIN, as on a device where one is set
-    if (this.pretendDuress && constantTimeEqual(next.check, this.pretendDuress)) throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
+    if (this.decoyHeld.isDuressPin(next.check)) throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
     const isReal = constantTimeEqual(next.check, real.check);
     const guesses = this.head.guesses + 1;
     const write = !isReal && guesses < MAX_PIN_ATTEMPTS;
@@ -351,49 +350,35 @@ export class Vault extends VaultBinding {
     ], { bump: true, guesses: Math.min(guesses, MAX_PIN_ATTEMPTS - 1) });
   }
 
-  /**
-   * An app bound in duress mode is held here only, until the device locks: written, it would replace the owner's
-   * app, and with it the way the alarm reaches the owner. While it is held, the session is its (appBinding) and
-   * it reads only the events after the alarm (protocol/methods/events.ts).
-   */
-  private decoyApp: AppBinding | undefined;
-
-  private readonly decoyAppListeners: (() => void)[] = [];
+  /** What the decoy holds only while open: an app bound in duress mode, a duress PIN "set" there (decoy-session.ts). */
+  private readonly decoyHeld = new DecoySession();
 
   /** Called when an app bound in duress mode is forgotten (the device locked): its session must end with it. */
   onDecoyAppGone(listener: () => void): void {
-    this.decoyAppListeners.push(listener);
-  }
-
-  private forgetDecoyApp(): void {
-    if (this.decoyApp === undefined) return;
-    this.decoyApp = undefined;
-    for (const l of this.decoyAppListeners) l();
+    this.decoyHeld.onAppGone(listener);
   }
 
   get decoyAppBound(): boolean {
-    return this.duressMode && this.decoyApp !== undefined;
+    return this.duressMode && this.decoyHeld.hasApp;
   }
 
   override appBinding(): AppBinding | undefined {
-    if (this.decoyAppBound) return { publicKey: this.decoyApp!.publicKey.slice(), label: this.decoyApp!.label };
-    return super.appBinding();
+    return this.decoyAppBound ? this.decoyHeld.appBinding() : super.appBinding();
   }
 
+  /** In duress mode the app is held by the decoy only, never written over the owner's (decoy-session.ts). */
   override setAppBinding(binding: AppBinding): void {
     if (!this.duressMode) return super.setAppBinding(binding);
-    this.decoyApp = { publicKey: binding.publicKey.slice(), label: binding.label };
+    this.decoyHeld.bindApp(binding);
   }
 
   /**
    * Menu > Duress PIN in duress mode. Nothing can be written (a duress record beside the decoy would be a second
    * decoy, and the real PIN as its value an oracle), so it is acted: the decoy's own PIN (the duress PIN) is
    * refused as on any device ("Not your PIN"), any other is "set" for as long as the decoy stays unlocked (the
-   * menu then says on, Change PIN refuses it), with the work a real one costs: two PBKDF2 runs and the two records
+   * menu then says on, Change PIN refuses it), with the work a real one costs: one PBKDF2 run and the two records
    * written (unchanged). What cannot be acted: it opens nothing after a lock (README: limits).
    */
-  private pretendDuress: Uint8Array | undefined;
-
   private pretendSetDuress(pin: string): void {
     const raw = this.log.get(RecordKey.duressPin)!;
     const own = duressPinRecord(raw)!;
@@ -402,7 +387,7 @@ export class Vault extends VaultBinding {
     const record = makePinRecordLike(this.chip, own, pin, dek, this.entropy.bytes(NONCE_SIZE), RecordKey.duressPin, this.options.hash);
     wipe(dek, record.wrappedDek);
     if (constantTimeEqual(record.check, own.check)) throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
-    this.pretendDuress = record.check;
+    this.decoyHeld.duressPinCheck = record.check;
     this.rewriteDuressRecords();
   }
 
