@@ -151,9 +151,12 @@ export class Device {
     // The duress PIN (vault/duress.ts): a silent freeze of the real wallet and the alarm for the bound app; the
     // freeze stays hidden while locked or in duress mode (guard/freeze.ts).
     this.guard.freeze.conceal = () => !this.vault.isUnlocked || this.vault.duressMode;
+    // One alarm per episode (until a code lifts the duress freeze): a later duress unlock writing another would
+    // start the decoy's History again (app/history.ts shows what followed the newest alarm), which no device does.
+    // an app bound in duress mode is held only while the decoy is open (vault.ts): its session ends with it
+    this.vault.onDecoyAppGone(() => this.linkHandler.reset());
     this.vault.onDuress(() => {
-      this.guard.freeze.freezeForDuress();
-      this.events.record('duress-pin-entered', {});
+      if (this.guard.freeze.freezeForDuress()) this.events.record('duress-pin-entered', {});
     });
     this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (view) => this.render(view), (screen) => layoutScreen(screen, ports.canvas));
     this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, {

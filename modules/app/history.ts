@@ -64,7 +64,7 @@ export function describeEvent(e: LatchEvent, now: number): { title: string; deta
 }
 
 /** The newest duress-pin-entered event's seq (the ring's newest events, newest first). */
-function lastDuressSeq(ctx: AppContext): number {
+export function lastDuressSeq(ctx: Pick<AppContext, 'events'>): number {
   for (let skip = 0; skip < 64; skip += 8) {
     const found = ctx.events.latest(8, skip).find((e) => e.kind === 'duress-pin-entered');
     if (found) return found.seq;

@@ -84,12 +84,14 @@ export class Freeze {
    * lifts it). Marked as only loosening, so no rollback-counter bit is burned: a bit more than an ordinary unlock
    * burns would show in the counter the link reports. (A flash clip could then set it back; README.)
    */
-  freezeForDuress(): void {
+  /** Freeze for the duress PIN; false if a duress freeze already stands (a later duress unlock of the same episode). */
+  freezeForDuress(): boolean {
     const current = this.inForce;
-    if (current?.by === 'duress') return;
+    if (current?.by === 'duress') return false;
     // a freeze already in force stays what the decoy shows: the locked screen showed it a moment ago
     const shown = current?.by === 'app' || current?.by === 'owner' ? current.by : undefined;
     this.records.set(RecordKey.freeze, duressRecord(this.clock.now(), shown, current?.label ?? ''), 'freeze', { loosens: true });
+    return true;
   }
 
   /** Lift the freeze; while a duress freeze is concealed, only the ordinary freeze it shows. */

@@ -7,11 +7,13 @@ import { policyChange, unfreezeAsked } from '../app/guard-screens.js';
 import type { Navigator } from '../app/navigator.js';
 import { registerGuardMethods } from '../protocol/methods/guard.js';
 import { registerEventMethods } from '../protocol/methods/events.js';
+import { lastDuressSeq } from '../app/history.js';
 import type { RpcServer } from '../protocol/rpc.js';
 
 export function installGuard(ctx: AppContext, nav: Navigator, rpc: RpcServer, notify: (name: string, data: unknown) => void, subscribeEvents: () => void): void {
   rpc.onTime = (unix) => ctx.guard.world.tell(unix);
-  registerEventMethods(rpc, ctx.events, subscribeEvents);
+  // an app bound in duress mode reads only what happened after the alarm (methods/events.ts)
+  registerEventMethods(rpc, ctx.events, subscribeEvents, () => (ctx.vault.decoyAppBound ? lastDuressSeq(ctx) + 1 : undefined));
   registerGuardMethods(rpc, {
     guard: ctx.guard,
     vault: ctx.vault,

@@ -103,10 +103,8 @@ export function duressPair(
   }
 }
 
-/** RecordKey.duressPin with its PIN part re-wrapped for `pin` (the flag kept): a duress PIN changed in duress mode. */
-export function rewrapDuress(chip: ChipKeyPort, raw: Uint8Array, decoyDek: Uint8Array, pin: string, entropy: HealthTestedEntropy, pinKey: number, hash?: HashPort): Uint8Array {
-  const record = duressPinRecord(raw)!;
-  const next = makePinRecordLike(chip, record, pin, decoyDek, entropy.bytes(NONCE_SIZE), pinKey, hash);
+/** RecordKey.duressPin with its PIN part replaced by `next` (the flag kept): a duress PIN changed in duress mode. */
+export function rewrapDuress(raw: Uint8Array, next: PinRecord): Uint8Array {
   return concatBytes(encodePinRecord(next), raw.subarray(PIN_PART));
 }
 

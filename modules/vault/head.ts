@@ -30,7 +30,13 @@
  * owner moves the wallet with the recovery words (README: the eFuse budget).
  * A counter of capacity 0 (a board without one) is no counter: the head chains records but tells no older image.
  *
- * Layout: version 2 | generation (u32) | PIN failures (u8) | digest (32) | MAC (32)
+ * Layout: version 2 | generation (u32) | PIN failures (low nibble), guesses - failures (high nibble) | digest (32) | MAC (32)
+ * `guesses` counts what could have been a guess at the real PIN since the real PIN last opened the vault: wrong
+ * PINs, and PIN changes made with the duress PIN (vault.ts). The duress PIN resets `failures` like the real PIN
+ * (what the screen shows), never `guesses`: otherwise whoever knows only the duress PIN could try the real PIN
+ * for ever, one wrong PIN and one duress unlock at a time. `guesses` is never below `failures`, and the nibble holds
+ * the difference: without duress-mode activity it is 0, so the byte is the one firmware before it wrote and reads
+ * (heads written before it hold failures <= 10 there: their high nibble reads as 0).
  * Version 1 (firmware before the event log's acknowledgement record) committed to V1_KEYS: it is still accepted
  * once, checked against those, and rewritten as version 2 with a counter bit burned (so it cannot be put back).
  */
@@ -82,6 +88,7 @@ export type HeadCheck = { ok: true; finishedBump: boolean; migrated: boolean } |
 interface HeadState {
   generation: number;
   failures: number;
+  guesses: number;
 }
 
 export class VaultHead {
@@ -117,6 +124,11 @@ export class VaultHead {
 
   get failures(): number {
     return this.state?.failures ?? 0;
+  }
+
+  /** Possible guesses at the real PIN since it last opened the vault (the layout above). */
+  get guesses(): number {
+    return this.state?.guesses ?? 0;
   }
 
   get generation(): number {
@@ -160,7 +172,7 @@ export class VaultHead {
     }
     const v1 = raw[0] === 1;
     if (!constantTimeEqual(this.digest([], v1 ? V1_KEYS : COVERED_KEYS), raw.subarray(6, 38))) return { ok: false, why: 'a guarded record was removed, replaced or put back' };
-    this.state = { generation, failures: raw[5] };
+    this.state = { generation, failures: raw[5] & 0x0f, guesses: (raw[5] & 0x0f) + (raw[5] >>> 4) };
     if (!v1) return { ok: true, finishedBump, migrated: false };
     // A version 1 head (firmware before the acknowledgement record, which therefore never wrote one): rewritten
     // as version 2, a bit burned so the old head is an older image from now on. An acknowledgement or mark record
@@ -173,7 +185,7 @@ export class VaultHead {
    * Write `entries` and the head that commits to them as one atomic batch; with `bump`, the head takes the next
    * generation and the counter's bit is burned after it is written (boot finishes a bump cut in between).
    */
-  commit(entries: BatchEntry[], options: { bump: boolean; failures?: number }): void {
+  commit(entries: BatchEntry[], options: { bump: boolean; failures?: number; guesses?: number }): void {
     const key = this.deviceKey();
     if (!key) throw new Error('the vault head needs the device identity');
     let generation = this.state?.generation ?? this.counter?.read() ?? 0;
@@ -183,16 +195,17 @@ export class VaultHead {
       this.exhausted = true;
     }
     if (burn) generation = this.counter!.read() + 1;
-    const failures = Math.min(255, options.failures ?? this.failures);
+    const failures = Math.min(15, options.failures ?? this.failures);
+    const guesses = Math.max(failures, Math.min(failures + 15, options.guesses ?? this.guesses));
     const body = new Uint8Array(BODY_SIZE);
     body[0] = VERSION;
     body.set([generation >>> 24, (generation >>> 16) & 0xff, (generation >>> 8) & 0xff, generation & 0xff], 1);
-    body[5] = failures;
+    body[5] = failures | ((guesses - failures) << 4);
     body.set(this.digest(entries), 6);
     const head = concatBytes(body, mac(key, body));
     if (entries.length === 0) this.log.set(RecordKey.head, head);
     else commitBatch(this.log, this.journalKey, [...entries, { key: RecordKey.head, value: head }]);
-    this.state = { generation, failures };
+    this.state = { generation, failures, guesses };
     if (burn && !this.counter!.increment()) this.exhausted = true;
   }
 

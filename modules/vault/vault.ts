@@ -28,14 +28,15 @@ import { LatchError } from '../errors.js';
 import { eraseVault } from './factory-reset.js';
 import { commitBatch, replay, type BatchEntry } from './journal.js';
 import { calibratePinIterations, MIN_PIN_ITERATIONS } from './calibrate.js';
-import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, pinCheck, unwrapWithEither, type PinRecord } from './pin-kdf.js';
+import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, makePinRecordLike, unwrapWithEither, type PinRecord } from './pin-kdf.js';
 import { type Decoy, duressIsSet, duressPair, duressPinRecord, fillerPair, openDecoy, resealFlag, rewrapDuress } from './duress.js';
 import { constantTimeEqual } from '../bytes.js';
 import { COUNTER_SPENT_MESSAGE, MAX_PIN_ATTEMPTS, pinDelayMs } from './pin-policy.js';
 import { isKnownKey, RecordKey, SETTINGS_VERSION } from './records.js';
 import { NONCE_SIZE, open } from './seal.js';
 import { VaultBinding } from './vault-binding.js';
-import type { OpenReport, UnlockResult } from './vault-types.js';
+import { DecoySession } from './decoy-session.js';
+import type { AppBinding, OpenReport, UnlockResult } from './vault-types.js';
 
 export { calibratePinIterations, MIN_PIN_ITERATIONS };
 export * from './pin-policy.js';
@@ -80,7 +81,7 @@ export class Vault extends VaultBinding {
       return report; // touch nothing: the owner resets and restores from the recovery words
     }
     report.finishedBump = check.finishedBump;
-    if (this.pinFailures >= MAX_PIN_ATTEMPTS) {
+    if (this.pinFailures >= MAX_PIN_ATTEMPTS || this.head.guesses >= MAX_PIN_ATTEMPTS) {
       this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs (the count reached the limit before a reboot)`);
       report.wiped = 'too-many-pins';
       return report;
@@ -148,7 +149,7 @@ export class Vault extends VaultBinding {
     const filler = fillerPair(record, dek, this.entropy, RecordKey.duressPin);
     this.head.commit([
       { key: RecordKey.duressPin, value: filler.pin }, { key: RecordKey.decoy, value: filler.decoy }, { key: RecordKey.pin, value: encodePinRecord(record) },
-    ], { bump: true, failures: 0 });
+    ], { bump: true, failures: 0, guesses: 0 });
     this.dek = dek;
     this.announce(true);
   }
@@ -160,7 +161,8 @@ export class Vault extends VaultBinding {
     const waitMs = this.waitMs;
     if (waitMs > 0) return { ok: false, reason: 'wait', waitMs };
     const before = this.pinFailures;
-    if (before >= MAX_PIN_ATTEMPTS) {
+    const guessesBefore = this.head.guesses;
+    if (before >= MAX_PIN_ATTEMPTS || guessesBefore >= MAX_PIN_ATTEMPTS) {
       this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs`);
       return { ok: false, reason: 'wiped' };
     }
@@ -169,25 +171,30 @@ export class Vault extends VaultBinding {
     const failures = before + 1;
     // Counted, and a counter bit burned, before the check: neither pulling the plug nor programming back the flash
     // as it was before this attempt gives a free try.
-    this.head.commit([], { bump: true, failures });
+    this.head.commit([], { bump: true, failures, guesses: guessesBefore + 1 });
     if (this.head.failures !== failures) throw new LatchError('flash-verify', 'the PIN failure count did not read back as written: refusing to go on');
     // one PBKDF2 run for the real PIN and the duress PIN (or its filler): the same time either way (duress.ts)
     const opened = unwrapWithEither(this.chip, this.realPinRecord(), RecordKey.pin, duressPinRecord(this.log.get(RecordKey.duressPin)), RecordKey.duressPin, pin, this.options.hash);
     if (opened) {
-      this.head.commit([], { bump: false, failures: 0 }); // the duress PIN resets the count like the real one
       const duress = opened.which === 1;
+      // The duress PIN resets the count the screen shows like the real one, but not the guesses at the real PIN
+      // (head.ts): knowing it must not buy more than ten tries at the real PIN between the owner's own unlocks.
+      this.head.commit([], { bump: false, failures: 0, guesses: duress ? guessesBefore : 0 });
       const was = this.dek !== undefined;
       const switched = was && duress !== this.duress;
       wipe(this.dek);
       this.dek = opened.dek;
       this.duress = duress;
       this.lockedUntil = 0;
+      if (switched) {
+        this.decoyHeld.forget();
+      }
       if (switched) this.announce(false); // the other wallet's keys go before the new ones come
       if (!was || switched) this.announce(true);
       if (duress && (!was || switched)) for (const l of this.duressListeners) l();
       return { ok: true };
     }
-    if (failures >= MAX_PIN_ATTEMPTS) {
+    if (failures >= MAX_PIN_ATTEMPTS || guessesBefore + 1 >= MAX_PIN_ATTEMPTS) {
       this.wipe(undefined, `${MAX_PIN_ATTEMPTS} wrong PINs`);
       return { ok: false, reason: 'wiped' };
     }
@@ -201,6 +208,7 @@ export class Vault extends VaultBinding {
     wipe(this.dek);
     this.dek = undefined;
     this.duress = false;
+    this.decoyHeld.forget();
     if (was) this.announce(false);
   }
 
@@ -217,16 +225,20 @@ export class Vault extends VaultBinding {
     // the salt stays while a duress record shares it (one PBKDF2 run serves both: duress.ts)
     const like = duressRecord ? this.realPinRecord() : undefined;
     const duressSet = duressIsSet(duressRaw, this.dek, RecordKey.duressPin);
-    if (like && duressSet && constantTimeEqual(pinCheck(this.chip, like, newPin, this.options.hash), duressRecord!.check)) {
+    const dek = this.entropy.bytes(DEK_SIZE);
+    // one PBKDF2 run: the new record's check is the one to compare with the duress record's (the same salt), so a
+    // change costs the same with a duress PIN or without, and in duress mode (changeDuressPinInDuress)
+    const record = this.newPinRecord(newPin, dek, like);
+    if (duressSet && constantTimeEqual(record.check, duressRecord!.check)) {
+      wipe(dek);
       throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
     }
     const seed = this.seedEntropy();
-    const dek = this.entropy.bytes(DEK_SIZE);
     const sealedSeed = this.sealUnder(dek, RecordKey.seed, seed);
     wipe(seed);
     const entries: BatchEntry[] = [
       { key: RecordKey.seed, value: sealedSeed },
-      { key: RecordKey.pin, value: encodePinRecord(this.newPinRecord(newPin, dek, like)) },
+      { key: RecordKey.pin, value: encodePinRecord(record) },
     ];
     // the duress record's flag follows the new data key; with none set, fresh filler under it
     if (duressSet) entries.unshift({ key: RecordKey.duressPin, value: resealFlag(duressRaw!, this.dek, dek, this.entropy, RecordKey.duressPin) });
@@ -275,7 +287,8 @@ export class Vault extends VaultBinding {
 
   /** Whether the owner set a duress PIN (only the real PIN's data key opens that flag; false locked or in duress mode). */
   get hasDuressPin(): boolean {
-    if (!this.dek || this.duress) return false;
+    if (this.duressMode) return this.decoyHeld.duressPinCheck !== undefined;
+    if (!this.dek) return false;
     return duressIsSet(this.log.get(RecordKey.duressPin), this.dek, RecordKey.duressPin);
   }
 
@@ -287,21 +300,26 @@ export class Vault extends VaultBinding {
   setDuressPin(pin: string, seed?: Uint8Array): void {
     if (!this.dek) throw new LatchError('locked', 'unlock the device before setting a duress PIN');
     if (!isValidPin(pin)) throw new LatchError('bad-pin-format', 'a PIN is 6 to 8 digits');
-    if (this.duress) return;
+    if (this.duress) return this.pretendSetDuress(pin);
     const real = this.realPinRecord();
-    if (constantTimeEqual(pinCheck(this.chip, real, pin, this.options.hash), real.check)) {
-      throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
-    }
     const decoy: Decoy = seed ? { kind: 'seed', seed } : { kind: 'words', entropy: this.entropy.bytes(16) };
     const pair = duressPair(this.chip, real, this.dek, pin, decoy, this.entropy, { pin: RecordKey.duressPin, decoy: RecordKey.decoy }, this.options.hash);
     wipe(decoy.kind === 'words' ? decoy.entropy : undefined);
+    // one PBKDF2 run: the duress record's check, under the real record's salt, compared with the real one's
+    if (constantTimeEqual(duressPinRecord(pair.pin)!.check, real.check)) {
+      wipe(pair.pin, pair.decoy);
+      throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
+    }
     commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: pair.decoy }, { key: RecordKey.duressPin, value: pair.pin }]);
   }
 
   /** Remove the duress PIN: filler again (one batch). In duress mode nothing is written. */
   removeDuressPin(): void {
     if (!this.dek) throw new LatchError('locked', 'unlock the device before removing the duress PIN');
-    if (this.duress) return;
+    if (this.duress) {
+      this.decoyHeld.duressPinCheck = undefined;
+      return this.rewriteDuressRecords();
+    }
     const filler = fillerPair(this.realPinRecord(), this.dek, this.entropy, RecordKey.duressPin);
     commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: filler.decoy }, { key: RecordKey.duressPin, value: filler.pin }]);
   }
@@ -309,13 +327,73 @@ export class Vault extends VaultBinding {
   /**
    * "Change PIN" in duress mode changes the duress PIN (the decoy re-wrapped, the salt kept), burning a bit as a
    * real change does. A new PIN equal to the real one is not written and nothing says so: refusing would tell
-   * whoever holds the decoy that he guessed the real PIN, without counting the guess.
+   * whoever holds the decoy that he guessed the real PIN. Not written is still an answer (the new PIN then opens
+   * the real wallet, the old duress PIN still the decoy), so every change here counts as a guess at the real PIN
+   * (head.ts `guesses`, which a duress unlock does not reset), and once one more wrong PIN would wipe, a change
+   * is no longer written at all: the next try of it is a counted PIN attempt. Either way the same work: the same
+   * PBKDF2 runs, the same records written (the unchanged record again), the same counter bit.
    */
   private changeDuressPinInDuress(newPin: string): void {
     const raw = this.log.get(RecordKey.duressPin)!;
     const real = this.realPinRecord();
-    if (constantTimeEqual(pinCheck(this.chip, real, newPin, this.options.hash), real.check)) return;
-    this.head.commit([{ key: RecordKey.duressPin, value: rewrapDuress(this.chip, raw, this.dek!, newPin, this.entropy, RecordKey.duressPin, this.options.hash) }], { bump: true });
+    // one PBKDF2 run, as a real change: the new record's check compares with the real one's (the same salt)
+    const next = makePinRecordLike(this.chip, duressPinRecord(raw)!, newPin, this.dek!, this.entropy.bytes(NONCE_SIZE), RecordKey.duressPin, this.options.hash);
+    // a duress PIN "set" in duress mode is refused as the new PIN, as on a device where one is set
+    if (this.decoyHeld.isDuressPin(next.check)) throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
+    const isReal = constantTimeEqual(next.check, real.check);
+    const guesses = this.head.guesses + 1;
+    const write = !isReal && guesses < MAX_PIN_ATTEMPTS;
+    // the records a real change writes, in its order (the others unchanged): the same flash work
+    const same = (key: number): BatchEntry => ({ key, value: this.log.get(key)! });
+    this.head.commit([
+      { key: RecordKey.duressPin, value: write ? rewrapDuress(raw, next) : raw }, same(RecordKey.decoy), same(RecordKey.seed), same(RecordKey.pin),
+    ], { bump: true, guesses: Math.min(guesses, MAX_PIN_ATTEMPTS - 1) });
+  }
+
+  /** What the decoy holds only while open: an app bound in duress mode, a duress PIN "set" there (decoy-session.ts). */
+  private readonly decoyHeld = new DecoySession();
+
+  /** Called when an app bound in duress mode is forgotten (the device locked): its session must end with it. */
+  onDecoyAppGone(listener: () => void): void {
+    this.decoyHeld.onAppGone(listener);
+  }
+
+  get decoyAppBound(): boolean {
+    return this.duressMode && this.decoyHeld.hasApp;
+  }
+
+  override appBinding(): AppBinding | undefined {
+    return this.decoyAppBound ? this.decoyHeld.appBinding() : super.appBinding();
+  }
+
+  /** In duress mode the app is held by the decoy only, never written over the owner's (decoy-session.ts). */
+  override setAppBinding(binding: AppBinding): void {
+    if (!this.duressMode) return super.setAppBinding(binding);
+    this.decoyHeld.bindApp(binding);
+  }
+
+  /**
+   * Menu > Duress PIN in duress mode. Nothing can be written (a duress record beside the decoy would be a second
+   * decoy, and the real PIN as its value an oracle), so it is acted: the decoy's own PIN (the duress PIN) is
+   * refused as on any device ("Not your PIN"), any other is "set" for as long as the decoy stays unlocked (the
+   * menu then says on, Change PIN refuses it), with the work a real one costs: one PBKDF2 run and the two records
+   * written (unchanged). What cannot be acted: it opens nothing after a lock (README: limits).
+   */
+  private pretendSetDuress(pin: string): void {
+    const raw = this.log.get(RecordKey.duressPin)!;
+    const own = duressPinRecord(raw)!;
+    const dek = this.entropy.bytes(DEK_SIZE);
+    this.entropy.bytes(16); // a real set draws the decoy's entropy here
+    const record = makePinRecordLike(this.chip, own, pin, dek, this.entropy.bytes(NONCE_SIZE), RecordKey.duressPin, this.options.hash);
+    wipe(dek, record.wrappedDek);
+    if (constantTimeEqual(record.check, own.check)) throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
+    this.decoyHeld.duressPinCheck = record.check;
+    this.rewriteDuressRecords();
+  }
+
+  /** The duress records written again unchanged: the flash work of a set or a removal, in duress mode. */
+  private rewriteDuressRecords(): void {
+    commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: this.log.get(RecordKey.decoy)! }, { key: RecordKey.duressPin, value: this.log.get(RecordKey.duressPin)! }]);
   }
 
   private openDecoy(): Decoy {

@@ -88,13 +88,31 @@ test('what the LCD draws in duress mode is what a device without a duress PIN dr
     for (const rig of [plain.rig, forced.rig]) rig.press('c');
     t.deepEqual(forced.rig.d.screen.lines, plain.rig.d.screen.lines);
   }
-  // Menu > Duress PIN in duress mode: the flow of a device with none set, and nothing written
+  // Menu > Duress PIN in duress mode: the flow of a device with none set (side by side), and nothing written
   const before = forced.rig.d.vault.log.get(25);
   for (const rig of [plain.rig, forced.rig]) home(rig);
+  t.is(setDuress(forced.rig, DURESS, DURESS), 'duress-pin-same', 'the decoy\'s own PIN: "Not your PIN", as on any device');
+  t.is(setDuress(plain.rig, PIN, PIN), 'duress-pin-same');
   t.is(setDuress(forced.rig, '777777', DURESS), 'duress-set');
+  t.is(setDuress(plain.rig, '777777', PIN), 'duress-set');
   t.deepEqual(forced.rig.d.vault.log.get(25), before, 'the duress record is unchanged');
   t.true(forced.rig.d.vault.duressMode);
-  t.is(setDuress(forced.rig, PIN, DURESS), 'duress-set', 'the real PIN as a new duress PIN: the same answer, no oracle');
+  for (const rig of [plain.rig, forced.rig]) {
+    home(rig);
+    rig.press('b'); // Menu
+    for (let i = 0; i < 20 && !/Duress PIN/.test(rig.d.screen.lines.join()); i++) rig.press('c');
+  }
+  t.deepEqual(forced.rig.d.screen.lines, plain.rig.d.screen.lines, 'the menu says "Duress PIN: on" on both');
+  t.regex(JSON.stringify(forced.rig.d.screen.lines), /Duress PIN: on/);
+  // the real PIN as the decoy's "new duress PIN" (Change): the same answer, no oracle
+  for (const rig of [plain.rig, forced.rig]) home(rig);
+  menuItem(forced.rig, 'Duress PIN');
+  t.is(forced.rig.d.screen.id, 'duress-pin');
+  forced.rig.press('b'); // Change
+  forced.rig.enterPin(DURESS);
+  forced.rig.enterPin(PIN);
+  forced.rig.enterPin(PIN);
+  t.is(forced.rig.d.screen.id, 'duress-set', 'the real PIN as a new duress PIN: the same answer, no oracle');
   t.deepEqual(forced.rig.d.vault.log.get(25), before);
 });
 

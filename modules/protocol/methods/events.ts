@@ -7,12 +7,15 @@
  *                                         after it are never overwritten, and signing waits while they nearly would
  * Served to the bound app whether the device is locked or not: what happened while the phone was away is exactly
  * what it needs to see.
+ * An app bound in duress mode (vault.ts: held only until the device locks) is not the owner's: `decoyFloor` then
+ * gives the first event it may read (the one after the duress alarm), earlier ones answer as dropped, and its
+ * acknowledgements are not kept (the alarm must stay unread for the owner's app).
  */
 import type { EventLog } from '../../guard/event-log.js';
 import { EVENT_SLOTS } from '../../guard/event-log.js';
 import { fail, ok, onlyParams, type RpcServer } from '../rpc.js';
 
-export function registerEventMethods(rpc: RpcServer, events: EventLog, subscribe: () => void): void {
+export function registerEventMethods(rpc: RpcServer, events: EventLog, subscribe: () => void, decoyFloor: () => number | undefined = () => undefined): void {
   rpc.register('events_since', {
     anytime: true,
     run: (params) => {
@@ -22,7 +25,10 @@ export function registerEventMethods(rpc: RpcServer, events: EventLog, subscribe
       const limit = params.limit ?? EVENT_SLOTS;
       if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 1) return fail('bad-params', '"since" is a sequence number from 1');
       if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > EVENT_SLOTS) return fail('bad-params', `"limit" is 1 to ${EVENT_SLOTS}`);
-      return ok(events.since(since, limit));
+      const floor = decoyFloor();
+      if (floor === undefined) return ok(events.since(since, limit));
+      const answer = events.since(Math.max(since, floor), limit);
+      return ok({ ...answer, dropped: Math.max(answer.dropped, floor - 1), acked: 0 });
     },
   });
   rpc.register('events_ack', {
@@ -32,6 +38,7 @@ export function registerEventMethods(rpc: RpcServer, events: EventLog, subscribe
       if (bad) return bad;
       const seq = params.seq;
       if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0 || seq > events.head.seq) return fail('bad-params', `"seq" is a sequence number the app has read, 0 to ${events.head.seq}`);
+      if (decoyFloor() !== undefined) return ok({ acked: seq });
       return ok({ acked: events.ack(seq) });
     },
   });

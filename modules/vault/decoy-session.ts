@@ -1,0 +1,46 @@
+/**
+ * What the decoy holds only while it is open (duress mode, vault/duress.ts), forgotten at every lock:
+ *  - an app bound in duress mode: written, it would replace the owner's app, and with it the way the alarm reaches
+ *    the owner; held, the session is its (Vault.appBinding) and it reads only the events after the alarm
+ *    (protocol/methods/events.ts); its session ends when it is forgotten (the device listens);
+ *  - a duress PIN "set" in duress mode (Menu > Duress PIN acted, Vault.setDuressPin): its check, so the menu says
+ *    on and Change PIN refuses it, as on a device where one is set.
+ */
+import { constantTimeEqual, wipe } from '../bytes.js';
+import type { AppBinding } from './vault-types.js';
+
+export class DecoySession {
+  private app: AppBinding | undefined;
+  /** the check value (under the shared salt, pin-kdf.ts) of a duress PIN "set" in duress mode */
+  duressPinCheck: Uint8Array | undefined;
+  private readonly appListeners: (() => void)[] = [];
+
+  onAppGone(listener: () => void): void {
+    this.appListeners.push(listener);
+  }
+
+  get hasApp(): boolean {
+    return this.app !== undefined;
+  }
+
+  bindApp(binding: AppBinding): void {
+    this.app = { publicKey: binding.publicKey.slice(), label: binding.label };
+  }
+
+  /** a copy of the app bound in duress mode */
+  appBinding(): AppBinding | undefined {
+    return this.app && { publicKey: this.app.publicKey.slice(), label: this.app.label };
+  }
+
+  isDuressPin(check: Uint8Array): boolean {
+    return this.duressPinCheck !== undefined && constantTimeEqual(check, this.duressPinCheck);
+  }
+
+  forget(): void {
+    wipe(this.duressPinCheck);
+    this.duressPinCheck = undefined;
+    if (this.app === undefined) return;
+    this.app = undefined;
+    for (const l of this.appListeners) l();
+  }
+}
