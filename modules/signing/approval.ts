@@ -173,7 +173,9 @@ export class Approvals {
         this.awaiting = { id, summary: request.summary, reveal: c.reveal, expiresAt: this.ctx.now() + REVEAL_TTL_MS };
         this.log.log(`${id}: approved on the device; waiting for the app's entropy (anti-exfil)`);
         finish(c.reply);
-        this.ctx.go(this.doneScreen(id, true));
+        // No signature exists yet: the Signing screen stays until the reveal (normally one round trip) and the
+        // result is shown then, so the LCD never says "Signed" for an approval the app let lapse.
+        this.ctx.go(this.waitingForRevealScreen(id));
         return;
       }
       reply = request.sign((done, total) => {
@@ -203,14 +205,17 @@ export class Approvals {
       const reply = a.reveal(entropy);
       this.log.log(`${a.id}: signed with the app's entropy (anti-exfil)`);
       this.events.record('signed', { request: a.id, ...a.summary, antiExfil: true });
+      this.showRevealOutcome(a.id, true);
       return reply;
     } catch (err) {
       if (err instanceof LatchError && err.code === 'bad-anti-exfil') {
         this.log.log(`${a.id}: the app's entropy was refused`);
         this.events.record('sign-refused', { request: a.id, reason: `anti-exfil: ${err.message}` });
+        this.showRevealOutcome(a.id, false, 'The app\'s answer did not match what it committed to.');
         return fail('bad-anti-exfil', `${err.message}: nothing was signed and the approval is spent: ask again`);
       }
       this.events.record('sign-refused', { request: a.id, reason: 'anti-exfil: signing failed' });
+      this.showRevealOutcome(a.id, false);
       if (err instanceof LatchError && err.code === 'locked') return fail('locked', 'the device locked before signing');
       return fail('device-fault', `signing failed: ${(err as Error).message}`);
     }
@@ -223,6 +228,22 @@ export class Approvals {
     this.awaiting = undefined;
     this.log.log(`${a.id}: no longer waiting for the app's entropy (${why})`);
     this.events.record('sign-refused', { request: a.id, reason: `anti-exfil: ${why}` });
+    this.showRevealOutcome(a.id, false, `The app did not finish: ${why}.`);
+  }
+
+  /** The Signing screen while the approved request waits for the app's entropy; Hide leaves it waiting. */
+  private waitingForRevealScreen(id: string) {
+    const ctx = this.ctx;
+    return {
+      interruptible: true,
+      screen: () => ({ id: `${id}-signing`, title: 'Signing', lines: [line('Signing...', { size: 'large', align: 'center' }), line('waiting for the app', { align: 'center' })], buttons: { b: 'Hide' } }),
+      press: (e: { button: string }) => { if (e.button === 'b') ctx.home(); },
+    };
+  }
+
+  /** Signed / Not signed, if the owner is still looking at the waiting screen (never over another screen). */
+  private showRevealOutcome(id: string, ok: boolean, why?: string): void {
+    if (this.nav.current.screen().id === `${id}-signing`) this.ctx.go(this.doneScreen(id, ok, why));
   }
 
   /** The app cancelled, or the session ended: take the request off the screen (or out of the queue). */

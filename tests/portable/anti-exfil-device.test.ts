@@ -50,8 +50,11 @@ test('eth_sign_tx: commitment, the usual review, signer commitment, reveal, a si
   const e = entropyOf(7);
   const opening = approveWithCommitment(rig, app, 'eth_sign_tx', { tx: raw }, e);
   t.is(opening.length, 33);
-  t.is(rig.d.screen.id, 'eth-tx-done', 'no extra screen: the owner saw the review and the done screen, as without anti-exfil');
+  t.is(rig.d.screen.id, 'eth-tx-signing', 'no extra screen: the Signing screen waits for the app\'s entropy');
+  t.false(rig.text().includes('Signed'), 'nothing is called signed before the signature exists');
   const signed = app.call('sign_reveal', { entropy: e }).result;
+  t.is(rig.d.screen.id, 'eth-tx-done', 'then the done screen, as without anti-exfil');
+  t.is(rig.d.screen.title, 'Signed');
   const pub = rig.d.keyring.derive(ACCOUNT).publicKey!;
   t.true(hostVerify({ r: BigInt('0x' + toHex(signed.r)), s: BigInt('0x' + toHex(signed.s)) }, signingHash(raw), pub, e, opening));
   const sig = new secp256k1.Signature(BigInt('0x' + toHex(signed.r)), BigInt('0x' + toHex(signed.s)), Number(signed.v));
