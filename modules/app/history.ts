@@ -51,6 +51,10 @@ const TITLES: Record<string, string> = {
   'authenticator-removed': 'Authenticator account removed',
   'reset-requested': 'Reset asked by the app',
   'reset-done': 'Factory reset',
+  'wallet-switched': 'Wallet switched',
+  'wallet-passphrase-stored': 'Passphrase kept on the device',
+  'wallet-passphrase-forgotten': 'Kept passphrase forgotten',
+  'wallet-app-passphrase': 'Passphrase from the app',
 };
 
 /** One event in words: what happened and its details (the same fields the app receives). */

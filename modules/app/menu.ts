@@ -13,6 +13,7 @@ import { pendingScreen } from './pending-screens.js';
 import { historyScreen } from './history.js';
 import { backupCodeMenu, bindingCodeMenu } from './owner-codes.js';
 import { authenticatorMenu } from './authenticator.js';
+import { passphraseMenu } from './passphrase-screens.js';
 
 export function lockNow(ctx: AppContext): void {
   ctx.vault.lock();
@@ -66,6 +67,7 @@ function menuItems(ctx: AppContext): MenuItem[] {
   items.push({ label: () => `Verification codes: ${ctx.guard.codes.enrolled ? 'on' : 'off'}`, select: () => ctx.go(codesScreen(ctx, back)) });
   if (!ctx.guard.freeze.frozen) items.push({ label: () => 'Freeze now', select: () => ctx.go(freezeConfirm(ctx, back, () => ctx.frozen())) });
   items.push({ label: () => 'History', select: () => ctx.go(historyScreen(ctx, back)) });
+  items.push({ label: () => 'Passphrase wallet', select: () => ctx.go(passphraseMenu(ctx, back)) });
   items.push({ label: () => 'Authenticator', select: () => ctx.go(authenticatorMenu(ctx, back)) });
   items.push({ label: () => 'Binding code', select: () => ctx.go(bindingCodeMenu(ctx, back)) });
   items.push({ label: () => 'Backup code', select: () => ctx.go(backupCodeMenu(ctx, back)) });

@@ -30,6 +30,8 @@ export const EVENT_KINDS = [
   'reset-requested', 'reset-done',
   // written by firmware 0.3 (pending changes had kinds of their own then): still read in older logs
   'policy-pending', 'policy-pending-cancelled', 'code-removal-pending', 'code-removal-cancelled',
+  // passphrase wallets (issue 23): which wallet is in use (its fingerprint, never the passphrase)
+  'wallet-switched', 'wallet-passphrase-stored', 'wallet-passphrase-forgotten', 'wallet-app-passphrase',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -61,6 +61,8 @@ export class Approvals {
     /** tell the owner (when free) why a request was refused by the guard */
     private readonly refusedByGuard: (why: string) => void,
     private readonly events: EventLog,
+    /** the active wallet's fingerprint: each signature's events say which wallet signed */
+    private readonly wallet?: () => string,
   ) {}
 
   get busy(): boolean {
@@ -80,6 +82,7 @@ export class Approvals {
       this.log.log(`${id}: refused: ${unread}`);
       return fail('events-unread', unread);
     }
+    if (this.wallet) request = { ...request, summary: { ...request.summary, wallet: this.wallet() } };
     this.events.record('sign-requested', { request: id, ...request.summary });
     const first = request.check();
     if (first.kind === 'refuse') {
