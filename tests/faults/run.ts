@@ -8,6 +8,7 @@ import { runCampaign } from './campaign.js';
 import { runGuardCampaign } from './guard-campaign.js';
 import { runEventCampaign } from './event-campaign.js';
 import { runAuthenticatorCampaign } from './authenticator-campaign.js';
+import { runPassphraseCampaign } from './passphrase-campaign.js';
 
 const { values } = parseArgs({ options: { cuts: { type: 'string', default: '50000' }, seed: { type: 'string', default: '1' } } });
 const minCuts = Number(values.cuts);
@@ -67,4 +68,6 @@ const events = sideCampaign('events', 50, runEventCampaign, (r) => `event log po
 // The authenticator's accounts: adding, counter codes (the next counter before the code) and removing (a tenth
 // as many cuts, like the guard).
 const auth = sideCampaign('authenticator', 10, runAuthenticatorCampaign, (r) => `authenticator power cuts: ${r.cuts} ${JSON.stringify(r.byKind)}`);
-process.exit(result.corrupt || result.lost || result.falseAlarms || result.recovered !== result.cuts || guard.problems.length || events.problems.length || auth.problems.length ? 1 : 0);
+// A kept passphrase: keeping, forgetting, and the PIN change that re-seals it (a fiftieth as many cuts).
+const passphrase = sideCampaign('passphrase', 50, runPassphraseCampaign, (r) => `kept passphrase power cuts: ${r.cuts} ${JSON.stringify(r.byKind)}`);
+process.exit(result.corrupt || result.lost || result.falseAlarms || result.recovered !== result.cuts || guard.problems.length || events.problems.length || auth.problems.length || passphrase.problems.length ? 1 : 0);
