@@ -121,7 +121,7 @@ export class Device {
     this.backupCodes = new BackupCodeStore(this.vault.records, this.vault.clock, this.entropy);
     this.keyring = new Keyring(() => this.vault.seedEntropy(), ports.hash);
     this.wallet = new PassphraseWallet(this.vault, this.keyring, this.events, ports.log,
-      () => (this.approvals?.busy || this.nav.waiting ? 'an app\'s request waits for you, made for the wallet in use: answer it first' : undefined), ports.hash);
+      () => (this.approvals?.busy || this.nav.waiting ? 'an app\'s request waits for you, made for the wallet in use: answer it first' : undefined));
     this.ctx = {
       vault: this.vault,
       guard: this.guard,

@@ -147,6 +147,8 @@ function confirmWallet(ctx: AppContext, p: string, cancel: () => void): Activity
       if (e.button === 'a') cancel();
       else if (e.button === 'b' || e.button === 'c') switchTo(ctx, p, e.button === 'b', done);
     },
+    // not used (Cancel, or left): the previewed wallet's key goes (after Use the keyring holds it as the wallet's)
+    leave: () => ctx.wallet.dropPreview(),
   };
 }
 

@@ -18,6 +18,8 @@ export class Keyring {
   private scheduled = false;
   /** the active BIP39 passphrase ('' = the standard wallet); a JS string cannot be zeroed, so it is dropped on lock */
   private passphrase = '';
+  /** a wallet shown by its fingerprint before it is used (`preview`): used without deriving it again */
+  private previewed: { passphrase: string; master: HDKey } | undefined;
 
   constructor(private readonly seedEntropy: () => Uint8Array, private readonly hash?: HashPort) {}
 
@@ -92,8 +94,36 @@ export class Keyring {
    */
   usePassphrase(passphrase: string): void {
     checkPassphrase(passphrase);
+    const previewed = this.previewed?.passphrase === passphrase ? this.previewed.master : undefined;
+    if (previewed) this.previewed = undefined;
     this.forgetKeys();
     this.passphrase = passphrase;
+    this.master = previewed;
+  }
+
+  /**
+   * The fingerprint of the wallet behind `passphrase`, without switching to it: the owner confirms a wallet by its
+   * fingerprint first. Its master key is kept until `usePassphrase` takes it (a BIP39 seed costs seconds on the
+   * device: not twice), `dropPreview`, or the lock.
+   */
+  preview(passphrase: string): number {
+    checkPassphrase(passphrase);
+    this.dropPreview();
+    const entropy = this.seedEntropy(); // throws LatchError('locked') when locked
+    const seed = seedFromEntropy(entropy, passphrase, this.hash);
+    wipe(entropy);
+    try {
+      this.previewed = { passphrase, master: HDKey.fromMasterSeed(seed) };
+    } finally {
+      wipe(seed);
+    }
+    return this.previewed.master.fingerprint;
+  }
+
+  /** Forget a previewed wallet's key (the owner did not use it). */
+  dropPreview(): void {
+    this.previewed?.master.wipePrivateData();
+    this.previewed = undefined;
   }
 
   /** A passphrase wallet is active (not the standard one). */
@@ -105,6 +135,7 @@ export class Keyring {
   wipe(): void {
     this.scheduled = false;
     this.forgetKeys();
+    this.dropPreview();
     this.passphrase = '';
   }
 

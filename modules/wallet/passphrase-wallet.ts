@@ -13,12 +13,10 @@
 import { wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import type { EventLog } from '../guard/event-log.js';
-import { HDKey } from '@scure/bip32';
-import type { HashPort, LogPort } from '../ports.js';
+import type { LogPort } from '../ports.js';
 import { RecordKey } from '../vault/records.js';
 import type { Vault } from '../vault/vault.js';
 import { checkPassphrase, MAX_PASSPHRASE, type Keyring } from './keyring.js';
-import { seedFromEntropy } from './mnemonic.js';
 
 export type SwitchedBy = 'device' | 'app';
 
@@ -54,7 +52,6 @@ export class PassphraseWallet {
     private readonly log: LogPort,
     /** why the device cannot switch now (an app's request waits, made for the wallet in use), if it cannot */
     private readonly busy: () => string | undefined,
-    private readonly hash?: HashPort,
   ) {}
 
   /** A passphrase wallet is in use (not the standard one). */
@@ -68,23 +65,16 @@ export class PassphraseWallet {
   }
 
   /**
-   * The fingerprint of the wallet behind `passphrase`, without switching to it (the owner confirms it first). Its
-   * seed and master key are wiped before this returns.
+   * The fingerprint of the wallet behind `passphrase`, without switching to it (the owner confirms it first). The
+   * keyring keeps its key for `use` (or until `dropPreview`, or the lock).
    */
   preview(passphrase: string): string {
-    checkPassphrase(passphrase);
-    const entropy = this.vault.seedEntropy();
-    let seed: Uint8Array | undefined;
-    try {
-      seed = seedFromEntropy(entropy, passphrase, this.hash);
-      const master = HDKey.fromMasterSeed(seed);
-      const fp = master.fingerprint;
-      master.wipePrivateData();
-      return fingerprintHex(fp);
-    } finally {
-      wipe(entropy);
-      wipe(seed);
-    }
+    return fingerprintHex(this.keyring.preview(passphrase));
+  }
+
+  /** The owner did not use the wallet previewed: its key is wiped. */
+  dropPreview(): void {
+    this.keyring.dropPreview();
   }
 
   /**

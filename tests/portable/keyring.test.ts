@@ -65,3 +65,26 @@ test('a passphrase that is not printable ASCII or is too long is refused and cha
   ring.usePassphrase(' !~'.padEnd(MAX_PASSPHRASE, 'z'));
   t.true(ring.passphraseInUse, 'every printable character and the full length are taken');
 });
+
+test('a previewed wallet shows its fingerprint without switching, and is used without deriving it again', (t) => {
+  const [entropy, , , xprv] = english[9];
+  let opened = 0;
+  const ring = new Keyring(() => { opened++; return fromHex(entropy); });
+  const standard = ring.fingerprint;
+  t.is(opened, 1);
+  t.is(ring.preview('TREZOR'), HDKey.fromExtendedKey(xprv).fingerprint);
+  t.is(opened, 2);
+  t.false(ring.passphraseInUse, 'a preview switches nothing');
+  t.is(ring.fingerprint, standard);
+  ring.usePassphrase('TREZOR');
+  t.true(ring.loaded, 'the previewed master is taken as it is');
+  t.is(ring.ensure().privateExtendedKey, xprv);
+  t.is(opened, 2, 'the seed was not derived a second time');
+  // a preview not used is wiped by the lock, and another passphrase derives afresh
+  ring.preview('other');
+  ring.wipe();
+  ring.usePassphrase('other');
+  t.false(ring.loaded);
+  t.not(ring.fingerprint, HDKey.fromExtendedKey(xprv).fingerprint);
+  t.is(opened, 4);
+});

@@ -42,8 +42,9 @@ export function registerWalletMethods(rpc: RpcServer, deps: WalletMethodDeps): v
       }
       if (!wallet.appAllowed) return fail('not-allowed', 'the owner has not allowed passphrases from the app: Menu > Passphrase wallet > From the app, on the device (or type the passphrase there)');
       const fp = wallet.preview(p);
-      const answer = m.later(() => deps.withdraw());
+      const answer = m.later(() => { wallet.dropPreview(); deps.withdraw(); });
       const outcome = deps.confirm(m.appLabel, fp, p === '', (use) => {
+        if (use !== true) wallet.dropPreview();
         if (use === 'expired') return answer(fail('timeout', 'the owner did not answer on the device in time'));
         if (!use) return answer(fail('refused', 'refused on the device: the wallet in use is unchanged'));
         try {
@@ -53,6 +54,7 @@ export function registerWalletMethods(rpc: RpcServer, deps: WalletMethodDeps): v
           answer(fail(err.code, err.message));
         }
       });
+      if (outcome === 'busy') wallet.dropPreview();
       if (outcome === 'busy') return fail('busy', 'the owner is using the device and another request is waiting: try again later');
       return undefined;
     },
