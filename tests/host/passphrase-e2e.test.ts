@@ -2,7 +2,7 @@
 // owner allows it in the menu; then the passphrase read from standard input, the fingerprint on the LCD and Use
 // pressed there, the CLI, get_info, the xpub and the event log all naming the new wallet (fingerprints computed
 // here with @scure/bip39, not the device's code); back to the standard wallet the same way. The passphrase is in
-// no output of the CLI, no event and no line of the device's log.
+// no output of the CLI, no event, no line of the device's log and no link packet in the clear.
 import test from 'ava';
 import { HDKey } from '@scure/bip32';
 import { mnemonicToSeedSync } from '@scure/bip39';
@@ -82,6 +82,10 @@ test.serial('latch wallet: refused until allowed; then the passphrase from stdin
   const switched = report.events.filter((e: any) => e.kind === 'wallet-switched');
   t.deepEqual(switched.map((e: any) => [e.details.wallet, e.details.by]), [[fp(PASSPHRASE), 'app'], [fp(''), 'app']]);
 
+  // over the link it travels inside the Noise session only: no packet the link saw holds it in the clear
+  const packets = (await d.call('GET', '/api/link-log')) as { hex?: string }[];
+  t.true(packets.filter((p) => typeof p.hex === 'string').length > 10, 'the link log holds packets');
+  t.false(packets.some((p) => p.hex?.includes(Buffer.from('Hidden stash').toString('hex'))), 'the passphrase in the clear on the link');
   const log = JSON.stringify(await d.call('GET', '/api/log'));
   for (const [where, text] of [['the device log', log], ['the event log', events.stdout], ['the CLI', `${used.stdout}${used.stderr}${back.stdout}${back.stderr}`]]) {
     t.false(text.includes('Hidden stash'), `the passphrase in ${where}`);
