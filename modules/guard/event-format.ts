@@ -75,12 +75,14 @@ export interface EventsAnswer {
 
 /**
  * Events the bound app must have seen before the ring may overwrite them (event-log.ts): signatures, policy
- * changes, freezes, binds, backup codes, code changes, resets.
+ * changes, freezes, binds, backup codes, code changes, resets, a kept passphrase, the app allowed to send one.
  */
 export const SECURITY_KINDS: ReadonlySet<string> = new Set<string>([
   'signed', 'policy-changed', 'change-pending', 'change-cancelled', 'change-applied', 'frozen', 'unfrozen',
   'app-bound', 'app-replaced', 'backup-code-made', 'backup-code-used', 'binding-code-changed',
   'code-enrolled', 'code-removed', 'reset-requested', 'reset-done', 'wiped',
+  // a passphrase kept in flash, or the app let send one: the owner's app must see each
+  'wallet-passphrase-stored', 'wallet-app-passphrase',
 ]);
 
 export function eventBytes(e: LatchEvent): Uint8Array {
