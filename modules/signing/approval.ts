@@ -91,9 +91,11 @@ export class Approvals {
       this.refusedByGuard(first.why);
       return guardRefusal(this.guard, first.why);
     }
-    const review: Review = first.notes.length
+    let review: Review = first.notes.length
       ? { ...request.review, pages: [...request.review.pages, { title: 'Spending limit', lines: first.notes.map((n) => line(n, { color: first.kind === 'code' ? THEME.warning : undefined })) }] }
       : request.review;
+    // the decision says which wallet signs when it is not the standard one
+    if (this.wallet && this.ctx.wallet.inUse) review = { ...review, confirm: { ...review.confirm, lines: [line(`With passphrase wallet ${this.wallet()}`, { color: THEME.warning }), ...review.confirm.lines] } };
     const p: Pending = { tag: `sign:${id}`, answer, expiresAt: this.ctx.now() + REQUEST_TTL_MS, shown: false };
     this.pending = p;
     const finish = (reply: RpcReply) => {
