@@ -1,7 +1,7 @@
 /** The catalogue's flow through passphrase wallets (issue 23): the menu, the wheel, the review, the fingerprint, the app's request. */
 import { menuItem, walletWithApp } from '../portable/support/device-rig.js';
 import type { DeviceRig } from '../portable/support/device-rig.js';
-import { LABEL32, T0, type Flow } from './scene-kit.js';
+import { LABEL32, T0, ethTx, type Flow } from './scene-kit.js';
 
 /** the worst case for the review: 100 characters, spaces at both ends and in a row, every kind of character */
 export const PASSPHRASE100 = ' Correct horse  battery staple! 0123456789 ~`{}[]|\\:;"\'<>,.?/ ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghi  ';
@@ -57,6 +57,21 @@ export const passphrase: Flow = {
     rig.waitArmed();
     cam.shot(rig, 'passphrase-ask');
     rig.decide('a', false);
+    app.answer();
+    // in a passphrase wallet, an address shown and a signing decision say which wallet
+    app.ask('wallet_use_passphrase', { passphrase: 'from the app' });
+    rig.decide('c', false);
+    app.answer();
+    app.ask('eth_get_address', { show: true });
+    rig.waitArmed();
+    cam.shot(rig, 'eth-address.passphrase', 'eth-address');
+    rig.press('c');
+    app.answer();
+    app.ask('eth_sign_tx', { tx: ethTx() });
+    rig.waitArmed();
+    for (let i = 0; i < 20 && rig.d.screen.id === 'eth-tx-review'; i++) rig.press('c');
+    cam.shot(rig, 'eth-tx-confirm.passphrase', 'eth-tx-confirm');
+    rig.press('b');
     app.answer();
   },
 };
