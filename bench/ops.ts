@@ -24,7 +24,9 @@ import type { BenchOp } from './bench-op.js';
 import { healthySource } from './healthy-source.js';
 import { ETH_OPS } from './ops-eth.js';
 import { BTC_OPS } from './ops-btc.js';
+import { ANTI_EXFIL_OPS } from './ops-anti-exfil.js';
 import { GUARD_OPS } from './ops-guard.js';
+import { duressOps } from './ops-duress.js';
 import { AUTHENTICATOR_OPS } from './ops-authenticator.js';
 
 
@@ -182,6 +184,8 @@ export const OPS: BenchOp[] = [
   },
   ...ETH_OPS,
   ...BTC_OPS,
+  ...ANTI_EXFIL_OPS,
   ...GUARD_OPS,
   ...AUTHENTICATOR_OPS,
+  ...duressOps(PIN_BENCH_ITERATIONS),
 ];

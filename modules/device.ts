@@ -23,6 +23,7 @@ import { LinkHandler } from './protocol/link-handler.js';
 import { rollbackCounterInfo } from './protocol/methods/core.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
+import { honestSigner, type AntiExfilSigner } from './signing/anti-exfil.js';
 import { Keyring } from './wallet/keyring.js';
 import { Guard, type GuardNotice } from './guard/guard.js';
 import { EventLog, decodeCarry, encodeCarry, type EventKind } from './guard/event-log.js';
@@ -50,6 +51,8 @@ export interface DeviceOptions {
   vault?: VaultOptions;
   /** tests only: BIP 340 auxiliary randomness of 32 zero bytes, so taproot signatures can be compared byte for byte */
   deterministicSchnorrForTests?: boolean;
+  /** tests only: a hostile anti-exfil signer (one that chooses its own nonces), to check that apps catch it */
+  antiExfilSignerForTests?: AntiExfilSigner;
 }
 
 interface LinkStatus {
@@ -91,6 +94,11 @@ export class Device {
   readonly wallet: PassphraseWallet;
   private readonly nav: Navigator;
   private readonly approvals: Approvals;
+  /**
+   * What makes anti-exfil signatures (signing/anti-exfil.ts). Tests replace it with a hostile double (also inside
+   * the XS simulator, through its evaluate hook) to check that apps catch firmware choosing its own nonces.
+   */
+  antiExfilSigner: AntiExfilSigner;
   private fault: Screen | undefined;
   private readonly link: LinkStatus = { connected: false, mtu: 23, packetsIn: 0 };
   private booted = false;
@@ -149,8 +157,15 @@ export class Device {
     // also returns to the standard wallet); a passphrase the owner asked the device to keep opens its wallet again.
     this.vault.onLockChange((unlocked) => {
       if (!unlocked) return this.keyring.wipe();
-      this.keyring.schedule();
+      this.loadKeys();
       this.wallet.restoreAtUnlock();
+    });
+    // The duress PIN (vault/duress.ts): a silent freeze of the real wallet and the alarm for the bound app; the
+    // freeze stays hidden while locked or in duress mode (guard/freeze.ts).
+    this.guard.freeze.conceal = () => !this.vault.isUnlocked || this.vault.duressMode;
+    this.vault.onDuress(() => {
+      this.guard.freeze.freezeForDuress();
+      this.events.record('duress-pin-entered', {});
     });
     this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (view) => this.render(view), (screen) => layoutScreen(screen, ports.canvas));
     this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, {
@@ -179,10 +194,15 @@ export class Device {
       askReset: (label, answer) => this.askReset(label, answer),
       withdrawReset: () => this.withdrawReset(),
     }, () => this.unavailable(), (err) => this.showError(err));
+    this.antiExfilSigner = options.antiExfilSignerForTests ?? honestSigner;
     this.approvals = installSigning({
       ctx: this.ctx, nav: this.nav, log: ports.log, vault: this.vault, keyring: this.keyring, entropy: this.entropy,
       rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
       deterministicSchnorrForTests: options.deterministicSchnorrForTests,
+      antiExfilSigner: {
+        commit: (...a) => this.antiExfilSigner.commit(...a),
+        sign: (...a) => this.antiExfilSigner.sign(...a),
+      },
     });
     installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data), () => this.linkHandler.subscribeEvents());
     installAuthenticator(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data));
@@ -423,6 +443,14 @@ export class Device {
     this.vault.lock();
     this.ctx.locked();
     this.ctx.home();
+  }
+
+  /** After an unlock: the decoy kept as a seed is loaded at once; any other wallet's keys are made at the next tick. */
+  private loadKeys(): void {
+    const seed = this.vault.decoySeed();
+    if (!seed) return this.keyring.schedule();
+    this.keyring.loadSeed(seed);
+    wipe(seed);
   }
 
   /** An unlocked device nobody touched for the owner's auto-lock time locks itself. */

@@ -7,7 +7,7 @@
 //     (needs $IDF_PATH, the chip's cross gcc on PATH, and the sdkconfig.h an idf.py build generates).
 // Without $MODDABLE it prints what it needs and exits 0. Never part of `npm test` or CI (it needs the SDK).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -15,7 +15,12 @@ const boards = [
   { platform: 'esp32/m5stack_fire', chip: 'esp32' },
   { platform: 'esp32/m5stack_cores3', chip: 'esp32s3' },
 ];
-const cDrivers = ['drivers/chip-key/esp32/chip-key.c', 'drivers/entropy/esp32/entropy.c'];
+// Every C file the board manifest compiles (its "*" modules with a .c beside them), read from the manifest so
+// that a driver added there is checked here too (the eFuse counter once was not).
+const boardManifest = JSON.parse(readFileSync(path.join(repo, 'manifest_esp32.json'), 'utf8'));
+const cDrivers = (boardManifest.modules['*'] ?? [])
+  .map((m) => `${m.replace(/^\.\//, '')}.c`)
+  .filter((file) => existsSync(path.join(repo, file)));
 const moddable = process.env.MODDABLE;
 const idf = process.env.IDF_PATH;
 

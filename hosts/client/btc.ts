@@ -8,6 +8,9 @@ import { MAX_MESSAGE } from '../../modules/transport/framing.js';
 import type { RpcSession } from './client.js';
 import { InputError } from './input-error.js';
 import { SIGNING_TIMEOUT_MS } from './eth.js';
+import { Transaction } from '@scure/btc-signer/transaction.js';
+import { failedPsbtInputs } from '../../modules/bitcoin/anti-exfil.js';
+import { commitAndReveal, drawEntropy, refuse, type AntiExfilOptions } from './anti-exfil.js';
 
 export type BtcAccountType = 'wpkh' | 'tr';
 export type BtcNetworkName = 'mainnet' | 'testnet' | 'regtest';
@@ -60,7 +63,8 @@ export function psbtBytes(input: Uint8Array | string): Uint8Array {
 }
 
 export class BtcApp {
-  constructor(readonly session: RpcSession) {}
+  /** anti-exfil is on unless `options.antiExfil` is false (hosts/client/anti-exfil.ts); it covers P2WPKH inputs */
+  constructor(readonly session: RpcSession, readonly options: AntiExfilOptions = {}) {}
 
   async getXpub(o: AccountOptions = {}): Promise<BtcXpub> {
     return this.session.call('btc_get_xpub', defined({ type: o.type, account: o.account, network: o.network }), 30_000);
@@ -78,7 +82,28 @@ export class BtcApp {
     if (bytes.length > MAX_MESSAGE - 100) {
       throw new InputError(`this PSBT is ${bytes.length} bytes; the device takes one of up to ${MAX_MESSAGE - 100} bytes (one message), and at most 50 inputs: split the spend into smaller transactions`);
     }
-    const r = await this.session.call('btc_sign_psbt', defined({ psbt: bytes, network }), SIGNING_TIMEOUT_MS);
-    return { psbt: r.psbt, signedInputs: r.signedInputs };
+    const params = defined({ psbt: bytes, network });
+    if (this.options.antiExfil === false) {
+      const r = await this.session.call('btc_sign_psbt', params, SIGNING_TIMEOUT_MS);
+      return { psbt: r.psbt, signedInputs: r.signedInputs };
+    }
+    // A commitment for every input: the device keeps those of the P2WPKH inputs it signs and answers null elsewhere.
+    let inputs: number;
+    try {
+      inputs = Transaction.fromPSBT(bytes).inputsLength;
+    } catch (err) {
+      throw new InputError(`not a PSBT this client can read: ${(err as Error).message}`);
+    }
+    const drawn = Array.from({ length: inputs }, () => drawEntropy(this.options));
+    let entropy: (Uint8Array | null)[] = [];
+    const { answer, result } = await commitAndReveal(this.session, 'btc_sign_psbt', params, drawn.map((d) => d.commitment), (a) => {
+      const openings = a.signerCommitments;
+      if (!Array.isArray(openings) || openings.length !== inputs) refuse(this.options, 'btc_sign_psbt', 'the device answered a malformed list of signer commitments');
+      entropy = drawn.map((d, i) => (openings[i] ? d.entropy : null));
+      return entropy;
+    }, SIGNING_TIMEOUT_MS, this.options);
+    const failed = failedPsbtInputs(result.psbt, entropy, answer.signerCommitments, bytes);
+    if (failed.length) refuse(this.options, 'btc_sign_psbt', `input${failed.length > 1 ? 's' : ''} ${failed.join(', ')}: the signature's nonce is not the committed one tweaked by this app's entropy`);
+    return { psbt: result.psbt, signedInputs: result.signedInputs };
   }
 }

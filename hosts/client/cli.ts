@@ -2,6 +2,7 @@
  * `npx latch`: the app side on the command line, for developers and QA benches.
  *   latch status | bind | info | ping | reset | agent   [--device ws://HOST:PORT/link | ble[:NAME]] [--home DIR]
  */
+import { AntiExfilError } from './anti-exfil.js';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import readline from 'node:readline';
@@ -70,6 +71,8 @@ options:
   --per-tx X     (policy set) the most one transaction may send
   --allow LIST   (policy set) comma-separated addresses: the only destinations allowed
   --over-limit-with-code yes|no   (policy set) let a transaction over a limit through with a verification code
+  --no-anti-exfil  (eth/btc signing) skip the anti-exfil check (on by default: this app adds its own entropy to
+                 each ECDSA signature's nonce and checks the device used it; exit code 3 and an alarm if not)
   --json         print results as JSON (errors too: {"error", "code"} on standard output)
   --version      the version of this client (the firmware's is in "latch info")
   -h, --help
@@ -184,6 +187,7 @@ function describe(err: unknown): { message: string; code: string; exit: number }
   if (err instanceof PassphraseError || err instanceof KeyFileError) return { message: err.message, code: 'key-file', exit: 1 };
   if (err instanceof DeviceError) return { message: err.message, code: err.codeName, exit: 1 };
   if (err instanceof RpcError) return { message: say(RPC_WORDS[err.code], err.message), code: err.code, exit: 1 };
+  if (err instanceof AntiExfilError) return { message: err.message, code: err.code, exit: 3 };
   return { message: (err as Error)?.message ?? String(err), code: 'error', exit: 1 };
 }
 
@@ -216,6 +220,7 @@ export async function main(argv: string[]): Promise<number> {
         'per-tx': { type: 'string' },
         allow: { type: 'string' },
         'over-limit-with-code': { type: 'string' },
+        'no-anti-exfil': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },

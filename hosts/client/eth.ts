@@ -3,7 +3,14 @@
  * answers as hex. Used by the `latch eth` commands and the ethers adapter (ethers-signer.ts).
  */
 import { fromHex, toHex } from '../../modules/bytes.js';
-import { serializeUnsigned, type EthTx, type TxType } from '../../modules/ethereum/tx.js';
+import { serializeUnsigned, signingHash, type EthTx, type TxType } from '../../modules/ethereum/tx.js';
+import { personalMessageHash } from '../../modules/ethereum/message.js';
+import { utf8Encode } from '../../modules/bytes.js';
+import { hostVerify } from '../../modules/signing/anti-exfil.js';
+import { checkTypedData, summarizeTypedData } from '../../modules/ethereum/typed-data.js';
+import { addressOf } from '../../modules/ethereum/address.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { commitAndReveal, drawEntropy, refuse, type AntiExfilOptions } from './anti-exfil.js';
 import type { RpcSession } from './client.js';
 import { InputError } from './input-error.js';
 
@@ -109,8 +116,39 @@ function pathParams(o: PathOptions): Record<string, unknown> {
   return { ...(o.index !== undefined ? { index: o.index } : {}), ...(o.path !== undefined ? { path: o.path } : {}) };
 }
 
+/** The public key behind an (r, s, recovery) signature of `digest`, or undefined if none. */
+function recovered(digest: Uint8Array, r: Uint8Array, sv: Uint8Array, recovery: number): Uint8Array | undefined {
+  try {
+    return new secp256k1.Signature(BigInt(`0x${toHex(r)}`), BigInt(`0x${toHex(sv)}`), recovery).recoverPublicKey(digest).toBytes(true);
+  } catch {
+    return undefined;
+  }
+}
+
 export class EthApp {
-  constructor(readonly session: RpcSession) {}
+  /** `antiExfil` is on unless `options.antiExfil` is false (hosts/client/anti-exfil.ts) */
+  constructor(readonly session: RpcSession, readonly options: AntiExfilOptions = {}) {}
+
+  private get antiExfil(): boolean {
+    return this.options.antiExfil !== false;
+  }
+
+  /**
+   * Sign with anti-exfil: commit, let the owner approve, reveal, then check the nonce of the signature the device
+   * made for `digest` (and, for messages, that it recovers to the address the device claims).
+   */
+  private async signChecked(method: string, params: Record<string, unknown>, digest: () => Uint8Array, sigOf: (result: any) => { r: Uint8Array; s: Uint8Array; recovery: number }, claimed?: (result: any) => string): Promise<any> {
+    const { entropy, commitment } = drawEntropy(this.options);
+    const { answer, result } = await commitAndReveal(this.session, method, params, commitment, () => entropy, SIGNING_TIMEOUT_MS, this.options);
+    const opening = answer.signerCommitment;
+    const sig = sigOf(result);
+    const pub = recovered(digest(), sig.r, sig.s, sig.recovery);
+    if (!pub) refuse(this.options, method, 'the signature does not verify');
+    if (claimed && addressOf(pub).toLowerCase() !== claimed(result).toLowerCase()) refuse(this.options, method, 'the signature is not by the address the device names');
+    const ok = opening instanceof Uint8Array && hostVerify({ r: BigInt(`0x${toHex(sig.r)}`), s: BigInt(`0x${toHex(sig.s)}`) }, digest(), pub, entropy, opening);
+    if (!ok) refuse(this.options, method, 'the signature\'s nonce is not the committed one tweaked by this app\'s entropy');
+    return result;
+  }
 
   async getAddress(o: PathOptions & { show?: boolean } = {}): Promise<{ address: string; path: string; confirmed?: boolean }> {
     return this.session.call('eth_get_address', { ...pathParams(o), ...(o.show ? { show: true } : {}) }, o.show ? SIGNING_TIMEOUT_MS : 30_000);
@@ -122,17 +160,42 @@ export class EthApp {
 
   async signTransaction(tx: TxJson | string | Uint8Array, o: PathOptions = {}): Promise<{ v: bigint; r: string; s: string; signedTx: string }> {
     const raw = tx instanceof Uint8Array ? tx : unsignedTxFromJson(tx);
-    const r = await this.session.call('eth_sign_tx', { tx: raw, ...pathParams(o) }, SIGNING_TIMEOUT_MS);
+    const params = { tx: raw, ...pathParams(o) };
+    const r = this.antiExfil
+      ? await this.signChecked('eth_sign_tx', params, () => signingHash(raw), (x) => ({ r: x.r, s: x.s, recovery: txRecovery(raw, BigInt(x.v)) }))
+      : await this.session.call('eth_sign_tx', params, SIGNING_TIMEOUT_MS);
     return { v: BigInt(r.v), r: `0x${toHex(r.r)}`, s: `0x${toHex(r.s)}`, signedTx: `0x${toHex(r.signedTx)}` };
   }
 
   async signMessage(message: string | Uint8Array, o: PathOptions = {}): Promise<{ signature: string; address: string }> {
-    const r = await this.session.call('eth_sign_message', { message, ...pathParams(o) }, SIGNING_TIMEOUT_MS);
+    const params = { message, ...pathParams(o) };
+    const r = this.antiExfil
+      ? await this.signChecked('eth_sign_message', params, () => personalMessageHash(typeof message === 'string' ? utf8Encode(message) : message), rsvParts, (x) => x.address)
+      : await this.session.call('eth_sign_message', params, SIGNING_TIMEOUT_MS);
     return { signature: `0x${toHex(r.signature)}`, address: r.address };
   }
 
   async signTypedData(data: unknown, o: PathOptions = {}): Promise<{ signature: string; address: string; domainHash: string; messageHash?: string }> {
-    const r = await this.session.call('eth_sign_typed_data', { data: typedDataForDevice(data), ...pathParams(o) }, SIGNING_TIMEOUT_MS);
+    const params = { data: typedDataForDevice(data), ...pathParams(o) };
+    const r = this.antiExfil
+      ? await this.signChecked('eth_sign_typed_data', params, () => typedDigest(data), rsvParts, (x) => x.address)
+      : await this.session.call('eth_sign_typed_data', params, SIGNING_TIMEOUT_MS);
     return { signature: `0x${toHex(r.signature)}`, address: r.address, domainHash: `0x${toHex(r.domainHash)}`, ...(r.messageHash ? { messageHash: `0x${toHex(r.messageHash)}` } : {}) };
   }
+}
+
+/** r, s and the recovery bit of a 65-byte r || s || v answer. */
+function rsvParts(x: { signature: Uint8Array }): { r: Uint8Array; s: Uint8Array; recovery: number } {
+  return { r: x.signature.subarray(0, 32), s: x.signature.subarray(32, 64), recovery: x.signature[64] - 27 };
+}
+
+/** The recovery bit in a transaction's v: y parity for typed transactions, EIP-155 or 27/28 for legacy ones. */
+function txRecovery(raw: Uint8Array, v: bigint): number {
+  if (raw[0] < 0x7f) return Number(v); // typed: 0 or 1
+  return Number(v >= 35n ? (v - 35n) % 2n : v - 27n);
+}
+
+/** The EIP-712 digest the app computes itself (the device's own hashes are not trusted for the check). */
+function typedDigest(data: unknown): Uint8Array {
+  return summarizeTypedData(checkTypedData(typedDataForDevice(data))).digest;
 }

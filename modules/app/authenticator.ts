@@ -12,6 +12,8 @@ import { line } from '../ui/screen.js';
 import { escapeForScreen } from '../ui/escape.js';
 import { listWindow } from '../ui/list.js';
 import { THEME } from '../ui/render.js';
+import { LatchError } from '../errors.js';
+import { isAuthenticatorKey, type VaultRecords } from '../vault/records.js';
 import { answerOnce, message, type Activity, type AppContext } from './activity.js';
 import { appNamed } from './binding.js';
 
@@ -19,7 +21,16 @@ const LIST_ROWS = 5;
 
 /** The vault's authenticator accounts (open only while the wallet is unlocked). */
 export function accountsOf(ctx: AppContext): AuthenticatorAccounts {
-  return new AuthenticatorAccounts(ctx.vault.records, () => ctx.vault.seedEntropy(), (n) => ctx.entropy.bytes(n), (secret) => ctx.guard.isCodeSecret(secret));
+  return new AuthenticatorAccounts(ctx.vault.duressMode ? decoyRecords(ctx.vault.records) : ctx.vault.records, () => ctx.vault.seedEntropy(), (n) => ctx.entropy.bytes(n), (secret) => ctx.guard.isCodeSecret(secret));
+}
+
+/**
+ * In duress mode (vault/duress.ts) the authenticator is empty: the real accounts are neither listed nor touched
+ * (they are sealed under a key from the real seed), and a new one is refused (it would take a real one's slot).
+ */
+function decoyRecords(records: VaultRecords): VaultRecords {
+  const refuse = (): never => { throw new LatchError('bad-params', 'the authenticator cannot store accounts now'); };
+  return { ...records, get: (key) => (isAuthenticatorKey(key) ? undefined : records.get(key)), set: refuse, delete: refuse, setSealed: refuse };
 }
 
 /** "123 456" / "1234 5678": easier to read off a screen and type. */

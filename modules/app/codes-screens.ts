@@ -92,6 +92,7 @@ export function codesScreen(ctx: AppContext, back: () => void): Activity {
         }));
       } else if (e.button === 'c' && !removal) {
         if (g.freeze.frozen) return ctx.go(unfreezeFirst(ctx, back, 'Removing verification codes'));
+        if (ctx.vault.hasDuressPin) return ctx.go(duressFirst(ctx, back));
         ctx.go(checkPin(ctx, 'pin-codes-lost', 'Lost authenticator', 'Enter your PIN to remove the codes after 24 hours.', () => {
           g.requestCodeRemoval();
           ctx.log.log('verification code removal requested (PIN; 24 h wait)');
@@ -103,6 +104,14 @@ export function codesScreen(ctx: AppContext, back: () => void): Activity {
       }
     },
   };
+}
+
+/** Codes stay while a duress PIN is set: after a duress unlock only a code unfreezes (app/duress-screens.ts). */
+function duressFirst(ctx: AppContext, back: () => void): Activity {
+  return message(ctx, 'codes-duress', 'Duress PIN set', [
+    line('Remove the duress PIN first (Menu > Duress PIN).'),
+    line('After a duress unlock only a verification code unfreezes your wallet, so the codes stay while it is set.', { color: THEME.dim }),
+  ], back);
 }
 
 /** After a current code: a new secret, or removing the codes (a held decision). */
@@ -123,6 +132,7 @@ function codesChange(ctx: AppContext, back: () => void): Activity {
       if (e.button === 'a' && !e.long) back();
       else if (e.button === 'b' && !e.long) ctx.go(enrolShow(ctx, back, 'replace'));
       else if (e.button === 'c' && e.long) {
+        if (ctx.vault.hasDuressPin) return ctx.go(duressFirst(ctx, back));
         ctx.guard.removeCodesWithCode();
         ctx.log.log('verification codes removed (with a code)');
         ctx.go(message(ctx, 'codes-removed', 'Codes removed', [line('The device no longer asks for verification codes.')], back));

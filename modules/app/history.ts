@@ -51,6 +51,9 @@ const TITLES: Record<string, string> = {
   'authenticator-removed': 'Authenticator account removed',
   'reset-requested': 'Reset asked by the app',
   'reset-done': 'Factory reset',
+  'duress-pin-entered': 'DURESS PIN ENTERED',
+  'duress-pin-set': 'Duress PIN set',
+  'duress-pin-removed': 'Duress PIN removed',
   'wallet-switched': 'Wallet switched',
   'wallet-passphrase-stored': 'Passphrase kept on the device',
   'wallet-passphrase-forgotten': 'Kept passphrase forgotten',
@@ -64,17 +67,29 @@ export function describeEvent(e: LatchEvent, now: number): { title: string; deta
   return { title: `#${e.seq} ${TITLES[e.kind] ?? e.kind}, ${when}`, detail };
 }
 
+/** The newest duress-pin-entered event's seq (the ring's newest events, newest first). */
+function lastDuressSeq(ctx: AppContext): number {
+  for (let skip = 0; skip < 64; skip += 8) {
+    const found = ctx.events.latest(8, skip).find((e) => e.kind === 'duress-pin-entered');
+    if (found) return found.seq;
+  }
+  return ctx.events.head.seq;
+}
+
 export function historyScreen(ctx: AppContext, back: () => void): Activity {
   let page = 0;
-  const newest = ctx.events.head.seq;
-  const oldest = ctx.events.oldestKept;
+  // In duress mode (vault/duress.ts) only what happened since the duress PIN opened the decoy, numbered from 1:
+  // the real wallet's history (its signatures, the alarm itself) is not the decoy's.
+  const since = ctx.vault.duressMode ? lastDuressSeq(ctx) : 0;
+  const newest = ctx.events.head.seq - since;
+  const oldest = since ? 1 : ctx.events.oldestKept;
   const total = newest >= oldest ? newest - oldest + 1 : 0;
   const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE));
   return {
     interruptible: true,
     screen: () => {
       const now = ctx.vault.clock.now();
-      const shown = ctx.events.latest(HISTORY_PAGE, page * HISTORY_PAGE);
+      const shown = ctx.events.latest(HISTORY_PAGE, page * HISTORY_PAGE).filter((e) => e.seq > since).map((e) => ({ ...e, seq: e.seq - since }));
       const lines: ScreenLine[] = shown.length
         ? shown.flatMap((e) => {
           const d = describeEvent(e, now);

@@ -13,6 +13,8 @@ import { pendingScreen } from './pending-screens.js';
 import { historyScreen } from './history.js';
 import { backupCodeMenu, bindingCodeMenu } from './owner-codes.js';
 import { authenticatorMenu } from './authenticator.js';
+import { duressLabel, duressMenu } from './duress-screens.js';
+import { LatchError } from '../errors.js';
 import { passphraseMenu } from './passphrase-screens.js';
 
 export function lockNow(ctx: AppContext): void {
@@ -65,6 +67,7 @@ function menuItems(ctx: AppContext): MenuItem[] {
   const waiting = ctx.guard.changes.list().length;
   if (waiting) items.push({ label: () => `Pending changes (${waiting})`, select: () => ctx.go(pendingScreen(ctx, back)) });
   items.push({ label: () => `Verification codes: ${ctx.guard.codes.enrolled ? 'on' : 'off'}`, select: () => ctx.go(codesScreen(ctx, back)) });
+  items.push({ label: () => duressLabel(ctx), select: () => ctx.go(duressMenu(ctx, back)) });
   if (!ctx.guard.freeze.frozen) items.push({ label: () => 'Freeze now', select: () => ctx.go(freezeConfirm(ctx, back, () => ctx.frozen())) });
   items.push({ label: () => 'History', select: () => ctx.go(historyScreen(ctx, back)) });
   items.push({ label: () => 'Passphrase wallet', select: () => ctx.go(passphraseMenu(ctx, back)) });
@@ -149,7 +152,12 @@ function changePin(ctx: AppContext): Activity {
           cancel: () => ctx.home(),
           done: (second) => {
             if (first !== second) return ctx.go(message(ctx, 'pin-mismatch', 'PINs differ', [line('The two PINs were not the same; the PIN is unchanged.')], () => ctx.home()));
-            ctx.vault.changePin(first);
+            try {
+              ctx.vault.changePin(first);
+            } catch (err) {
+              if (!(err instanceof LatchError) || err.code !== 'pin-is-duress') throw err;
+              return ctx.go(message(ctx, 'pin-is-duress', 'Not your duress PIN', [line('That is your duress PIN: choose another. The PIN is unchanged.')], () => ctx.home()));
+            }
             ctx.log.log('PIN changed');
             ctx.go(message(ctx, 'pin-changed', 'PIN changed', [line('Use the new PIN from now on.')], () => ctx.home()));
           },

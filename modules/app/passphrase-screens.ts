@@ -126,9 +126,10 @@ function reviewPassphrase(ctx: AppContext, p: string, cancel: () => void): Activ
 /** The fingerprint of the wallet the passphrase opens: Use, or Use and keep it on the device. */
 function confirmWallet(ctx: AppContext, p: string, cancel: () => void): Activity {
   const fp = ctx.wallet.preview(p);
-  const done = () => ctx.go(message(ctx, 'passphrase-in-use', 'Wallet in use', [
+  // what the owner chose, not what the vault holds: in duress mode nothing is written, and the screen is the same
+  const done = (keep: boolean) => ctx.go(message(ctx, 'passphrase-in-use', 'Wallet in use', [
     line(`Wallet ${fp}`, { size: 'large', align: 'center' }),
-    line(ctx.wallet.stored ? 'Kept on this device: every unlock opens it.' : 'Until the device locks: then the standard wallet again.', { align: 'center' }),
+    line(keep ? 'Kept on this device: every unlock opens it.' : 'Until the device locks: then the standard wallet again.', { align: 'center' }),
   ], () => ctx.home()));
   return {
     decision: true,
@@ -145,7 +146,7 @@ function confirmWallet(ctx: AppContext, p: string, cancel: () => void): Activity
     press: (e) => {
       if (e.long) return;
       if (e.button === 'a') cancel();
-      else if (e.button === 'b' || e.button === 'c') switchTo(ctx, p, e.button === 'b', done);
+      else if (e.button === 'b' || e.button === 'c') switchTo(ctx, p, e.button === 'b', () => done(e.button === 'b'));
     },
     // not used (Cancel, or left): the previewed wallet's key goes (after Use the keyring holds it as the wallet's)
     leave: () => ctx.wallet.dropPreview(),

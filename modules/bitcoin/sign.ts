@@ -56,20 +56,32 @@ export function tweakPrivateKey(privateKey: Uint8Array, compressedPublicKey: Uin
   return bytesFrom((d + t) % N);
 }
 
-/** Add our signatures to `plan.tx`; returns the signed PSBT (in the version it came in). */
-export function signPlan(plan: PsbtPlan, keys: Keyring, auxRand: () => Uint8Array, progress?: (done: number, total: number) => void): Uint8Array {
+/** The BIP 143 sighash of one of our P2WPKH inputs. */
+export function wpkhDigest(plan: PsbtPlan, o: PsbtPlan['ours'][number]): Uint8Array {
+  const input = plan.tx.getInput(o.index);
+  const utxo = input.witnessUtxo ?? input.nonWitnessUtxo!.outputs[input.index!];
+  const decoded = OutScript.decode(utxo.script) as { type: 'wpkh'; hash: Uint8Array };
+  return plan.tx.preimageWitnessV0(o.index, OutScript.encode({ type: 'pkh', hash: decoded.hash }), o.sighash, utxo.amount);
+}
+
+/**
+ * Add our signatures to `plan.tx`; returns the signed PSBT (in the version it came in). `wpkhSign` (anti-exfil,
+ * bitcoin/anti-exfil.ts) makes the DER signature of a P2WPKH input instead of low-R RFC 6979.
+ */
+export function signPlan(
+  plan: PsbtPlan, keys: Keyring, auxRand: () => Uint8Array, progress?: (done: number, total: number) => void,
+  wpkhSign?: (inputIndex: number, digest: Uint8Array, privateKey: Uint8Array) => Uint8Array,
+): Uint8Array {
   const { tx } = plan;
   for (const [n, o] of plan.ours.entries()) {
     progress?.(n + 1, plan.ours.length);
     const key = keys.privateKey(o.path);
     try {
-      const input = tx.getInput(o.index);
       if (o.type === 'wpkh') {
-        const utxo = input.witnessUtxo ?? input.nonWitnessUtxo!.outputs[input.index!];
-        const decoded = OutScript.decode(utxo.script) as { type: 'wpkh'; hash: Uint8Array };
-        const digest = tx.preimageWitnessV0(o.index, OutScript.encode({ type: 'pkh', hash: decoded.hash }), o.sighash, utxo.amount);
+        const digest = wpkhDigest(plan, o);
         const pub = keys.derive(o.path).publicKey!;
-        tx.updateInput(o.index, { partialSig: [[pub, concatBytes(signLowR(digest, key), Uint8Array.of(o.sighash))]] }, true);
+        const der = wpkhSign ? wpkhSign(o.index, digest, key) : signLowR(digest, key);
+        tx.updateInput(o.index, { partialSig: [[pub, concatBytes(der, Uint8Array.of(o.sighash))]] }, true);
       } else {
         const prevOuts = Array.from({ length: tx.inputsLength }, (_, i) => {
           const inp = tx.getInput(i);

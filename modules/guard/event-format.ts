@@ -30,6 +30,8 @@ export const EVENT_KINDS = [
   'reset-requested', 'reset-done',
   // written by firmware 0.3 (pending changes had kinds of their own then): still read in older logs
   'policy-pending', 'policy-pending-cancelled', 'code-removal-pending', 'code-removal-cancelled',
+  // the duress PIN (issue 23): entered at unlock (the alarm), set, removed
+  'duress-pin-entered', 'duress-pin-set', 'duress-pin-removed',
   // passphrase wallets (issue 23): which wallet is in use (its fingerprint, never the passphrase)
   'wallet-switched', 'wallet-passphrase-stored', 'wallet-passphrase-forgotten', 'wallet-app-passphrase',
 ] as const;
@@ -81,6 +83,7 @@ export const SECURITY_KINDS: ReadonlySet<string> = new Set<string>([
   'signed', 'policy-changed', 'change-pending', 'change-cancelled', 'change-applied', 'frozen', 'unfrozen',
   'app-bound', 'app-replaced', 'backup-code-made', 'backup-code-used', 'binding-code-changed',
   'code-enrolled', 'code-removed', 'reset-requested', 'reset-done', 'wiped',
+  'duress-pin-entered', 'duress-pin-set', 'duress-pin-removed',
   // a passphrase kept in flash, or the app let send one: the owner's app must see each
   'wallet-passphrase-stored', 'wallet-app-passphrase',
 ]);

@@ -191,6 +191,7 @@ export class Guard {
    */
   requestUnfreeze(): PendingChange {
     if (!this.freeze.frozen) throw new LatchError('not-frozen', 'the device is not frozen');
+    if (this.freeze.state?.by === 'duress' && this.codes.enrolled) throw new LatchError('needs-code', 'unfreezing needs a verification code on the device');
     if (this.codes.enrolled) throw new LatchError('needs-code', 'unfreezing needs a verification code on the device');
     return this.changes.get('unfreeze') ?? this.schedule({ kind: 'unfreeze' });
   }
@@ -292,7 +293,7 @@ export class Guard {
    */
   tick(): void {
     const now = this.clock.now();
-    const frozen = this.freeze.frozen;
+    const frozen = this.freeze.inForce !== undefined; // a hidden duress freeze holds the waits too
     for (const t of this.changes.times()) {
       // a change that no longer means anything (left by a power cut in the middle of another) is dropped
       const moot = (t.kind === 'unfreeze' && !frozen) || (t.kind === 'codes-off' && !this.codes.enrolled) || (t.kind === 'codes-on' && this.codes.enrolled);

@@ -74,6 +74,8 @@ export class RpcServer {
   private inFlight: InFlight | undefined;
   /** hears the app's claimed Unix time from each request that carries one (guard/world-time.ts) */
   onTime: ((unixSeconds: number) => void) | undefined;
+  /** hears the session end (disconnect, idle, lock): state kept between two requests is dropped then */
+  onClose: (() => void) | undefined;
 
   constructor(private readonly send: (response: RpcResponse) => void) {
     this.register('cancel', {
@@ -147,5 +149,6 @@ export class RpcServer {
     const f = this.inFlight;
     this.inFlight = undefined;
     f?.onCancel?.();
+    this.onClose?.();
   }
 }

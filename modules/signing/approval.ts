@@ -35,6 +35,22 @@ export interface ApprovalRequest {
   check(): Verdict;
   /** what the event log records of it: the app's label, amounts, addresses, chain (never a secret) */
   summary: Record<string, unknown>;
+  /**
+   * Anti-exfil (the app sent host commitments): called instead of `sign` once the owner approved. Answers the
+   * signer commitment(s) now and keeps `reveal`, which makes the signature(s) once the app sends its entropy
+   * (sign_reveal). Throws LatchError bad-anti-exfil for a reveal that does not open the commitments.
+   */
+  commit?(): { reply: RpcReply; reveal(entropy: unknown): RpcReply };
+}
+
+/** How long the device keeps an approved anti-exfil request waiting for the app's entropy. */
+export const REVEAL_TTL_MS = 60_000;
+
+interface AwaitingReveal {
+  id: string;
+  summary: Record<string, unknown>;
+  reveal(entropy: unknown): RpcReply;
+  expiresAt: number;
 }
 
 /** The RPC error for a guard refusal: frozen, or the policy's reason. */
@@ -51,6 +67,8 @@ interface Pending {
 
 export class Approvals {
   private pending: Pending | undefined;
+  /** an approved anti-exfil request whose commitments went out: one reveal, then it is gone */
+  private awaiting: AwaitingReveal | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -75,6 +93,7 @@ export class Approvals {
    */
   start(request: ApprovalRequest, answer: (reply: RpcReply) => void): RpcReply | undefined {
     if (this.pending) return fail('busy', 'the device is already waiting for its owner on another request');
+    this.withdrawReveal('another request came before the reveal');
     const id = request.review.id;
     // No signature the owner cannot see: while unread security events would be overwritten, nothing signs.
     const unread = this.events.mustReadFirst();
@@ -153,6 +172,15 @@ export class Approvals {
     });
     try {
       if (verdict.kind !== 'refuse') this.guard.record(verdict.outflows); // before the signature exists
+      if (request.commit) {
+        // The spend counts now, once: an app that never reveals only loses the signature it was granted.
+        const c = request.commit();
+        this.awaiting = { id, summary: request.summary, reveal: c.reveal, expiresAt: this.ctx.now() + REVEAL_TTL_MS };
+        this.log.log(`${id}: approved on the device; waiting for the app's entropy (anti-exfil)`);
+        finish(c.reply);
+        this.ctx.go(this.doneScreen(id, true));
+        return;
+      }
       reply = request.sign((done, total) => {
         status = `${done} of ${total}`;
         this.ctx.refresh();
@@ -168,8 +196,43 @@ export class Approvals {
     this.ctx.go(this.doneScreen(id, 'result' in reply));
   }
 
+  /**
+   * sign_reveal: the app's entropy for the approved anti-exfil request. One reveal per approval, whatever its
+   * outcome: a wrong one is refused and the request is gone (nothing is signed twice, nothing signed unseen).
+   */
+  reveal(entropy: unknown): RpcReply {
+    const a = this.awaiting;
+    if (!a) return fail('nothing-to-reveal', 'no approved request is waiting for the app\'s entropy (it was answered, withdrawn by a lock, a disconnect or another request, or it expired): ask again');
+    this.awaiting = undefined;
+    try {
+      const reply = a.reveal(entropy);
+      this.log.log(`${a.id}: signed with the app's entropy (anti-exfil)`);
+      this.events.record('signed', { request: a.id, ...a.summary, antiExfil: true });
+      return reply;
+    } catch (err) {
+      if (err instanceof LatchError && err.code === 'bad-anti-exfil') {
+        this.log.log(`${a.id}: the app's entropy was refused`);
+        this.events.record('sign-refused', { request: a.id, reason: `anti-exfil: ${err.message}` });
+        return fail('bad-anti-exfil', `${err.message}: nothing was signed and the approval is spent: ask again`);
+      }
+      this.events.record('sign-refused', { request: a.id, reason: 'anti-exfil: signing failed' });
+      if (err instanceof LatchError && err.code === 'locked') return fail('locked', 'the device locked before signing');
+      return fail('device-fault', `signing failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Drop an approved request still waiting for its entropy, with the reason in the event log. */
+  withdrawReveal(why: string): void {
+    const a = this.awaiting;
+    if (!a) return;
+    this.awaiting = undefined;
+    this.log.log(`${a.id}: no longer waiting for the app's entropy (${why})`);
+    this.events.record('sign-refused', { request: a.id, reason: `anti-exfil: ${why}` });
+  }
+
   /** The app cancelled, or the session ended: take the request off the screen (or out of the queue). */
   cancel(reason: 'cancelled' | 'locked' | 'expired' | 'frozen' = 'cancelled'): void {
+    if (reason !== 'expired') this.withdrawReveal(reason === 'cancelled' ? 'the session ended or the app cancelled' : `the device was ${reason}`);
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
@@ -183,6 +246,7 @@ export class Approvals {
 
   /** Every ~100 ms: expire a request left unanswered. */
   tick(): void {
+    if (this.awaiting && this.ctx.now() >= this.awaiting.expiresAt) this.withdrawReveal(`no entropy within ${REVEAL_TTL_MS / 1000} s`);
     if (this.pending && this.ctx.now() >= this.pending.expiresAt) this.cancel('expired');
   }
 

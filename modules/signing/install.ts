@@ -8,12 +8,14 @@ import { message, type AppContext } from '../app/activity.js';
 import type { Navigator } from '../app/navigator.js';
 import { registerBtcMethods } from '../protocol/methods/btc.js';
 import { registerEthMethods } from '../protocol/methods/eth.js';
+import { registerRevealMethod } from '../protocol/methods/reveal.js';
 import type { SigningDeps } from '../protocol/methods/signing-deps.js';
 import type { RpcServer } from '../protocol/rpc.js';
 import { line } from '../ui/screen.js';
 import type { Vault } from '../vault/vault.js';
 import type { Keyring } from '../wallet/keyring.js';
 import { Approvals } from './approval.js';
+import type { AntiExfilSigner } from './anti-exfil.js';
 import { showAddressActivity } from './show-address.js';
 
 export interface SigningHost {
@@ -26,6 +28,8 @@ export interface SigningHost {
   rpc: RpcServer;
   notify(name: string, data: unknown): void;
   deterministicSchnorrForTests?: boolean;
+  /** the anti-exfil signer (the device's field, which tests may replace with a hostile double) */
+  antiExfilSigner: AntiExfilSigner;
 }
 
 export function installSigning(h: SigningHost): Approvals {
@@ -51,8 +55,11 @@ export function installSigning(h: SigningHost): Approvals {
       line(what), line('Blind signing is off. Turn it on in Menu > Blind signing only if you trust the app and the contract.'),
     ], () => h.ctx.home(), 'OK', true)),
     auxRand: () => (h.deterministicSchnorrForTests ? new Uint8Array(32) : h.entropy.bytes(32)),
+    antiExfil: h.antiExfilSigner,
   };
   registerEthMethods(h.rpc, deps);
   registerBtcMethods(h.rpc, deps);
+  registerRevealMethod(h.rpc, approvals);
+  h.rpc.onClose = () => approvals.withdrawReveal('the session ended');
   return approvals;
 }

@@ -26,6 +26,9 @@ export const SCREEN_IDS: readonly string[] = [
   // unlocking, the menu and its settings
   'pin-unlock', 'pin-wrong', 'menu', 'blind-signing-on', 'bind-lock-cleared', 'pin-current', 'pin-change',
   'pin-change-confirm', 'pin-changed',
+  // the duress PIN (app/duress-screens.ts)
+  'duress-needs-codes', 'duress-intro', 'duress-pin', 'pin-duress-current', 'duress-pin-new', 'duress-pin-confirm', 'duress-pin-same',
+  'duress-set', 'duress-removed', 'pin-is-duress', 'codes-duress',
   // factory reset
   'reset-confirm-1', 'reset-confirm-2', 'pin-reset', 'reset-pin-wrong', 'erasing', 'reset-done',
   // binding

@@ -81,3 +81,41 @@ export function decodePinRecord(b: Uint8Array): PinRecord {
   const iterations = ((b[1] << 24) | (b[2] << 16) | (b[3] << 8) | b[4]) >>> 0;
   return { iterations, salt: b.slice(5, 5 + SALT_SIZE), check: b.slice(5 + SALT_SIZE, 37 + SALT_SIZE), wrappedDek: b.slice(37 + SALT_SIZE) };
 }
+
+/**
+ * One PIN against two records that share the salt and iterations (the real PIN and the duress PIN, duress.ts):
+ * one PBKDF2 run, then both checks compared in constant time, always both, so an attempt takes the same time
+ * whichever PIN it is and whether a duress PIN exists. `second` may be a filler (a random check nobody matches).
+ * Returns which record the PIN opened and its DEK, or undefined for a wrong PIN.
+ */
+export function unwrapWithEither(
+  chip: ChipKeyPort, first: PinRecord, firstKey: number, second: PinRecord | undefined, secondKey: number, pin: string, hash?: HashPort,
+): { which: 0 | 1; dek: Uint8Array } | undefined {
+  const { kek, check } = derivePinKeys(chip, pin, first.salt, first.iterations, hash);
+  try {
+    const other = second && sameSalt(first, second) ? second.check : first.check.map((b) => b ^ 0xff);
+    const isFirst = constantTimeEqual(check, first.check);
+    const isSecond = constantTimeEqual(check, other);
+    if (isFirst) return { which: 0, dek: open(kek, firstKey, first.wrappedDek) };
+    if (isSecond) return { which: 1, dek: open(kek, secondKey, second!.wrappedDek) };
+    return undefined;
+  } finally {
+    wipe(kek, check);
+  }
+}
+
+/** The check value `pin` gives under `record`'s salt and iterations (to refuse a PIN equal to another). */
+export function pinCheck(chip: ChipKeyPort, record: PinRecord, pin: string, hash?: HashPort): Uint8Array {
+  const { kek, check } = derivePinKeys(chip, pin, record.salt, record.iterations, hash);
+  wipe(kek);
+  return check;
+}
+
+/** A record wrapping `dek` for `pin` under `like`'s salt and iterations (the duress PIN beside the real one). */
+export function makePinRecordLike(chip: ChipKeyPort, like: PinRecord, pin: string, dek: Uint8Array, nonce: Uint8Array, recordKey: number, hash?: HashPort): PinRecord {
+  return makePinRecord(chip, pin, dek, like.salt, like.iterations, nonce, recordKey, hash);
+}
+
+export function sameSalt(a: PinRecord, b: PinRecord): boolean {
+  return a.iterations === b.iterations && constantTimeEqual(a.salt, b.salt);
+}

@@ -57,6 +57,11 @@ export const RecordKey = {
    * vault head, so a clip that retires the ring's newest records cannot cut an unread security event off its end
    */
   eventsMark: 23,
+  /** the duress PIN (vault/duress.ts): a PIN record sharing the real one's salt, wrapping the decoy's data key,
+   * and a flag sealed under the real data key; filler of the same size while none is set */
+  duressPin: 25,
+  /** the decoy wallet the duress PIN opens (vault/duress.ts), sealed under the decoy data key; filler while none */
+  decoy: 26,
   /**
    * the passphrase wallet the owner chose to keep (wallet/passphrase-wallet.ts): version | length | the passphrase
    * padded to 100 bytes (a flash reader learns nothing of its length), sealed under the DEK like the seed; covered

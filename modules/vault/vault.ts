@@ -26,9 +26,11 @@
 import { wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import { eraseVault } from './factory-reset.js';
-import { replay, type BatchEntry } from './journal.js';
+import { commitBatch, replay, type BatchEntry } from './journal.js';
 import { calibratePinIterations, MIN_PIN_ITERATIONS } from './calibrate.js';
-import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, unwrapWithPin } from './pin-kdf.js';
+import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, pinCheck, unwrapWithEither, type PinRecord } from './pin-kdf.js';
+import { type Decoy, duressIsSet, duressPair, duressPinRecord, fillerPair, openDecoy, resealFlag, rewrapDuress } from './duress.js';
+import { constantTimeEqual } from '../bytes.js';
 import { COUNTER_SPENT_MESSAGE, MAX_PIN_ATTEMPTS, pinDelayMs } from './pin-policy.js';
 import { isKnownKey, RecordKey, SETTINGS_VERSION } from './records.js';
 import { NONCE_SIZE, open } from './seal.js';
@@ -44,7 +46,10 @@ export type { AppBinding, OpenReport, StorageStatus, UnlockResult, VaultOptions 
 
 export class Vault extends VaultBinding {
   private dek: Uint8Array | undefined;
+  /** unlocked with the duress PIN: `dek` is the decoy's data key (duress.ts) */
+  private duress = false;
   private lockedUntil = 0;
+  private readonly duressListeners: (() => void)[] = [];
   private readonly lockListeners: ((unlocked: boolean) => void)[] = [];
 
   /** Called with true when the wallet is unlocked (or created), false whenever it locks or is wiped. */
@@ -141,7 +146,12 @@ export class Vault extends VaultBinding {
     this.ensureIdentity();
     const dek = this.entropy.bytes(DEK_SIZE);
     this.log.set(RecordKey.seed, this.sealUnder(dek, RecordKey.seed, seedEntropy));
-    this.head.commit([{ key: RecordKey.pin, value: this.pinRecord(pin, dek) }], { bump: true, failures: 0 });
+    const record = this.newPinRecord(pin, dek);
+    // the duress pair is filler until the owner sets one (duress.ts): a dump does not tell whether one exists
+    const filler = fillerPair(record, dek, this.entropy, RecordKey.duressPin);
+    this.head.commit([
+      { key: RecordKey.duressPin, value: filler.pin }, { key: RecordKey.decoy, value: filler.decoy }, { key: RecordKey.pin, value: encodePinRecord(record) },
+    ], { bump: true, failures: 0 });
     this.dek = dek;
     this.announce(true);
   }
@@ -164,14 +174,20 @@ export class Vault extends VaultBinding {
     // as it was before this attempt gives a free try.
     this.head.commit([], { bump: true, failures });
     if (this.head.failures !== failures) throw new LatchError('flash-verify', 'the PIN failure count did not read back as written: refusing to go on');
-    const dek = unwrapWithPin(this.chip, decodePinRecord(this.log.get(RecordKey.pin)!), pin, RecordKey.pin, this.options.hash);
-    if (dek) {
-      this.head.commit([], { bump: false, failures: 0 });
+    // one PBKDF2 run for the real PIN and the duress PIN (or its filler): the same time either way (duress.ts)
+    const opened = unwrapWithEither(this.chip, this.realPinRecord(), RecordKey.pin, duressPinRecord(this.log.get(RecordKey.duressPin)), RecordKey.duressPin, pin, this.options.hash);
+    if (opened) {
+      this.head.commit([], { bump: false, failures: 0 }); // the duress PIN resets the count like the real one
+      const duress = opened.which === 1;
       const was = this.dek !== undefined;
+      const switched = was && duress !== this.duress;
       wipe(this.dek);
-      this.dek = dek;
+      this.dek = opened.dek;
+      this.duress = duress;
       this.lockedUntil = 0;
-      if (!was) this.announce(true);
+      if (switched) this.announce(false); // the other wallet's keys go before the new ones come
+      if (!was || switched) this.announce(true);
+      if (duress && (!was || switched)) for (const l of this.duressListeners) l();
       return { ok: true };
     }
     if (failures >= MAX_PIN_ATTEMPTS) {
@@ -187,6 +203,7 @@ export class Vault extends VaultBinding {
     const was = this.dek !== undefined;
     wipe(this.dek);
     this.dek = undefined;
+    this.duress = false;
     if (was) this.announce(false);
   }
 
@@ -197,13 +214,22 @@ export class Vault extends VaultBinding {
   changePin(newPin: string): void {
     if (!this.dek) throw new LatchError('locked', 'unlock the device before changing the PIN');
     if (!isValidPin(newPin)) throw new LatchError('bad-pin-format', 'a PIN is 6 to 8 digits');
+    if (this.duress) return this.changeDuressPinInDuress(newPin);
+    const duressRaw = this.log.get(RecordKey.duressPin);
+    const duressRecord = duressPinRecord(duressRaw);
+    // the salt stays while a duress record shares it (one PBKDF2 run serves both: duress.ts)
+    const like = duressRecord ? this.realPinRecord() : undefined;
+    const duressSet = duressIsSet(duressRaw, this.dek, RecordKey.duressPin);
+    if (like && duressSet && constantTimeEqual(pinCheck(this.chip, like, newPin, this.options.hash), duressRecord!.check)) {
+      throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
+    }
     const seed = this.seedEntropy();
     const dek = this.entropy.bytes(DEK_SIZE);
     const sealedSeed = this.sealUnder(dek, RecordKey.seed, seed);
     wipe(seed);
     const entries: BatchEntry[] = [
       { key: RecordKey.seed, value: sealedSeed },
-      { key: RecordKey.pin, value: this.pinRecord(newPin, dek) },
+      { key: RecordKey.pin, value: encodePinRecord(this.newPinRecord(newPin, dek, like)) },
     ];
     // Other records sealed under the DEK go with it, in the same batch (a stored passphrase).
     for (const key of DEK_SEALED) {
@@ -213,6 +239,12 @@ export class Vault extends VaultBinding {
       entries.push({ key, value: this.sealUnder(dek, key, plain) });
       wipe(plain);
     }
+    // the duress record's flag follows the new data key; with none set, fresh filler under it
+    if (duressSet) entries.unshift({ key: RecordKey.duressPin, value: resealFlag(duressRaw!, this.dek, dek, this.entropy, RecordKey.duressPin) });
+    else if (like) {
+      const filler = fillerPair(like, dek, this.entropy, RecordKey.duressPin);
+      entries.unshift({ key: RecordKey.duressPin, value: filler.pin }, { key: RecordKey.decoy, value: filler.decoy });
+    }
     this.head.commit(entries, { bump: true }); // an older image would bring back the old PIN
     wipe(this.dek);
     this.dek = dek;
@@ -221,6 +253,13 @@ export class Vault extends VaultBinding {
   /** The BIP39 entropy (a copy the caller must wipe). Requires the vault unlocked. */
   seedEntropy(): Uint8Array {
     if (!this.dek) throw new LatchError('locked', 'the device is locked');
+    if (this.duress) {
+      // the decoy's own words; a decoy kept as a seed has none (and the real ones are never reachable from here)
+      const decoy = this.openDecoy();
+      if (decoy.kind === 'words') return decoy.entropy;
+      wipe(decoy.seed);
+      throw new LatchError('no-words', 'this wallet has no recovery words on the device');
+    }
     return open(this.dek, RecordKey.seed, this.log.get(RecordKey.seed)!);
   }
 
@@ -235,6 +274,80 @@ export class Vault extends VaultBinding {
     if (!this.dek) throw new LatchError('locked', 'the device is locked');
     const sealed = this.records.get(key);
     return sealed ? open(this.dek, key, sealed) : undefined;
+  }
+
+  // --- the duress PIN (duress.ts; issue 23) ---
+
+  /** Unlocked with the duress PIN: everything the wallet gives comes from the decoy. */
+  get duressMode(): boolean {
+    return this.dek !== undefined && this.duress;
+  }
+
+  /** Called whenever the duress PIN unlocks (or switches to) the decoy: the device freezes and records the alarm. */
+  onDuress(listener: () => void): void {
+    this.duressListeners.push(listener);
+  }
+
+  /** The decoy's 64-byte BIP39 seed when it is kept as one (a copy to wipe), else undefined. */
+  decoySeed(): Uint8Array | undefined {
+    if (!this.duressMode) return undefined;
+    const decoy = this.openDecoy();
+    if (decoy.kind === 'seed') return decoy.seed;
+    wipe(decoy.entropy);
+    return undefined;
+  }
+
+  /** Whether the owner set a duress PIN (only the real PIN's data key opens that flag; false locked or in duress mode). */
+  get hasDuressPin(): boolean {
+    if (!this.dek || this.duress) return false;
+    return duressIsSet(this.log.get(RecordKey.duressPin), this.dek, RecordKey.duressPin);
+  }
+
+  /**
+   * Set (or replace) the duress PIN and its decoy: a fresh random wallet (`decoy` omitted) or a given 64-byte
+   * BIP39 seed. Both records in one atomic batch. Refused for the real PIN. In duress mode nothing is written
+   * (the caller shows the same screens).
+   */
+  setDuressPin(pin: string, seed?: Uint8Array): void {
+    if (!this.dek) throw new LatchError('locked', 'unlock the device before setting a duress PIN');
+    if (!isValidPin(pin)) throw new LatchError('bad-pin-format', 'a PIN is 6 to 8 digits');
+    if (this.duress) return;
+    const real = this.realPinRecord();
+    if (constantTimeEqual(pinCheck(this.chip, real, pin, this.options.hash), real.check)) {
+      throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
+    }
+    const decoy: Decoy = seed ? { kind: 'seed', seed } : { kind: 'words', entropy: this.entropy.bytes(16) };
+    const pair = duressPair(this.chip, real, this.dek, pin, decoy, this.entropy, { pin: RecordKey.duressPin, decoy: RecordKey.decoy }, this.options.hash);
+    wipe(decoy.kind === 'words' ? decoy.entropy : undefined);
+    commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: pair.decoy }, { key: RecordKey.duressPin, value: pair.pin }]);
+  }
+
+  /** Remove the duress PIN: filler again (one batch). In duress mode nothing is written. */
+  removeDuressPin(): void {
+    if (!this.dek) throw new LatchError('locked', 'unlock the device before removing the duress PIN');
+    if (this.duress) return;
+    const filler = fillerPair(this.realPinRecord(), this.dek, this.entropy, RecordKey.duressPin);
+    commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: filler.decoy }, { key: RecordKey.duressPin, value: filler.pin }]);
+  }
+
+  /**
+   * "Change PIN" in duress mode changes the duress PIN (the decoy re-wrapped, the salt kept), burning a bit as a
+   * real change does. A new PIN equal to the real one is not written and nothing says so: refusing would tell
+   * whoever holds the decoy that he guessed the real PIN, without counting the guess.
+   */
+  private changeDuressPinInDuress(newPin: string): void {
+    const raw = this.log.get(RecordKey.duressPin)!;
+    const real = this.realPinRecord();
+    if (constantTimeEqual(pinCheck(this.chip, real, newPin, this.options.hash), real.check)) return;
+    this.head.commit([{ key: RecordKey.duressPin, value: rewrapDuress(this.chip, raw, this.dek!, newPin, this.entropy, RecordKey.duressPin, this.options.hash) }], { bump: true });
+  }
+
+  private openDecoy(): Decoy {
+    return openDecoy(this.dek!, this.log.get(RecordKey.decoy)!, RecordKey.decoy);
+  }
+
+  private realPinRecord(): PinRecord {
+    return decodePinRecord(this.log.get(RecordKey.pin)!);
   }
 
   /**
@@ -279,10 +392,11 @@ export class Vault extends VaultBinding {
 
   // --- internals ---
 
-  private pinRecord(pin: string, dek: Uint8Array): Uint8Array {
-    const salt = this.entropy.bytes(SALT_SIZE);
+  /** A PIN record with a new salt, or `like`'s salt and iterations (kept while a duress record shares them). */
+  private newPinRecord(pin: string, dek: Uint8Array, like?: PinRecord): PinRecord {
+    const salt = like ? like.salt : this.entropy.bytes(SALT_SIZE);
     const nonce = this.entropy.bytes(NONCE_SIZE);
-    return encodePinRecord(makePinRecord(this.chip, pin, dek, salt, this.pinIterations(), nonce, RecordKey.pin, this.options.hash));
+    return makePinRecord(this.chip, pin, dek, salt, like ? like.iterations : this.pinIterations(), nonce, RecordKey.pin, this.options.hash);
   }
 
   /** Iterations for a new PIN record: the option, else the calibrated value kept in settings, else calibrate now. */

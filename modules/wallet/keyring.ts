@@ -88,6 +88,16 @@ export class Keyring {
   }
 
   /**
+   * Load a 64-byte BIP39 seed directly (the duress PIN's decoy kept as a seed, vault/duress.ts): every key is
+   * forgotten first. The caller wipes its copy of the seed.
+   */
+  loadSeed(seed: Uint8Array): void {
+    if (seed.length !== 64) throw new LatchError('bad-params', 'a BIP39 seed is 64 bytes');
+    this.wipe();
+    this.master = HDKey.fromMasterSeed(seed);
+  }
+
+  /**
    * Switch to the wallet behind `passphrase` ('' = the standard wallet): every key of the wallet before is wiped
    * and the next `ensure()` derives the seed with it. Printable ASCII only (what the device can enter and show),
    * at most 100 characters.

@@ -94,12 +94,14 @@ export class PassphraseWallet {
 
   /** A passphrase is kept on the device (sealed under the DEK). */
   get stored(): boolean {
-    return this.vault.records.get(RecordKey.passphrase) !== undefined;
+    // in duress mode (vault/duress.ts) the decoy keeps none: the real wallet's record is not the decoy's to show
+    return !this.vault.duressMode && this.vault.records.get(RecordKey.passphrase) !== undefined;
   }
 
   /** Keep `passphrase` on the device: it opens again at every unlock. Sealed under the DEK, padded. */
   store(passphrase: string): void {
     if (!passphrase) throw new LatchError('bad-params', 'the standard wallet needs no passphrase kept');
+    if (this.vault.duressMode) return; // nothing is written in duress mode (the screens are the same)
     const plain = encodeStored(passphrase);
     try {
       this.vault.records.set(RecordKey.passphrase, this.vault.sealWithDek(RecordKey.passphrase, plain), 'kept passphrase');
@@ -111,7 +113,7 @@ export class PassphraseWallet {
 
   /** Forget the kept passphrase: the next unlock opens the standard wallet (the wallet in use stays until then). */
   forget(): void {
-    if (!this.stored) return;
+    if (!this.stored) return; // also in duress mode: nothing is written there
     this.vault.records.delete(RecordKey.passphrase);
     this.events.record('wallet-passphrase-forgotten', {});
   }

@@ -229,3 +229,34 @@ test('from the app: refused until the owner allows it; then shown by fingerprint
   rig.press('a');
   t.is(app.call('get_info').result.fingerprint, undefined);
 });
+
+test('in duress mode the real wallet\'s kept passphrase is neither opened, shown, replaced nor forgotten', (t) => {
+  const rig = deviceRig({ wallet: true, unlocked: true });
+  enter(rig, 'real hidden');
+  rig.decide('b', false); // Keep
+  rig.press('b');
+  const kept = rig.d.vault.log.get(RecordKey.passphrase)!.slice();
+  rig.d.vault.setDuressPin('999999');
+  rig.press('a'); // Lock
+  rig.unlock('999999');
+  rig.b.advance(200);
+  t.true(rig.d.vault.duressMode);
+  t.false(rig.d.wallet.inUse);
+  t.not(rig.d.wallet.fingerprint, fp('real hidden'));
+  t.false(rig.text().includes('Passphrase wallet'), 'the home screen is an ordinary one');
+  menuItem(rig, 'Passphrase wallet');
+  t.false(rig.d.screen.lines.some((l) => l.includes('Forget kept passphrase')));
+  rig.press('b', true);
+  rig.press('b', true);
+  enter(rig, 'decoy hidden');
+  rig.decide('b', false); // Keep, in duress mode: the same screens, nothing written
+  t.is(rig.d.screen.id, 'passphrase-in-use');
+  t.regex(rig.text(), /Kept on this device/, 'the same screen as outside duress mode');
+  rig.press('b');
+  t.deepEqual(rig.d.vault.log.get(RecordKey.passphrase), kept);
+  rig.press('a');
+  rig.unlock();
+  rig.b.advance(200);
+  t.false(rig.d.vault.duressMode);
+  t.is(rig.d.wallet.fingerprint, fp('real hidden'), 'the owner\'s kept wallet opens as before');
+});

@@ -9,6 +9,7 @@ import { blank, faults, menu, pins, reset, restore, setup } from './scenes-devic
 import { authenticator, codes, guard, ownerCodes, ownerCodesWithCodes } from './scenes-guard.js';
 import { signing } from './scenes-signing.js';
 import { codesChange, pending } from './scenes-pending.js';
+import { duress } from './scenes-duress.js';
 import { passphrase } from './scenes-passphrase.js';
 import type { Flow } from './scene-kit.js';
 
@@ -16,4 +17,4 @@ export { LABEL32 } from './scene-kit.js';
 export type { Flow };
 
 /** The signing flow first: it is the longest (its wallet's keys), so the catalogue gives it a worker of its own. */
-export const FLOWS: Flow[] = [signing, blank, setup, restore, pins, reset, faults, menu, guard, codes, ownerCodesWithCodes, ownerCodes, authenticator, pending, codesChange, passphrase];
+export const FLOWS: Flow[] = [signing, blank, setup, restore, pins, reset, faults, menu, guard, codes, ownerCodesWithCodes, ownerCodes, authenticator, pending, codesChange, duress, passphrase];

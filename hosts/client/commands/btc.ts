@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { base64 } from '@scure/base';
 import { BtcApp, type AccountOptions, type BtcAccountType, type BtcNetworkName } from '../btc.js';
-import type { CommandContext } from './context.js';
+import { antiExfilOptions, type CommandContext } from './context.js';
 import { checkWritable, readNamedFile, writeNamedFile } from './files.js';
 import { showAddress } from './show-address.js';
 
@@ -32,7 +32,7 @@ function account(c: CommandContext): AccountOptions {
 }
 
 export async function btcCommand(c: CommandContext): Promise<number> {
-  const btc = new BtcApp(c.session);
+  const btc = new BtcApp(c.session, antiExfilOptions(c));
   const [sub, arg, ...rest] = c.args;
   if (rest.length) throw c.usage(`too many arguments: ${rest.join(' ')}`);
   switch (sub) {

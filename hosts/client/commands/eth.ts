@@ -5,7 +5,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { fromHex, toHex } from '../../../modules/bytes.js';
 import { EthApp, type PathOptions } from '../eth.js';
-import type { CommandContext } from './context.js';
+import { antiExfilOptions, type CommandContext } from './context.js';
 import { jsonArg } from './files.js';
 import { showAddress } from './show-address.js';
 
@@ -29,7 +29,7 @@ function account(c: CommandContext): PathOptions {
 }
 
 export async function ethCommand(c: CommandContext): Promise<number> {
-  const eth = new EthApp(c.session);
+  const eth = new EthApp(c.session, antiExfilOptions(c));
   const [sub, arg, ...rest] = c.args;
   if (rest.length) throw c.usage(`too many arguments: ${rest.join(' ')}`);
   switch (sub) {

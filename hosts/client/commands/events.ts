@@ -15,8 +15,13 @@ export const EVENTS_USAGE = `  events [--since N] [--follow]                 the
 /** One line per event; amounts in their units (ETH, BTC, tokens), as the device's History shows them. */
 export function eventLine(e: LatchEvent): string {
   const details = eventDetailWords(e.details).map(([k, v]) => `${k}=${v}`).join(' ');
-  return `#${e.seq}  ${(e.at / 1000).toFixed(0).padStart(8)} s  ${e.kind}${details ? `  ${details}` : ''}`;
+  const line = `#${e.seq}  ${(e.at / 1000).toFixed(0).padStart(8)} s  ${e.kind}${details ? `  ${details}` : ''}`;
+  return e.kind === 'duress-pin-entered' ? `${line}  ${DURESS_ALARM}` : line;
 }
+
+/** What the owner's app says when the duress PIN was entered (issue 23): the alarm, and what to do. */
+export const DURESS_ALARM = 'ALARM: the duress PIN was entered on the device: someone may have forced its owner to unlock it. '
+  + 'The wallet is frozen; it unfreezes only on the device with the PIN and a verification code.';
 
 function eventJson(e: LatchEvent): unknown {
   return JSON.parse(JSON.stringify(e, (_, v) => (v instanceof Uint8Array ? toHex(v) : typeof v === 'bigint' ? v.toString() : v)));
@@ -31,9 +36,11 @@ export async function eventsCommand(c: CommandContext): Promise<number> {
   const lines = report.events.map(eventLine);
   if (report.dropped > 0 && since <= report.dropped) lines.unshift(`(events 1 to ${report.dropped} are no longer kept on the device: it keeps the newest 64)`);
   if (report.unseenOverwritten > 0) lines.push(`warning: ${report.unseenOverwritten} events were overwritten on the device before this app saw them`);
+  const alarms = report.events.filter((e) => e.kind === 'duress-pin-entered').map((e) => e.seq);
+  if (alarms.length) lines.unshift(`${DURESS_ALARM} (event${alarms.length > 1 ? 's' : ''} #${alarms.join(', #')})`);
   if (!report.ok) lines.push(`THE LOG DOES NOT CHECK OUT: ${report.problems.join('; ')}`);
   else lines.push(report.events.length ? `verified: the chain holds to event ${report.head.seq}, signed by the device` : `no events from ${since}; verified to event ${report.head.seq}`);
-  c.out(lines.join('\n'), { ok: report.ok, problems: report.problems, events: report.events.map(eventJson), head: report.head.seq, dropped: report.dropped, unseenOverwritten: report.unseenOverwritten });
+  c.out(lines.join('\n'), { ok: report.ok, alarms, problems: report.problems, events: report.events.map(eventJson), head: report.head.seq, dropped: report.dropped, unseenOverwritten: report.unseenOverwritten });
   if (!report.ok) return 1;
   if (!c.values.follow) return 0;
   process.stderr.write('Following new events (Ctrl-C stops).\n');

@@ -2,8 +2,10 @@
  * Bitcoin methods of the session (btc_*): BIP84 (wpkh) and BIP86 (tr) accounts on mainnet, testnet and regtest.
  *   btc_get_xpub    {type?, account?, network?}                          -> {xpub, slip132?, fingerprint, path, descriptor}
  *   btc_get_address {type?, account?, change?, index?, network?, show?}  -> {address, path[, confirmed]}
- *   btc_sign_psbt   {psbt: bytes, network?}                              -> {psbt, signedInputs}
+ *   btc_sign_psbt   {psbt: bytes, network?, antiExfil?}                  -> {psbt, signedInputs}
  * Signing goes through the approval flow; the result is the PSBT with this wallet's signatures added, not finalized.
+ * With `antiExfil` (host commitments per input: bitcoin/anti-exfil.ts) the answer is {signerCommitments} and the
+ * PSBT comes from sign_reveal.
  */
 import { LatchError } from '../../errors.js';
 import { accountPath, addressPath, descriptor, extendedPublicKey, payment, type AccountType } from '../../bitcoin/accounts.js';
@@ -11,6 +13,7 @@ import { networkNamed, type BtcNetwork } from '../../bitcoin/networks.js';
 import { planPsbt } from '../../bitcoin/psbt.js';
 import { psbtReview } from '../../bitcoin/review.js';
 import { signPlan } from '../../bitcoin/sign.js';
+import { commitPsbt, psbtCommitments } from '../../bitcoin/anti-exfil.js';
 import { formatPath } from '../../wallet/path.js';
 import { fail, ok, onlyParams, type RpcReply, type RpcServer, walletClosed } from '../rpc.js';
 import type { SigningDeps } from './signing-deps.js';
@@ -95,11 +98,12 @@ export function registerBtcMethods(rpc: RpcServer, deps: SigningDeps): void {
 
   rpc.register('btc_sign_psbt', {
     run: (params, m) => guarded(() => {
-      const badParams = onlyParams(params, ['psbt', 'network']) ?? unlocked();
+      const badParams = onlyParams(params, ['psbt', 'network', 'antiExfil']) ?? unlocked();
       if (badParams) return badParams;
       if (!(params.psbt instanceof Uint8Array)) return fail('bad-params', '"psbt" must be the PSBT as bytes (BIP 174, version 0 or 2)');
       const network = net(params.network);
       const plan = planPsbt(params.psbt.slice(), network, keyring);
+      const commitments = psbtCommitments(params.antiExfil, plan);
       return approvals.start({
         check: () => deps.guard.checkBtc(plan, network.name),
         summary: {
@@ -108,6 +112,7 @@ export function registerBtcMethods(rpc: RpcServer, deps: SigningDeps): void {
         },
         review: psbtReview(plan, network),
         sign: (progress) => ok({ psbt: signPlan(plan, keyring, deps.auxRand, progress), signedInputs: plan.ours.length }),
+        ...(commitments ? { commit: () => commitPsbt(plan, keyring, deps.antiExfil, commitments, deps.auxRand) } : {}),
       }, m.later(() => approvals.cancel()));
     }),
   });

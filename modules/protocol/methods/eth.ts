@@ -6,6 +6,8 @@
  *   eth_sign_tx       {tx: bytes, path?}        -> {v (decimal string), r, s (32 bytes each), signedTx}
  *   eth_sign_message  {message: bytes|text, path?} -> {signature (65: r||s||v), address}
  *   eth_sign_typed_data {data: {types, primaryType, domain, message}, path?} -> {signature, address, domainHash, messageHash?}
+ * Each signing method takes `antiExfil` (a 32-byte host commitment): then, once the owner approved, it answers
+ * {signerCommitment} and the signature comes from sign_reveal (reveal.ts, signing/anti-exfil.ts).
  */
 import { LatchError } from '../../errors.js';
 import { utf8Encode, wipe } from '../../bytes.js';
@@ -22,6 +24,8 @@ import { fail, ok, onlyParams, type RpcReply, type RpcServer, walletClosed } fro
 import { guardRefusal } from '../../signing/approval.js';
 import type { Verdict } from '../../guard/spending.js';
 import type { SigningDeps } from './signing-deps.js';
+import { commitOne, hostCommitmentParam } from '../../signing/anti-exfil-request.js';
+import type { RecoverableSignature } from '../../ethereum/sign.js';
 
 const ETH_PREFIX = [hardened(44), hardened(60)];
 const DEFAULT_ACCOUNT = [hardened(44), hardened(60), hardened(0)];
@@ -39,10 +43,16 @@ function guarded(run: () => RpcReply | undefined): RpcReply | undefined {
   try {
     return run();
   } catch (err) {
-    if (err instanceof LatchError && ['bad-path', 'bad-tx', 'bad-typed-data'].includes(err.code)) return fail('bad-params', err.message);
+    if (err instanceof LatchError && ['bad-path', 'bad-tx', 'bad-typed-data', 'bad-params'].includes(err.code)) return fail('bad-params', err.message);
     if (err instanceof LatchError && err.code === 'locked') return fail('locked', 'the device is locked: unlock it with its PIN on the device');
     throw err;
   }
+}
+
+/** Ethereum's recovery id is one bit: x(R) >= n (2 and 3) cannot be expressed (1 in 2^127: refused). */
+function ethRecovery(sig: RecoverableSignature): number {
+  if (sig.recovery > 1) throw new Error('a recovery id of 2 or 3 cannot be expressed in Ethereum');
+  return sig.recovery;
 }
 
 /** What the event log keeps of a transaction: chain, recipient, value and maximum fee (wei), the token call. */
@@ -71,6 +81,9 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
     deps.events.record('sign-refused', { request, reason: 'blind signing is off' });
   };
   const unlocked = (): RpcReply | undefined => walletClosed(vault);
+  /** With a host commitment, the approval commits first and signs at sign_reveal (signing/anti-exfil-request.ts). */
+  const antiExfil = (commitment: Uint8Array | undefined, digest: Uint8Array, path: number[], answer: (sig: RecoverableSignature) => RpcReply) =>
+    (commitment ? { commit: () => commitOne(deps.antiExfil, digest, () => keyring.privateKey(path), commitment, answer) } : {});
   const account = (path: number[]) => {
     const node = keyring.derive(path);
     return { address: addressOf(node.publicKey!), standard: startsWith(path, ETH_PREFIX) };
@@ -108,9 +121,10 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
 
   rpc.register('eth_sign_tx', {
     run: (params, m) => guarded(() => {
-      const bad = onlyParams(params, ['tx', 'path', 'index']) ?? unlocked();
+      const bad = onlyParams(params, ['tx', 'path', 'index', 'antiExfil']) ?? unlocked();
       if (bad) return bad;
       if (!(params.tx instanceof Uint8Array)) return fail('bad-params', '"tx" must be the unsigned transaction as bytes');
+      const commitment = hostCommitmentParam(params.antiExfil);
       const raw = params.tx.slice();
       const tx = parseTx(raw);
       const call = decodeCall(tx.data);
@@ -125,6 +139,10 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       }
       const path = accountPath(params);
       const { address, standard } = account(path);
+      const answer = (sig: RecoverableSignature) => {
+        const v = signatureV(tx, ethRecovery(sig));
+        return ok({ v: v.toString(), r: bigIntBytes(sig.r), s: bigIntBytes(sig.s), signedTx: serializeSigned(tx, { v, r: sig.r, s: sig.s }) });
+      };
       return approvals.start({
         review: txReview(tx, call, address, path, standard),
         check,
@@ -132,23 +150,23 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
         sign: () => {
           const key = keyring.privateKey(path);
           try {
-            const sig = signDigest(signingHash(raw), key);
-            const v = signatureV(tx, sig.recovery);
-            return ok({ v: v.toString(), r: bigIntBytes(sig.r), s: bigIntBytes(sig.s), signedTx: serializeSigned(tx, { v, r: sig.r, s: sig.s }) });
+            return answer(signDigest(signingHash(raw), key));
           } finally {
             wipe(key);
           }
         },
+        ...antiExfil(commitment, signingHash(raw), path, answer),
       }, m.later(() => approvals.cancel()));
     }),
   });
 
   rpc.register('eth_sign_message', {
     run: (params, m) => guarded(() => {
-      const bad = onlyParams(params, ['message', 'path', 'index']) ?? unlocked();
+      const bad = onlyParams(params, ['message', 'path', 'index', 'antiExfil']) ?? unlocked();
       if (bad) return bad;
       const message = typeof params.message === 'string' ? utf8Encode(params.message) : params.message;
       if (!(message instanceof Uint8Array)) return fail('bad-params', '"message" must be text or bytes');
+      const commitment = hostCommitmentParam(params.antiExfil);
       const path = accountPath(params);
       const { address, standard } = account(path);
       const shape = messageShape(message);
@@ -164,14 +182,16 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
             wipe(key);
           }
         },
+        ...antiExfil(commitment, personalMessageHash(message), path, (sig) => ok({ signature: rsv({ ...sig, recovery: ethRecovery(sig) }), address })),
       }, m.later(() => approvals.cancel()));
     }),
   });
 
   rpc.register('eth_sign_typed_data', {
     run: (params, m) => guarded(() => {
-      const bad = onlyParams(params, ['data', 'path', 'index']) ?? unlocked();
+      const bad = onlyParams(params, ['data', 'path', 'index', 'antiExfil']) ?? unlocked();
       if (bad) return bad;
+      const commitment = hostCommitmentParam(params.antiExfil);
       const typed = checkTypedData(params.data);
       const summary = summarizeTypedData(typed);
       const chainId = summary.chainId; // what the hash commits to: undeclared domain fields are not signed
@@ -186,6 +206,10 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
       }
       const path = accountPath(params);
       const { address, standard } = account(path);
+      const answer = (sig: RecoverableSignature) => ok({
+        signature: rsv({ ...sig, recovery: ethRecovery(sig) }), address,
+        domainHash: summary.domainHash, ...(summary.messageHash ? { messageHash: summary.messageHash } : {}),
+      });
       return approvals.start({
         review: typedReview(summary, typed.primaryType, address, path, standard),
         check,
@@ -193,14 +217,12 @@ export function registerEthMethods(rpc: RpcServer, deps: SigningDeps): void {
         sign: () => {
           const key = keyring.privateKey(path);
           try {
-            return ok({
-              signature: rsv(signDigest(summary.digest, key)), address,
-              domainHash: summary.domainHash, ...(summary.messageHash ? { messageHash: summary.messageHash } : {}),
-            });
+            return answer(signDigest(summary.digest, key));
           } finally {
             wipe(key);
           }
         },
+        ...antiExfil(commitment, summary.digest, path, answer),
       }, m.later(() => approvals.cancel()));
     }),
   });

@@ -47,7 +47,8 @@ export function registerGuardMethods(rpc: RpcServer, deps: GuardMethodDeps): voi
       if (bad) return bad;
       guard.freezeNow('app', m.appLabel);
       deps.frozen();
-      const s = guard.freeze.state!;
+      // a duress freeze stays in force and hidden (guard/freeze.ts): the app is answered as for its own freeze
+      const s = guard.freeze.state ?? { by: 'app', label: m.appLabel };
       return ok({ frozen: true, by: s.by, ...(s.label !== undefined ? { label: s.label } : {}) });
     },
   });
@@ -58,6 +59,8 @@ export function registerGuardMethods(rpc: RpcServer, deps: GuardMethodDeps): voi
       if (bad) return bad;
       if (!guard.freeze.frozen) return ok({ unfrozen: true });
       if (guard.codes.enrolled) return fail('needs-code', 'verification codes are set up: unfreeze on the device with the PIN and a verification code');
+      // the duress PIN's freeze: the app (perhaps in other hands) cannot lift it, nor shorten its wait
+      if (guard.freeze.state?.by === 'duress') return fail('needs-code', 'frozen by the duress PIN: unfreeze on the device with the PIN and a verification code');
       if (!vault.isUnlocked) return fail('locked', 'the device is locked: unlock it with its PIN on the device, then ask again (the PIN and this request unfreeze it at once)');
       const answer = m.later(() => deps.cancelUnfreeze());
       const outcome = deps.confirmUnfreeze(m.appLabel, (yes) => {

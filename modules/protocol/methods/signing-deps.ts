@@ -5,6 +5,7 @@ import type { Keyring } from '../../wallet/keyring.js';
 import type { Vault } from '../../vault/vault.js';
 import type { Guard } from '../../guard/guard.js';
 import type { EventLog } from '../../guard/event-log.js';
+import type { AntiExfilSigner } from '../../signing/anti-exfil.js';
 
 export interface SigningDeps {
   vault: Vault;
@@ -23,4 +24,6 @@ export interface SigningDeps {
   refusedByGuard(why: string): void;
   /** 32 fresh bytes from the health-tested RNG for BIP 340 signatures (zeros only in the tests' deterministic mode) */
   auxRand(): Uint8Array;
+  /** ECDSA with the app's entropy in the nonce (anti-exfil); a hostile double only in tests */
+  antiExfil: AntiExfilSigner;
 }

@@ -5,6 +5,7 @@ import { GUARD_MS } from '../../../modules/app/navigator.js';
 import { fakeBoard, type FakeBoard } from './fake-ports.js';
 import { AppPeer } from './app-peer.js';
 import { parseOtpauth, totp } from '../../../modules/guard/otp.js';
+import type { AntiExfilSigner } from '../../../modules/signing/anti-exfil.js';
 
 export const PIN = '123456';
 export const ENTROPY = Uint8Array.from({ length: 16 }, (_, i) => 0x11 * (i % 15));
@@ -27,10 +28,10 @@ export interface DeviceRig {
   readReview(maxPages: number): string[];
 }
 
-export function deviceRig(options: { wallet?: boolean; unlocked?: boolean } = {}): DeviceRig {
+export function deviceRig(options: { wallet?: boolean; unlocked?: boolean; antiExfilSigner?: AntiExfilSigner } = {}): DeviceRig {
   const b = fakeBoard();
   const make = () => {
-    const d = new Device(b.ports, { platform: 'test', vault: { pinIterations: 2 } });
+    const d = new Device(b.ports, { platform: 'test', vault: { pinIterations: 2 }, antiExfilSignerForTests: options.antiExfilSigner });
     d.boot();
     return d;
   };
