@@ -32,6 +32,8 @@ import { installAuthenticator } from './authenticator/install.js';
 import { BackupCodeStore } from './binding/backup-code.js';
 import { backupBindNotice, bindingCodeReplaced } from './app/owner-codes.js';
 import { configureCurves } from './crypto/curves.js';
+import { PassphraseWallet } from './wallet/passphrase-wallet.js';
+import { installWallet } from './wallet/install.js';
 
 export const FIRMWARE_VERSION = '0.3.0';
 /** Version of the link protocol, readable from the INFO characteristic. */
@@ -88,6 +90,8 @@ export class Device {
   readonly events: EventLog;
   /** the one-time backup code: made in the menu, used by binding, voided at every boot */
   readonly backupCodes: BackupCodeStore;
+  /** the wallet in use: standard, or behind a BIP39 passphrase */
+  readonly wallet: PassphraseWallet;
   private readonly nav: Navigator;
   private readonly approvals: Approvals;
   /**
@@ -123,11 +127,15 @@ export class Device {
       bindApp: (app, how) => this.bindWaitedApp(app, how),
     });
     this.backupCodes = new BackupCodeStore(this.vault.records, this.vault.clock, this.entropy);
+    this.keyring = new Keyring(() => this.vault.seedEntropy(), ports.hash);
+    this.wallet = new PassphraseWallet(this.vault, this.keyring, this.events, ports.log,
+      () => (this.approvals?.busy || this.nav.waiting ? 'an app\'s request waits for you, made for the wallet in use: answer it first' : undefined));
     this.ctx = {
       vault: this.vault,
       guard: this.guard,
       events: this.events,
       backupCodes: this.backupCodes,
+      wallet: this.wallet,
       entropy: this.entropy,
       log: ports.log,
       now: () => ports.clock.now(),
@@ -145,9 +153,13 @@ export class Device {
       },
       frozen: () => this.onFrozen(),
     };
-    this.keyring = new Keyring(() => this.vault.seedEntropy(), ports.hash);
-    // Keys exist only while unlocked: made just after an unlock, wiped by every lock, auto-lock and wipe.
-    this.vault.onLockChange((unlocked) => (unlocked ? this.loadKeys() : this.keyring.wipe()));
+    // Keys exist only while unlocked: made just after an unlock, wiped by every lock, auto-lock and wipe (which
+    // also returns to the standard wallet); a passphrase the owner asked the device to keep opens its wallet again.
+    this.vault.onLockChange((unlocked) => {
+      if (!unlocked) return this.keyring.wipe();
+      this.loadKeys();
+      this.wallet.restoreAtUnlock();
+    });
     // The duress PIN (vault/duress.ts): a silent freeze of the real wallet and the alarm for the bound app; the
     // freeze stays hidden while locked or in duress mode (guard/freeze.ts).
     this.guard.freeze.conceal = () => !this.vault.isUnlocked || this.vault.duressMode;
@@ -181,7 +193,7 @@ export class Device {
         if (id === 'bind-code' || id === 'bind-allow') this.ctx.home();
       },
     }, {
-      info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform, rollbackCounter: rollbackCounterInfo(this.vault.counterRemaining, COUNTER_LOW) }),
+      info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform, rollbackCounter: rollbackCounterInfo(this.vault.counterRemaining, COUNTER_LOW), ...this.activeWallet() }),
       askReset: (label, answer) => this.askReset(label, answer),
       withdrawReset: () => this.withdrawReset(),
     }, () => this.unavailable(), (err) => this.showError(err));
@@ -197,6 +209,18 @@ export class Device {
     });
     installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data), () => this.linkHandler.subscribeEvents());
     installAuthenticator(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data));
+    installWallet(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data));
+  }
+
+  /** get_info's fingerprint of the wallet in use, while unlocked (the keys are made now if they were not yet). */
+  private activeWallet(): { fingerprint?: string } {
+    if (!this.vault.isUnlocked) return {};
+    try {
+      return { fingerprint: this.wallet.fingerprint };
+    } catch (err) {
+      if (!(err instanceof LatchError)) throw err;
+      return {};
+    }
   }
 
   get state(): DeviceState {
@@ -297,7 +321,8 @@ export class Device {
     this.lastInteraction = this.ports.clock.now();
     const id = this.nav.current.screen().id;
     try {
-      if (this.nav.press(e)) this.ports.log.log(`button ${e.button}${e.long ? ' (long)' : ''} on ${id}`);
+      // not on the passphrase wheel: the presses there would spell the passphrase in the log (app/passphrase-entry.ts)
+      if (this.nav.press(e) && id !== 'passphrase-entry') this.ports.log.log(`button ${e.button}${e.long ? ' (long)' : ''} on ${id}`);
     } catch (err) {
       if (!(err instanceof LatchError)) throw err;
       // A storage or health failure in the middle of a flow: say so, lose nothing, go home.

@@ -23,6 +23,7 @@ import { EVENTS_USAGE, eventsCommand } from './commands/events.js';
 import { AUTHENTICATOR_USAGE, authenticatorCommand } from './commands/authenticator.js';
 import { sayNotices } from './commands/notices.js';
 import { AGENT_USAGE, agentCommand, serveOthers } from './commands/agent.js';
+import { WALLET_USAGE, walletCommand } from './commands/wallet.js';
 import { AgentSession } from './agent/agent-session.js';
 
 const USAGE = `usage: latch <command> [options]
@@ -39,6 +40,7 @@ ${BTC_USAGE}
 ${GUARD_USAGE}
 ${EVENTS_USAGE}
 ${AUTHENTICATOR_USAGE}
+${WALLET_USAGE}
 ${AGENT_USAGE}
 
 options:
@@ -85,7 +87,7 @@ class Interrupted extends Error {}
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Session command families: `latch eth ...`, `latch btc ...`. */
-const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand, policy: policyCommand, freeze: freezeCommand, unfreeze: unfreezeCommand, pending: pendingCommand, otp: otpCommand, events: eventsCommand, authenticator: authenticatorCommand };
+const FAMILIES: Record<string, (c: CommandContext) => Promise<number>> = { eth: ethCommand, btc: btcCommand, policy: policyCommand, freeze: freezeCommand, unfreeze: unfreezeCommand, pending: pendingCommand, otp: otpCommand, events: eventsCommand, authenticator: authenticatorCommand, wallet: walletCommand };
 
 /** What each RPC error means for the person at the terminal (said before the device's reason, unless it says so). */
 const RPC_WORDS: Record<string, string> = {
@@ -104,6 +106,7 @@ const RPC_WORDS: Record<string, string> = {
   'bad-code': 'the verification code was not accepted',
   'policy-pending': 'a policy change is already pending',
   'needs-code': 'a verification code is needed on the device',
+  'not-allowed': 'the device does not take a passphrase from the app',
 };
 
 async function readCode(which: string): Promise<string> {

@@ -9,6 +9,7 @@ import type { Vault } from '../vault/vault.js';
 import type { Guard } from '../guard/guard.js';
 import type { EventLog } from '../guard/event-log.js';
 import type { BackupCodeStore } from '../binding/backup-code.js';
+import type { PassphraseWallet } from '../wallet/passphrase-wallet.js';
 
 export interface Activity {
   screen(): Screen;
@@ -31,6 +32,8 @@ export interface AppContext {
   events: EventLog;
   /** the one-time backup code (binding/backup-code.ts) */
   backupCodes: BackupCodeStore;
+  /** which wallet is in use: the standard one or a passphrase wallet (wallet/passphrase-wallet.ts) */
+  wallet: PassphraseWallet;
   entropy: HealthTestedEntropy;
   log: LogPort;
   now(): number;

@@ -54,6 +54,10 @@ const TITLES: Record<string, string> = {
   'duress-pin-entered': 'DURESS PIN ENTERED',
   'duress-pin-set': 'Duress PIN set',
   'duress-pin-removed': 'Duress PIN removed',
+  'wallet-switched': 'Wallet switched',
+  'wallet-passphrase-stored': 'Passphrase kept on the device',
+  'wallet-passphrase-forgotten': 'Kept passphrase forgotten',
+  'wallet-app-passphrase': 'Passphrase from the app',
 };
 
 /** One event in words: what happened and its details (the same fields the app receives). */

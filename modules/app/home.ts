@@ -170,6 +170,8 @@ export function unlockedHome(ctx: AppContext): Activity {
         ...guardLines(ctx),
         line(''),
         ...counterNote(ctx),
+        // a passphrase wallet says which: its fingerprint (the keys exist already, it was confirmed by it)
+        ...(ctx.wallet.inUse ? [line(`Passphrase wallet ${ctx.wallet.fingerprint}`, { align: 'center' })] : []),
         line(`Device ${ctx.vault.deviceId?.slice(0, 8) ?? ''}`, { align: 'center' }),
       ],
       buttons: { a: 'Lock', b: 'Menu', ...(ctx.guard.freeze.frozen ? { c: 'Unfreeze' } : {}) },

@@ -15,6 +15,7 @@ import { backupCodeMenu, bindingCodeMenu } from './owner-codes.js';
 import { authenticatorMenu } from './authenticator.js';
 import { duressLabel, duressMenu } from './duress-screens.js';
 import { LatchError } from '../errors.js';
+import { passphraseMenu } from './passphrase-screens.js';
 
 export function lockNow(ctx: AppContext): void {
   ctx.vault.lock();
@@ -69,6 +70,7 @@ function menuItems(ctx: AppContext): MenuItem[] {
   items.push({ label: () => duressLabel(ctx), select: () => ctx.go(duressMenu(ctx, back)) });
   if (!ctx.guard.freeze.frozen) items.push({ label: () => 'Freeze now', select: () => ctx.go(freezeConfirm(ctx, back, () => ctx.frozen())) });
   items.push({ label: () => 'History', select: () => ctx.go(historyScreen(ctx, back)) });
+  items.push({ label: () => 'Passphrase wallet', select: () => ctx.go(passphraseMenu(ctx, back)) });
   items.push({ label: () => 'Authenticator', select: () => ctx.go(authenticatorMenu(ctx, back)) });
   items.push({ label: () => 'Binding code', select: () => ctx.go(bindingCodeMenu(ctx, back)) });
   items.push({ label: () => 'Backup code', select: () => ctx.go(backupCodeMenu(ctx, back)) });

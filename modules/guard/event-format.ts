@@ -32,6 +32,8 @@ export const EVENT_KINDS = [
   'policy-pending', 'policy-pending-cancelled', 'code-removal-pending', 'code-removal-cancelled',
   // the duress PIN (issue 23): entered at unlock (the alarm), set, removed
   'duress-pin-entered', 'duress-pin-set', 'duress-pin-removed',
+  // passphrase wallets (issue 23): which wallet is in use (its fingerprint, never the passphrase)
+  'wallet-switched', 'wallet-passphrase-stored', 'wallet-passphrase-forgotten', 'wallet-app-passphrase',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -75,13 +77,15 @@ export interface EventsAnswer {
 
 /**
  * Events the bound app must have seen before the ring may overwrite them (event-log.ts): signatures, policy
- * changes, freezes, binds, backup codes, code changes, resets.
+ * changes, freezes, binds, backup codes, code changes, resets, a kept passphrase, the app allowed to send one.
  */
 export const SECURITY_KINDS: ReadonlySet<string> = new Set<string>([
   'signed', 'policy-changed', 'change-pending', 'change-cancelled', 'change-applied', 'frozen', 'unfrozen',
   'app-bound', 'app-replaced', 'backup-code-made', 'backup-code-used', 'binding-code-changed',
   'code-enrolled', 'code-removed', 'reset-requested', 'reset-done', 'wiped',
   'duress-pin-entered', 'duress-pin-set', 'duress-pin-removed',
+  // a passphrase kept in flash, or the app let send one: the owner's app must see each
+  'wallet-passphrase-stored', 'wallet-app-passphrase',
 ]);
 
 export function eventBytes(e: LatchEvent): Uint8Array {

@@ -79,6 +79,8 @@ export class Approvals {
     /** tell the owner (when free) why a request was refused by the guard */
     private readonly refusedByGuard: (why: string) => void,
     private readonly events: EventLog,
+    /** the active wallet's fingerprint: each signature's events say which wallet signed */
+    private readonly wallet?: () => string,
   ) {}
 
   get busy(): boolean {
@@ -99,6 +101,7 @@ export class Approvals {
       this.log.log(`${id}: refused: ${unread}`);
       return fail('events-unread', unread);
     }
+    if (this.wallet) request = { ...request, summary: { ...request.summary, wallet: this.wallet() } };
     this.events.record('sign-requested', { request: id, ...request.summary });
     const first = request.check();
     if (first.kind === 'refuse') {
@@ -107,9 +110,11 @@ export class Approvals {
       this.refusedByGuard(first.why);
       return guardRefusal(this.guard, first.why);
     }
-    const review: Review = first.notes.length
+    let review: Review = first.notes.length
       ? { ...request.review, pages: [...request.review.pages, { title: 'Spending limit', lines: first.notes.map((n) => line(n, { color: first.kind === 'code' ? THEME.warning : undefined })) }] }
       : request.review;
+    // the decision says which wallet signs when it is not the standard one
+    if (this.wallet && this.ctx.wallet.inUse) review = { ...review, confirm: { ...review.confirm, lines: [line(`With passphrase wallet ${this.wallet()}`, { color: THEME.warning }), ...review.confirm.lines] } };
     const p: Pending = { tag: `sign:${id}`, answer, expiresAt: this.ctx.now() + REQUEST_TTL_MS, shown: false };
     this.pending = p;
     const finish = (reply: RpcReply) => {

@@ -26,7 +26,12 @@ export function showAddressActivity(ctx: AppContext, a: ShownAddress, answer: (m
     screen: () => ({
       id: a.id,
       title: a.title,
-      lines: [...a.facts.map((f) => line(f, { color: THEME.dim })), line(''), line(a.display), line(''), line('Same as in the app?')],
+      lines: [
+        ...a.facts.map((f) => line(f, { color: THEME.dim })),
+        // an address of a passphrase wallet says so (the app may hold another wallet's)
+        ...(ctx.wallet.inUse ? [line(`Passphrase wallet ${ctx.wallet.fingerprint}`, { color: THEME.warning })] : []),
+        line(''), line(a.display), line(''), line('Same as in the app?'),
+      ],
       buttons: { a: 'Mismatch', c: 'Match' },
       qr: a.address,
     }),

@@ -48,6 +48,9 @@ export const SCREEN_IDS: readonly string[] = [
   // the authenticator
   'authenticator-empty', 'authenticator', 'authenticator-code', 'authenticator-remove', 'authenticator-removed',
   'authenticator-add',
+  // passphrase wallets
+  'passphrase-menu', 'passphrase-entry', 'passphrase-review', 'passphrase-wallet', 'passphrase-in-use', 'passphrase-standard',
+  'passphrase-forgotten', 'passphrase-app-on', 'passphrase-ask',
   // signing
   ...Object.keys(REVIEWS).flatMap((r) => REVIEWS[r].map((step) => `${r}-${step}`)),
   'guard-refused', 'blind-refused', 'eth-address', 'btc-address',

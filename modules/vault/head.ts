@@ -67,6 +67,13 @@ const V1_KEYS: readonly number[] = [
 export const COVERED_KEYS: readonly number[] = [...V1_KEYS, RecordKey.eventsAcked, RecordKey.eventsMark];
 
 /**
+ * Covered records added after the version 2 head: the digest takes each only while it exists, so a head written
+ * before them (when none existed) still verifies, and one written since notices it retired, replaced or put back.
+ * The stored passphrase (issue 23): putting back one the owner forgot would reopen a wallet they closed.
+ */
+export const COVERED_WHEN_PRESENT: readonly number[] = [RecordKey.passphrase];
+
+/**
  * Covered records whose every write burns a counter bit, because an older version would loosen a guard: a new PIN
  * (the old one may be known), the bound app, the freeze, codes and their counter, the policy, pending changes (a
  * cancel), the preferences (blind signing). Not the spend ledger (each signature; the app pins the event log),
@@ -75,9 +82,11 @@ export const COVERED_KEYS: readonly number[] = [...V1_KEYS, RecordKey.eventsAcke
 export const BUMPING_KEYS: ReadonlySet<number> = new Set([
   RecordKey.appKey, RecordKey.pin, RecordKey.preferences, RecordKey.freeze, RecordKey.otpSecret, RecordKey.otpState,
   RecordKey.policy, RecordKey.pendingChanges,
+  // a kept passphrase: an older image would bring back one the owner had the device forget, to a PIN holder
+  RecordKey.passphrase,
 ]);
 
-const COVERED = new Set(COVERED_KEYS);
+const COVERED = new Set([...COVERED_KEYS, ...COVERED_WHEN_PRESENT]);
 
 export function isCovered(key: number): boolean {
   return COVERED.has(key);
@@ -217,6 +226,15 @@ export class VaultHead {
       const value = e ? e.value : this.log.get(k);
       h.update(Uint8Array.of(k >> 8, k & 0xff, value ? 1 : 0, value ? value.length >> 8 : 0, value ? value.length & 0xff : 0));
       if (value) h.update(value);
+    }
+    if (keys !== V1_KEYS) {
+      for (const k of COVERED_WHEN_PRESENT) {
+        const e = entries.find((x) => x.key === k);
+        const value = e ? e.value : this.log.get(k);
+        if (!value) continue;
+        h.update(Uint8Array.of(k >> 8, k & 0xff, 2, value.length >> 8, value.length & 0xff));
+        h.update(value);
+      }
     }
     return h.digest();
   }

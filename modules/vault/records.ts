@@ -62,6 +62,12 @@ export const RecordKey = {
   duressPin: 25,
   /** the decoy wallet the duress PIN opens (vault/duress.ts), sealed under the decoy data key; filler while none */
   decoy: 26,
+  /**
+   * the passphrase wallet the owner chose to keep (wallet/passphrase-wallet.ts): version | length | the passphrase
+   * padded to 100 bytes (a flash reader learns nothing of its length), sealed under the DEK like the seed; covered
+   * by the vault head. Absent unless the owner asked the device to store it.
+   */
+  passphrase: 24,
   /** the event log's ring (guard/event-log.ts): EVENT_SLOTS records from this key, each sealed under the device key */
   eventsFirst: 0x100,
   /** the authenticator's accounts (authenticator/accounts.ts): AUTHENTICATOR_SLOTS records from this key, each

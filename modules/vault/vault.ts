@@ -39,6 +39,9 @@ import { DecoySession } from './decoy-session.js';
 import type { AppBinding, OpenReport, UnlockResult } from './vault-types.js';
 
 export { calibratePinIterations, MIN_PIN_ITERATIONS };
+
+/** records besides the seed sealed under the DEK: re-sealed with it when the PIN changes */
+const DEK_SEALED: readonly number[] = [RecordKey.passphrase];
 export * from './pin-policy.js';
 export type { AppBinding, OpenReport, StorageStatus, UnlockResult, VaultOptions } from './vault-types.js';
 
@@ -240,6 +243,14 @@ export class Vault extends VaultBinding {
       { key: RecordKey.seed, value: sealedSeed },
       { key: RecordKey.pin, value: encodePinRecord(record) },
     ];
+    // Other records sealed under the DEK go with it, in the same batch (a stored passphrase).
+    for (const key of DEK_SEALED) {
+      const old = this.log.get(key);
+      if (!old) continue;
+      const plain = open(this.dek, key, old);
+      entries.push({ key, value: this.sealUnder(dek, key, plain) });
+      wipe(plain);
+    }
     // the duress record's flag follows the new data key; with none set, fresh filler under it
     if (duressSet) entries.unshift({ key: RecordKey.duressPin, value: resealFlag(duressRaw!, this.dek, dek, this.entropy, RecordKey.duressPin) });
     else if (like) {
@@ -262,6 +273,19 @@ export class Vault extends VaultBinding {
       throw new LatchError('no-words', 'this wallet has no recovery words on the device');
     }
     return open(this.dek, RecordKey.seed, this.log.get(RecordKey.seed)!);
+  }
+
+  /** `plaintext` sealed under the DEK for record `key` (a stored passphrase); the caller writes it. */
+  sealWithDek(key: number, plaintext: Uint8Array): Uint8Array {
+    if (!this.dek) throw new LatchError('locked', 'the device is locked');
+    return this.sealUnder(this.dek, key, plaintext);
+  }
+
+  /** Record `key` opened with the DEK (a copy the caller must wipe), undefined when absent; requires unlocked. */
+  openWithDek(key: number): Uint8Array | undefined {
+    if (!this.dek) throw new LatchError('locked', 'the device is locked');
+    const sealed = this.records.get(key);
+    return sealed ? open(this.dek, key, sealed) : undefined;
   }
 
   // --- the duress PIN (duress.ts; issue 23) ---

@@ -2,7 +2,8 @@
  * The HD keys of the unlocked wallet (BIP32 with @scure/bip32, from the BIP39 seed): made just after unlock
  * (the device schedules it on the next tick, so unlocking stays quick; a key request before then makes them at
  * once) and held only while unlocked. Locking, auto-lock and a factory reset wipe the master key and every
- * derived private key. No BIP39 passphrase: the seed is the 12 or 24 words alone.
+ * derived private key. The active wallet is the words plus a BIP39 passphrase ('' = the standard wallet): a
+ * passphrase wallet (modules/wallet/passphrase-wallet.ts) only changes that passphrase; locking returns to ''.
  */
 import { HDKey } from '@scure/bip32';
 import { wipe } from '../bytes.js';
@@ -15,6 +16,10 @@ export class Keyring {
   private master: HDKey | undefined;
   private readonly nodes = new Map<string, HDKey>();
   private scheduled = false;
+  /** the active BIP39 passphrase ('' = the standard wallet); a JS string cannot be zeroed, so it is dropped on lock */
+  private passphrase = '';
+  /** a wallet shown by its fingerprint before it is used (`preview`): used without deriving it again */
+  private previewed: { passphrase: string; master: HDKey } | undefined;
 
   constructor(private readonly seedEntropy: () => Uint8Array, private readonly hash?: HashPort) {}
 
@@ -40,7 +45,7 @@ export class Keyring {
     if (this.master) return this.master;
     this.scheduled = false;
     const entropy = this.seedEntropy(); // throws LatchError('locked') when locked
-    const seed = seedFromEntropy(entropy, '', this.hash);
+    const seed = seedFromEntropy(entropy, this.passphrase, this.hash);
     wipe(entropy);
     try {
       this.master = HDKey.fromMasterSeed(seed);
@@ -92,12 +97,75 @@ export class Keyring {
     this.master = HDKey.fromMasterSeed(seed);
   }
 
-  /** Forget every key (lock, auto-lock, reset). */
+  /**
+   * Switch to the wallet behind `passphrase` ('' = the standard wallet): every key of the wallet before is wiped
+   * and the next `ensure()` derives the seed with it. Printable ASCII only (what the device can enter and show),
+   * at most 100 characters.
+   */
+  usePassphrase(passphrase: string): void {
+    checkPassphrase(passphrase);
+    const previewed = this.previewed?.passphrase === passphrase ? this.previewed.master : undefined;
+    if (previewed) this.previewed = undefined;
+    this.forgetKeys();
+    this.passphrase = passphrase;
+    this.master = previewed;
+  }
+
+  /**
+   * The fingerprint of the wallet behind `passphrase`, without switching to it: the owner confirms a wallet by its
+   * fingerprint first. Its master key is kept until `usePassphrase` takes it (a BIP39 seed costs seconds on the
+   * device: not twice), `dropPreview`, or the lock.
+   */
+  preview(passphrase: string): number {
+    checkPassphrase(passphrase);
+    this.dropPreview();
+    const entropy = this.seedEntropy(); // throws LatchError('locked') when locked
+    const seed = seedFromEntropy(entropy, passphrase, this.hash);
+    wipe(entropy);
+    try {
+      this.previewed = { passphrase, master: HDKey.fromMasterSeed(seed) };
+    } finally {
+      wipe(seed);
+    }
+    return this.previewed.master.fingerprint;
+  }
+
+  /** Forget a previewed wallet's key (the owner did not use it). */
+  dropPreview(): void {
+    this.previewed?.master.wipePrivateData();
+    this.previewed = undefined;
+  }
+
+  /** A passphrase wallet is active (not the standard one). */
+  get passphraseInUse(): boolean {
+    return this.passphrase !== '';
+  }
+
+  /** Forget every key and the passphrase (lock, auto-lock, reset): the next unlock opens the standard wallet. */
   wipe(): void {
     this.scheduled = false;
+    this.forgetKeys();
+    this.dropPreview();
+    this.passphrase = '';
+  }
+
+  private forgetKeys(): void {
     for (const node of this.nodes.values()) node.wipePrivateData();
     this.nodes.clear();
     this.master?.wipePrivateData();
     this.master = undefined;
+  }
+}
+
+/** the longest passphrase taken (BIP39 sets none; 100 printable characters is more than any peer shows) */
+export const MAX_PASSPHRASE = 100;
+
+/** Throws bad-params unless `p` is printable ASCII (0x20..0x7e) of at most MAX_PASSPHRASE characters. */
+export function checkPassphrase(p: unknown): asserts p is string {
+  if (typeof p !== 'string') throw new LatchError('bad-params', 'a passphrase is a string');
+  if (p.length > MAX_PASSPHRASE) throw new LatchError('bad-params', `a passphrase is at most ${MAX_PASSPHRASE} characters (this one has ${p.length})`);
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) throw new LatchError('bad-params', `a passphrase is printable ASCII only (character ${i + 1} is not)`);
   }
 }

@@ -9,6 +9,7 @@ import { runGuardCampaign } from './guard-campaign.js';
 import { runEventCampaign } from './event-campaign.js';
 import { runAuthenticatorCampaign } from './authenticator-campaign.js';
 import { runDuressCampaign } from './duress-campaign.js';
+import { runPassphraseCampaign } from './passphrase-campaign.js';
 
 const { values } = parseArgs({ options: { cuts: { type: 'string', default: '50000' }, seed: { type: 'string', default: '1' } } });
 const minCuts = Number(values.cuts);
@@ -68,7 +69,9 @@ const events = sideCampaign('events', 50, runEventCampaign, (r) => `event log po
 // The authenticator's accounts: adding, counter codes (the next counter before the code) and removing (a tenth
 // as many cuts, like the guard).
 const auth = sideCampaign('authenticator', 10, runAuthenticatorCampaign, (r) => `authenticator power cuts: ${r.cuts} ${JSON.stringify(r.byKind)}`);
+// A kept passphrase: keeping, forgetting, and the PIN change that re-seals it (a fiftieth as many cuts).
+const passphrase = sideCampaign('passphrase', 50, runPassphraseCampaign, (r) => `kept passphrase power cuts: ${r.cuts} ${JSON.stringify(r.byKind)}`);
 // The duress PIN: setting, replacing, removing it, changing either PIN, unlocking with it (a fiftieth: each cut
 // reboots and tries both PINs).
 const duress = sideCampaign('duress', 50, runDuressCampaign, (r) => `duress PIN power cuts: ${r.cuts} ${JSON.stringify(r.byKind)}`);
-process.exit(result.corrupt || result.lost || result.falseAlarms || result.recovered !== result.cuts || guard.problems.length || events.problems.length || auth.problems.length || duress.problems.length ? 1 : 0);
+process.exit(result.corrupt || result.lost || result.falseAlarms || result.recovered !== result.cuts || guard.problems.length || events.problems.length || auth.problems.length || duress.problems.length || passphrase.problems.length ? 1 : 0);

@@ -100,6 +100,18 @@ async function makeBackupCode(d: DeviceDriver): Promise<string> {
   return s.qr;
 }
 
+/** Menu > Passphrase wallet > From the app, turned on (held C) unless it is on; then home. */
+async function allowPassphraseFromApp(d: DeviceDriver): Promise<void> {
+  let s = await d.menuItem('Passphrase wallet');
+  for (let i = 0; i < 10 && !s.lines.find((l) => l.startsWith('>'))!.slice(2).startsWith('From the app'); i++) s = await d.press('c');
+  if (s.lines.some((l) => l === '> From the app: off')) {
+    await d.press('b');
+    await d.decide('c');
+  }
+  await d.press('b', true);
+  await d.press('b', true);
+}
+
 /**
  * The owner, until `done`: types what the device shows when the CLI asks for it, and approves whatever the
  * device asks (reviews, Allow, address checks, an authenticator account, a reset with the PIN, an unfreeze the app
@@ -116,6 +128,7 @@ async function owner(d: DeviceDriver, write: (line: string) => void, done: () =>
     else if (s.id === 'bind-allow' || s.id === 'authenticator-add' || s.id === 'reset-confirm-2' || s.id === 'unfreeze-ask') await d.decide('c');
     else if (s.id === 'locked' && unlock) await d.toUnlockedHome(PIN); // a freeze locks the device; unfreeze asks it unlocked
     else if (s.id.endsWith('-review') || s.id.endsWith('-confirm')) await d.review('approve');
+    else if (s.id === 'passphrase-ask') await d.decide('c', false);
     else if (s.id.endsWith('-address') || s.id === 'reset-confirm-1') await d.press('c');
     else if (s.id === 'pin-reset') await d.enterPin(PIN);
     await new Promise((r) => setTimeout(r, 40));
@@ -139,11 +152,13 @@ test.serial('every npx latch example in the README runs against the simulator an
     // bound app refuses an earlier example's waiting bind first, as the owner's phone would.
     if (args[0] === 'bind') await latch(['pending', 'cancel', '--device', link, '--home', path.join(work, 'home')], async () => {}, { cwd: work });
     const backupCode = args.includes('--backup-code') ? await makeBackupCode(d) : undefined;
+    if (args[0] === 'wallet' && args[1] !== '--device') await allowPassphraseFromApp(d);
     const following = args.includes('--follow');
     const abort = new AbortController();
     let finished = false;
     const run = latch(args, async (write, _stderr, stdout) => {
       // `authenticator add` without a URI reads one from standard input, as `bind` reads its code.
+      if (args[0] === 'wallet' && args[1] === 'passphrase') write('a README passphrase');
       if (args[0] === 'authenticator' && args[1] === 'add' && args.length === 6) write('otpauth://totp/Exchange:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Exchange');
       if (following) {
         for (const until = Date.now() + SCREEN_WAIT_MS; Date.now() < until && !stdout().includes('\n');) await new Promise((r) => setTimeout(r, 50));

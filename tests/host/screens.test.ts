@@ -83,6 +83,15 @@ withCatalogue('the typed-data line-break attack, on the LCD: the only line that 
   t.true(read.some((l) => l.startsWith('note: "Thanks!\\nspender: 0x2222')), read.join('\n'));
 });
 
+withCatalogue('a 100-character passphrase is read back from the LCD in full: every character, spaces at its ends and in a row', (t) => {
+  const passphrase = shot('passphrase-review').facts!.passphrase;
+  t.is(passphrase.length, 100);
+  const rows = pagesText('passphrase-review').flat().filter((r) => r.scale === 2).map((r) => /^(\d+) "(.*)"$/.exec(r.text)).filter((m) => m !== null);
+  t.deepEqual(rows.map((m) => Number(m![1])), [1, 17, 33, 49, 65, 81, 97], 'each row says where it starts');
+  t.is(rows.map((m) => m![2]).join(''), passphrase);
+  t.is(shot('passphrase-review').pages.length, 2);
+});
+
 withCatalogue('the report shows what changed side by side, and every screen', (t) => {
   t.regex(report, /\.latch\/screens\/index\.html$/);
   t.true(results.length >= shots.length);

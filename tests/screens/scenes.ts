@@ -10,10 +10,11 @@ import { authenticator, codes, guard, ownerCodes, ownerCodesWithCodes } from './
 import { signing } from './scenes-signing.js';
 import { codesChange, pending } from './scenes-pending.js';
 import { duress } from './scenes-duress.js';
+import { passphrase } from './scenes-passphrase.js';
 import type { Flow } from './scene-kit.js';
 
 export { LABEL32 } from './scene-kit.js';
 export type { Flow };
 
 /** The signing flow first: it is the longest (its wallet's keys), so the catalogue gives it a worker of its own. */
-export const FLOWS: Flow[] = [signing, blank, setup, restore, pins, reset, faults, menu, guard, codes, ownerCodesWithCodes, ownerCodes, authenticator, pending, codesChange, duress];
+export const FLOWS: Flow[] = [signing, blank, setup, restore, pins, reset, faults, menu, guard, codes, ownerCodesWithCodes, ownerCodes, authenticator, pending, codesChange, duress, passphrase];

@@ -8,6 +8,7 @@ export function noticeWords(n: DeviceNotice): string | undefined {
     if (request === 'policy') return 'Check the new limits on the device, then hold C there to set them (B refuses).';
     if (request === 'authenticator-add') return 'Check the account on the device, then hold C there to add it (A refuses).';
     if (request === 'factory-reset') return 'The device asks its owner to confirm the erase (with the PIN when it holds a wallet). Waiting for the answer...';
+    if (request === 'passphrase') return 'Check the wallet\'s fingerprint on the device, then press Use there (A refuses).';
     if (request === 'unfreeze') return 'Hold C on the device to unfreeze it (A keeps it frozen).';
     return 'Check the request on the device, then hold C there to approve (B rejects).';
   }

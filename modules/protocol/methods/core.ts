@@ -9,6 +9,8 @@ export interface DeviceInfo {
   state: string;
   platform: string;
   rollbackCounter: RollbackCounterInfo;
+  /** the active wallet's master fingerprint (8 hex digits), while unlocked: the standard or a passphrase wallet */
+  fingerprint?: string;
 }
 
 /** The eFuse rollback counter as the bound app sees it (README: the eFuse budget). */
