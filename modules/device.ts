@@ -23,6 +23,7 @@ import { LinkHandler } from './protocol/link-handler.js';
 import { rollbackCounterInfo } from './protocol/methods/core.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
+import type { BtcMethodsLoader } from './protocol/methods/btc.js';
 import { Keyring } from './wallet/keyring.js';
 import { Guard, type GuardNotice } from './guard/guard.js';
 import { EventLog, decodeCarry, encodeCarry, type EventKind } from './guard/event-log.js';
@@ -48,6 +49,11 @@ export interface DeviceOptions {
   vault?: VaultOptions;
   /** tests only: BIP 340 auxiliary randomness of 32 zero bytes, so taproot signatures can be compared byte for byte */
   deterministicSchnorrForTests?: boolean;
+  /**
+   * How the btc_* methods' code arrives. Default: a dynamic import on the first Bitcoin request, so boot does not
+   * load @scure/btc-signer (protocol/methods/btc.ts). Tests pass `btcMethods` to answer at once.
+   */
+  bitcoin?: BtcMethodsLoader;
 }
 
 interface LinkStatus {
@@ -170,7 +176,7 @@ export class Device {
     this.approvals = installSigning({
       ctx: this.ctx, nav: this.nav, log: ports.log, vault: this.vault, keyring: this.keyring, entropy: this.entropy,
       rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
-      deterministicSchnorrForTests: options.deterministicSchnorrForTests,
+      deterministicSchnorrForTests: options.deterministicSchnorrForTests, bitcoin: options.bitcoin,
     });
     installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data), () => this.linkHandler.subscribeEvents());
     installAuthenticator(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data));

@@ -6,7 +6,7 @@ import type { HealthTestedEntropy } from '../entropy/health.js';
 import type { LogPort } from '../ports.js';
 import { message, type AppContext } from '../app/activity.js';
 import type { Navigator } from '../app/navigator.js';
-import { registerBtcMethods } from '../protocol/methods/btc.js';
+import { registerBtcMethods, type BtcMethodsLoader } from '../protocol/methods/btc.js';
 import { registerEthMethods } from '../protocol/methods/eth.js';
 import type { SigningDeps } from '../protocol/methods/signing-deps.js';
 import type { RpcServer } from '../protocol/rpc.js';
@@ -26,6 +26,8 @@ export interface SigningHost {
   rpc: RpcServer;
   notify(name: string, data: unknown): void;
   deterministicSchnorrForTests?: boolean;
+  /** how the btc_* methods' code arrives (default: loaded on the first Bitcoin request; tests hand it over) */
+  bitcoin?: BtcMethodsLoader;
 }
 
 export function installSigning(h: SigningHost): Approvals {
@@ -53,6 +55,6 @@ export function installSigning(h: SigningHost): Approvals {
     auxRand: () => (h.deterministicSchnorrForTests ? new Uint8Array(32) : h.entropy.bytes(32)),
   };
   registerEthMethods(h.rpc, deps);
-  registerBtcMethods(h.rpc, deps);
+  registerBtcMethods(h.rpc, deps, h.bitcoin);
   return approvals;
 }
