@@ -44,7 +44,8 @@ export function measureBootMemory(): BootMemory | string {
   const boot = p.bootInUse ?? { slots: m.slotsUsed, chunkBytes: m.chunkBytesUsed, esp32Bytes: m.esp32BytesUsed };
   return {
     slots: boot.slots, chunkBytes: boot.chunkBytes, bytes: boot.esp32Bytes,
-    slotHeap: m.slotHeap, chunkHeapBytes: m.chunkHeapBytes, modulesLoaded: m.modulesLoaded,
+    // modules at boot (the probe's last sample also counts the Bitcoin code it loads later)
+    slotHeap: m.slotHeap, chunkHeapBytes: m.chunkHeapBytes, modulesLoaded: boot.modulesLoaded ?? m.modulesLoaded,
     live: figures(p.bootLive), unlocked: figures(p.unlockedLive),
     signed: p.signPeak && { ...figures(p.signPeak)!, collections: p.signPeak.collections },
   };

@@ -7,7 +7,8 @@
  * link: the published test mnemonic ("all" x 12) is set up as a wallet with a test PIN (the vault's real
  * createWallet: PIN KDF, sealing, flash writes), the keys are made as after unlock, and one EIP-1559
  * transaction is parsed, reviewed (every page laid out, as while the owner reads), signed and serialized, as the
- * eth_signTransaction method does. Between phases it forces a collection and traces a marker; the script reads
+ * eth_signTransaction method does. Then it loads the Bitcoin code as the first btc_* request does and signs a
+ * two-input PSBT (drivers/memory-probe-btc.ts). Between phases it forces a collection and traces a marker; the script reads
  * the SDK's instrumentation sample that follows each marker.
  */
 import Debug from "debug";
@@ -83,6 +84,28 @@ function sign(device: Device): void {
   later(SETTLE_MS, () => {
     Debug.gc();
     mark("after");
-    later(SETTLE_MS, () => mark("done"));
+    // the Bitcoin code loads as on the first btc_* request (protocol/methods/btc.ts): by dynamic import
+    // (after a sample: the instrumentation samples once a second, so work right after a marker would count in it)
+    later(SETTLE_MS, () => {
+      import("./memory-probe-btc.js").then((btc) => later(SETTLE_MS, () => bitcoin(device, btc)), (err) => mark(`failed ${err}`));
+    });
+  });
+}
+
+function bitcoin(device: Device, btc: typeof import("./memory-probe-btc.js")): void {
+  Debug.gc();
+  mark("bitcoin loaded");
+  later(SETTLE_MS, () => {
+    const psbt = btc.testPsbt(device.keyring); // what the app sends, made before the measured part
+    later(SETTLE_MS, () => {
+      Debug.gc(); // as for the Ethereum signature: the "psbt signed" sample holds what the signature allocated
+      const length = btc.signTestPsbt(psbt, device.keyring, () => new Uint8Array(32));
+      mark(`psbt signed ${length} bytes`);
+      later(SETTLE_MS, () => {
+        Debug.gc();
+        mark("after psbt");
+        later(SETTLE_MS, () => mark("done"));
+      });
+    });
   });
 }

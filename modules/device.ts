@@ -24,6 +24,7 @@ import { rollbackCounterInfo } from './protocol/methods/core.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
 import { honestSigner, type AntiExfilSigner } from './signing/anti-exfil.js';
+import type { BtcMethodsLoader } from './protocol/methods/btc.js';
 import { Keyring } from './wallet/keyring.js';
 import { Guard, type GuardNotice } from './guard/guard.js';
 import { EventLog, decodeCarry, encodeCarry, type EventKind } from './guard/event-log.js';
@@ -53,6 +54,11 @@ export interface DeviceOptions {
   deterministicSchnorrForTests?: boolean;
   /** tests only: a hostile anti-exfil signer (one that chooses its own nonces), to check that apps catch it */
   antiExfilSignerForTests?: AntiExfilSigner;
+  /**
+   * How the btc_* methods' code arrives. Default: a dynamic import on the first Bitcoin request, so boot does not
+   * load @scure/btc-signer (protocol/methods/btc.ts). Tests pass `btcMethods` to answer at once.
+   */
+  bitcoin?: BtcMethodsLoader;
 }
 
 interface LinkStatus {
@@ -201,7 +207,7 @@ export class Device {
     this.approvals = installSigning({
       ctx: this.ctx, nav: this.nav, log: ports.log, vault: this.vault, keyring: this.keyring, entropy: this.entropy,
       rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
-      deterministicSchnorrForTests: options.deterministicSchnorrForTests,
+      deterministicSchnorrForTests: options.deterministicSchnorrForTests, bitcoin: options.bitcoin,
       antiExfilSigner: {
         commit: (...a) => this.antiExfilSigner.commit(...a),
         sign: (...a) => this.antiExfilSigner.sign(...a),

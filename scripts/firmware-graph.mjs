@@ -54,8 +54,9 @@ export async function firmwareGraph() {
     }],
   });
   const inputs = result.metafile.inputs;
-  // A dynamic import() loads its module at run time when it is called (the simulator's memory probe): it does not
-  // keep the importer from being preloaded.
+  // A dynamic import() loads its module at run time when it is called: the Bitcoin methods' code with
+  // @scure/btc-signer on the first btc_* request (modules/protocol/methods/btc.ts), the simulator's memory probe.
+  // It does not keep the importer from being preloaded, and what it brings is counted where it is loaded, not at boot.
   const imports = new Map(Object.entries(inputs).map(([f, v]) => [f, v.imports.filter((i) => !i.external && i.kind !== 'dynamic-import').map((i) => i.path)]));
   const blocked = new Map();
   const reason = (f, seen = new Set()) => {

@@ -134,6 +134,10 @@ if (!bootOnly) {
     unlockedLive: figures(at('unlocked')),
     signPeak: figures(at('signed')),
     afterSignLive: figures(at('after')),
+    // the Bitcoin code loaded as by the first btc_* request, then one two-input PSBT signed
+    bitcoinLoadedLive: figures(at('bitcoin loaded')),
+    psbtSignPeak: figures(at('psbt signed')),
+    afterPsbtLive: figures(at('after psbt')),
     failed: failed?.phase,
   };
   // The probe collects just before signing, and a sample's count is the collections since the sample before: with
@@ -142,6 +146,8 @@ if (!bootOnly) {
   // the heap).
   const p = result.probe.signPeak;
   result.probe.signPeakIsBound = Boolean(p && p.collections <= 1);
+  const q = result.probe.psbtSignPeak;
+  result.probe.psbtSignPeakIsBound = Boolean(q && q.collections <= 1);
 }
 result.esp32HeapBytes = result.chunkHeapBytes + result.slotHeap * SLOT_ESP32;
 result.steps = marks.map((m) => ({ phase: m.phase, ...figures(samples[m.sample]) })).filter((m) => m.slots !== undefined);
@@ -157,7 +163,7 @@ if (asJson) {
   const pr = result.probe;
   if (pr) {
     const row = (label, f) => f && console.log(`  ${label.padEnd(22)} ${f.slots.toLocaleString('en-US').padStart(7)} slots, ${kb(f.chunkBytes).padStart(7)} chunks, ${kb(f.esp32Bytes).padStart(8)} in all (16-byte slots)`);
-    console.log('memory probe (test wallet, one EIP-1559 signature):');
+    console.log('memory probe (test wallet, one EIP-1559 signature, then the Bitcoin code and a two-input PSBT):');
     row('boot, in use', pr.bootInUse);
     row('boot, live (collected)', pr.bootLive);
     row('unlocked, live', pr.unlockedLive);
@@ -166,6 +172,12 @@ if (asJson) {
     if (pr.signPeak) console.log(pr.signPeakIsBound
       ? '  no collection during the signature: "just after signing" bounds its peak from above'
       : `  ${pr.signPeak.collections - 1} collections during the signature (the heap filled): "just after signing" is not a bound`);
+    row('bitcoin code loaded', pr.bitcoinLoadedLive);
+    row('just after the PSBT', pr.psbtSignPeak);
+    row('after the PSBT, live', pr.afterPsbtLive);
+    if (pr.psbtSignPeak) console.log(pr.psbtSignPeakIsBound
+      ? '  no collection during the PSBT: "just after the PSBT" bounds its peak from above'
+      : `  ${pr.psbtSignPeak.collections - 1} collections during the PSBT (the heap filled): "just after the PSBT" is not a bound`);
     if (pr.failed || !pr.signPeak) console.log(`  the probe did not finish: ${pr.failed ?? 'no "signed" marker (use a larger --seconds?)'}`);
   }
   const traced = logs.join('').trim();

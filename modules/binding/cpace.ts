@@ -3,7 +3,7 @@
  * "Key confirmation" section suggests: mac_key = SHA-512("CPaceMac" || sid || ISK), Ta = HMAC(mac_key,
  * lv_cat(Ya, ADa)), Tb = HMAC(mac_key, lv_cat(Yb, ADb)). Low-order and identity points make the exchange abort.
  */
-import { x25519 } from '@noble/curves/ed25519.js';
+import { x25519 } from '../crypto/curve25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { concatBytes, constantTimeEqual, utf8Encode, wipe } from '../bytes.js';

@@ -20,7 +20,7 @@
  *  - A factory reset keeps one last event: the head is carried in the wipe marker, and "reset-done" continues
  *    the chain after the erase.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed25519 } from '../crypto/curve25519.js';
 import { concatBytes, wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import { decodeCbor, encodeCbor } from '../protocol/cbor.js';

@@ -15,7 +15,7 @@
  * Events the ring overwrote before the app saw them are a warning, not a failure: the chain is checked from what
  * is left, and the count says how many went unseen.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed25519 } from '../crypto/curve25519.js';
 import { constantTimeEqual, toHex } from '../bytes.js';
 import { EVENT_SLOTS } from '../vault/records.js';
 import { chainHash, decodeEvent, GENESIS, WIPE_KINDS, headMessage, type EventsAnswer, type LatchEvent } from './event-format.js';

@@ -4,7 +4,7 @@
  *   pre-messages:  -> s   <- s
  * Ephemeral private keys come from the caller (the health-tested source on the device; fixed ones in vectors).
  */
-import { x25519 } from '@noble/curves/ed25519.js';
+import { x25519 } from '../crypto/curve25519.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';

@@ -6,7 +6,7 @@ import type { HealthTestedEntropy } from '../entropy/health.js';
 import type { LogPort } from '../ports.js';
 import { message, type AppContext } from '../app/activity.js';
 import type { Navigator } from '../app/navigator.js';
-import { registerBtcMethods } from '../protocol/methods/btc.js';
+import { registerBtcMethods, type BtcMethodsLoader } from '../protocol/methods/btc.js';
 import { registerEthMethods } from '../protocol/methods/eth.js';
 import { registerRevealMethod } from '../protocol/methods/reveal.js';
 import type { SigningDeps } from '../protocol/methods/signing-deps.js';
@@ -30,6 +30,8 @@ export interface SigningHost {
   deterministicSchnorrForTests?: boolean;
   /** the anti-exfil signer (the device's field, which tests may replace with a hostile double) */
   antiExfilSigner: AntiExfilSigner;
+  /** how the btc_* methods' code arrives (default: loaded on the first Bitcoin request; tests hand it over) */
+  bitcoin?: BtcMethodsLoader;
 }
 
 export function installSigning(h: SigningHost): Approvals {
@@ -58,7 +60,7 @@ export function installSigning(h: SigningHost): Approvals {
     antiExfil: h.antiExfilSigner,
   };
   registerEthMethods(h.rpc, deps);
-  registerBtcMethods(h.rpc, deps);
+  registerBtcMethods(h.rpc, deps, h.bitcoin);
   registerRevealMethod(h.rpc, approvals);
   h.rpc.onClose = () => approvals.withdrawReveal('the session ended');
   return approvals;

@@ -9,16 +9,18 @@ import Timer from "timer";
 import "drivers/globals";
 import "drivers/random";
 
-// In the order the firmware's own imports reach them: hashes, curves, ciphers, HD keys, Bitcoin, Ethereum, CBOR,
-// then the board's drivers and the rest of the firmware (the Device and everything it imports), then boot.
+// In the order the firmware's own imports reach them: hashes, curves, ciphers, HD keys, Ethereum, CBOR, then the
+// board's drivers and the rest of the firmware (the Device and everything it imports): what boot loads. Then what
+// the first Bitcoin request loads (protocol/methods/btc.ts imports btc-methods dynamically): @scure/btc-signer
+// and the Bitcoin methods' code.
 const STEPS = [
 	"@noble/hashes/sha2", "@noble/hashes/sha3", "@noble/hashes/legacy", "@noble/hashes/pbkdf2",
-	"@noble/curves/secp256k1", "@noble/curves/ed25519", "@noble/ciphers/chacha",
+	"@noble/curves/secp256k1", "modules/crypto/curve25519", "@noble/ciphers/chacha",
 	"@scure/bip32", "@scure/bip39",
-	"@scure/btc-signer/utils", "@scure/btc-signer/script", "@scure/btc-signer/psbt",
-	"@scure/btc-signer/transaction", "@scure/btc-signer/payment",
 	"micro-eth-signer/core/rlp", "cborg",
 	"drivers/platform", "modules/device",
+	"@scure/btc-signer/utils", "@scure/btc-signer/script", "@scure/btc-signer/psbt",
+	"@scure/btc-signer/transaction", "@scure/btc-signer/payment", "modules/protocol/methods/btc-methods",
 ];
 
 const SETTLE_MS = 1600;

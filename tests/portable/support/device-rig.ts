@@ -1,4 +1,5 @@
 /** A whole Device on the fake board, with helpers to work its screen like an owner (both engines). */
+import { btcMethods } from '../../../modules/protocol/methods/btc-methods.js';
 import { Device } from '../../../modules/device.js';
 import type { ButtonId } from '../../../modules/ports.js';
 import { GUARD_MS } from '../../../modules/app/navigator.js';
@@ -31,7 +32,8 @@ export interface DeviceRig {
 export function deviceRig(options: { wallet?: boolean; unlocked?: boolean; antiExfilSigner?: AntiExfilSigner } = {}): DeviceRig {
   const b = fakeBoard();
   const make = () => {
-    const d = new Device(b.ports, { platform: 'test', vault: { pinIterations: 2 }, antiExfilSignerForTests: options.antiExfilSigner });
+    // btc_* answer at once here (the firmware loads their code on the first request: tests/portable/on-demand.test.ts)
+    const d = new Device(b.ports, { platform: 'test', vault: { pinIterations: 2 }, antiExfilSignerForTests: options.antiExfilSigner, bitcoin: btcMethods });
     d.boot();
     return d;
   };
