@@ -18,8 +18,7 @@ import { message, type Activity, type AppContext } from './app/activity.js';
 import { Navigator, type ScreenView } from './app/navigator.js';
 import { blankHome, counterSpentHome, lockedHome, storageHome, unlockedHome } from './app/home.js';
 import { bound } from './app/binding.js';
-import { linkScreens } from './app/link-screens.js';
-import { RESET_REQUEST_TTL_MS, resetConfirm, type ResetOutcome } from './app/reset.js';
+import { linkScreens, resetRequests } from './app/link-screens.js';
 import { LinkHandler } from './protocol/link-handler.js';
 import { rollbackCounterInfo } from './protocol/methods/core.js';
 import type { Approvals } from './signing/approval.js';
@@ -159,8 +158,7 @@ export class Device {
     this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (view) => this.render(view), (screen) => layoutScreen(screen, ports.canvas));
     this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, linkScreens(this.ctx, this.nav, () => this.publishInfo()), {
       info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform, rollbackCounter: rollbackCounterInfo(this.vault.counterRemaining, COUNTER_LOW), ...this.activeWallet() }),
-      askReset: (label, answer) => this.askReset(label, answer),
-      withdrawReset: () => this.withdrawReset(),
+      ...resetRequests(this.ctx, this.nav, (name, data) => this.linkHandler.notify(name, data)),
     }, () => this.unavailable(), (err) => this.showError(err));
     this.antiExfilSigner = options.antiExfilSignerForTests ?? honestSigner;
     this.approvals = installSigning({
@@ -310,29 +308,6 @@ export class Device {
       wipe(key);
     }
     this.ports.log.log('chip key provisioned (first boot)');
-  }
-
-  /** An app's reset request: the confirmation now, or once the owner is free; the outcome answers the app. */
-  private askReset(label: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy' | 'counter-spent' {
-    // An app's reset of a wallet needs the PIN on the device (app/reset.ts), and a spent counter takes none: the
-    // confirmation would end on an error screen and leave the app waiting. Refused at once, not let through without
-    // the PIN: that rule is what keeps a bound app (or a thief holding the phone) from getting a wallet erased, and
-    // the owner loses nothing by it, as the device's own Reset on the counter-spent screen erases without a PIN.
-    if (this.vault.counterSpent && this.vault.hasWallet) return 'counter-spent';
-    this.events.record('reset-requested', { app: label });
-    const request = { label, answer, expiresAt: this.ports.clock.now() + RESET_REQUEST_TTL_MS };
-    const outcome = this.nav.prompt('factory-reset', () => {
-      this.linkHandler.notify('confirm-on-device', { request: 'factory-reset' });
-      return resetConfirm(this.ctx, request);
-    }, () => answer('timeout'));
-    if (outcome === 'waiting') this.linkHandler.notify('waiting-for-owner', { request: 'factory-reset' });
-    return outcome;
-  }
-
-  /** The app withdrew its reset request: out of the queue, or off the screen if it shows. */
-  private withdrawReset(): void {
-    if (this.nav.cancel('factory-reset')) return;
-    if (/^(reset-confirm-[12]|pin-reset)$/.test(this.nav.current.screen().id)) this.ctx.home();
   }
 
   private unavailable(): string | undefined {

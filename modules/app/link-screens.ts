@@ -1,14 +1,16 @@
 /**
- * What the link shows the owner while an app binds (protocol/bind-responder.ts asks, app/binding.ts draws): the
- * code, the Allow decision, a failure, the result, the backup code's use, each shown only if the owner is free
- * or queued until then (navigator.ts: showIfFree, prompt). The device passes it to the link handler once, from
- * its constructor.
+ * What an app's requests over the link put on the owner's screen: while it binds (protocol/bind-responder.ts asks,
+ * app/binding.ts draws) the code, the Allow decision, a failure, the result, the backup code's use; and its
+ * request to reset the device (app/reset.ts). Each is shown only if the owner is free or queued until then
+ * (navigator.ts: showIfFree, prompt). The device passes them to the link handler once, from its constructor.
  */
 import type { LinkUi } from '../protocol/link-handler.js';
+import type { CoreContext } from '../protocol/methods/core.js';
 import type { AppContext } from './activity.js';
 import { bindCode, bindDecision, bindFailed, bound } from './binding.js';
 import type { Navigator } from './navigator.js';
 import { backupBindNotice, bindingCodeReplaced } from './owner-codes.js';
+import { RESET_REQUEST_TTL_MS, resetConfirm } from './reset.js';
 
 /** `published`: the owner answered Allow, and what the device tells before any session (INFO) may have changed. */
 export function linkScreens(ctx: AppContext, nav: Navigator, published: () => void): LinkUi {
@@ -32,6 +34,32 @@ export function linkScreens(ctx: AppContext, nav: Navigator, published: () => vo
       nav.cancel('allow-app');
       const id = nav.current.screen().id;
       if (id === 'bind-code' || id === 'bind-allow') ctx.home();
+    },
+  };
+}
+
+/** An app's reset request: the confirmation now, or once the owner is free; the outcome answers the app. */
+export function resetRequests(ctx: AppContext, nav: Navigator, notify: (name: string, data: unknown) => void): Pick<CoreContext, 'askReset' | 'withdrawReset'> {
+  return {
+    askReset: (label, answer) => {
+      // An app's reset of a wallet needs the PIN on the device (app/reset.ts), and a spent counter takes none: the
+      // confirmation would end on an error screen and leave the app waiting. Refused at once, not let through without
+      // the PIN: that rule is what keeps a bound app (or a thief holding the phone) from getting a wallet erased, and
+      // the owner loses nothing by it, as the device's own Reset on the counter-spent screen erases without a PIN.
+      if (ctx.vault.counterSpent && ctx.vault.hasWallet) return 'counter-spent';
+      ctx.events.record('reset-requested', { app: label });
+      const request = { label, answer, expiresAt: ctx.now() + RESET_REQUEST_TTL_MS };
+      const outcome = nav.prompt('factory-reset', () => {
+        notify('confirm-on-device', { request: 'factory-reset' });
+        return resetConfirm(ctx, request);
+      }, () => answer('timeout'));
+      if (outcome === 'waiting') notify('waiting-for-owner', { request: 'factory-reset' });
+      return outcome;
+    },
+    // The app withdrew its reset request: out of the queue, or off the screen if it shows.
+    withdrawReset: () => {
+      if (nav.cancel('factory-reset')) return;
+      if (/^(reset-confirm-[12]|pin-reset)$/.test(nav.current.screen().id)) ctx.home();
     },
   };
 }
