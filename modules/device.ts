@@ -17,8 +17,8 @@ import { aboutScreen, rngFaultScreen, storageFaultScreen } from './ui/screens.js
 import { message, type Activity, type AppContext } from './app/activity.js';
 import { Navigator, type ScreenView } from './app/navigator.js';
 import { blankHome, counterSpentHome, lockedHome, storageHome, unlockedHome } from './app/home.js';
-import { bindCode, bindDecision, bindFailed, bound } from './app/binding.js';
-import { RESET_REQUEST_TTL_MS, resetConfirm, type ResetOutcome } from './app/reset.js';
+import { bound } from './app/binding.js';
+import { linkScreens, resetRequests } from './app/link-screens.js';
 import { LinkHandler } from './protocol/link-handler.js';
 import { rollbackCounterInfo } from './protocol/methods/core.js';
 import type { Approvals } from './signing/approval.js';
@@ -27,14 +27,14 @@ import { honestSigner, type AntiExfilSigner } from './signing/anti-exfil.js';
 import type { BtcMethodsLoader } from './protocol/methods/btc.js';
 import { Keyring } from './wallet/keyring.js';
 import { Guard, type GuardNotice } from './guard/guard.js';
-import { EventLog, decodeCarry, encodeCarry, type EventKind } from './guard/event-log.js';
+import { EventLog, type EventKind } from './guard/event-log.js';
 import { installGuard } from './guard/install.js';
 import { installAuthenticator } from './authenticator/install.js';
 import { BackupCodeStore } from './binding/backup-code.js';
-import { backupBindNotice, bindingCodeReplaced } from './app/owner-codes.js';
 import { configureCurves } from './crypto/curves.js';
 import { PassphraseWallet } from './wallet/passphrase-wallet.js';
 import { installWallet } from './wallet/install.js';
+import { listenToVault } from './vault-listeners.js';
 
 export const FIRMWARE_VERSION = '0.3.0';
 /** Version of the link protocol, readable from the INFO characteristic. */
@@ -123,9 +123,6 @@ export class Device {
     }, (bytes, head) => {
       if (this.linkHandler?.eventsSubscribed) this.linkHandler.notify('event', { event: bytes, head: head() });
     });
-    // A wipe keeps one last event: the head is carried in the wipe marker and the chain continues after it.
-    this.vault.carryAcrossWipe = () => encodeCarry(this.events.head);
-    this.vault.onWiped((carried, reason) => this.events.continueAfterReset(decodeCarry(carried), /wrong PIN/.test(reason) ? 'wiped' : 'reset-done', { reason }));
     this.guard = new Guard(this.vault.records, this.vault.clock, (notice, data) => {
       this.linkHandler.notify(notice, data);
       this.events.record(GUARD_EVENTS[notice], data);
@@ -159,49 +156,15 @@ export class Device {
       },
       frozen: () => this.onFrozen(),
     };
-    // Keys exist only while unlocked: made just after an unlock, wiped by every lock, auto-lock and wipe (which
-    // also returns to the standard wallet); a passphrase the owner asked the device to keep opens its wallet again.
-    this.vault.onLockChange((unlocked) => {
-      if (!unlocked) return this.keyring.wipe();
-      this.loadKeys();
-      this.wallet.restoreAtUnlock();
-    });
-    // The duress PIN (vault/duress.ts): a silent freeze of the real wallet and the alarm for the bound app; the
-    // freeze stays hidden while locked or in duress mode (guard/freeze.ts).
-    this.guard.freeze.conceal = () => !this.vault.isUnlocked || this.vault.duressMode;
-    // One alarm per episode (until a code lifts the duress freeze): a later duress unlock writing another would
-    // start the decoy's History again (app/history.ts shows what followed the newest alarm), which no device does.
-    // an app bound in duress mode is held only while the decoy is open (vault.ts): its session ends with it
-    this.vault.onDecoyAppGone(() => this.linkHandler.reset());
-    this.vault.onDuress(() => {
-      if (this.guard.freeze.freezeForDuress()) this.events.record('duress-pin-entered', {});
+    // the keys at unlock and lock, the event log across a wipe, the duress freeze and alarm (vault-listeners.ts)
+    listenToVault({
+      vault: this.vault, keyring: this.keyring, wallet: this.wallet, guard: this.guard, events: this.events,
+      endAppSession: () => this.linkHandler.reset(),
     });
     this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (view) => this.render(view), (screen) => layoutScreen(screen, ports.canvas));
-    this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, {
-      showBindCode: (code, label) => this.nav.showIfFree(() => bindCode(this.ctx, code, label)),
-      askAllow: (app, answer) => this.nav.prompt('allow-app', () => bindDecision(this.ctx, app, (a) => { answer(a); this.publishInfo(); }), () => answer('expired')),
-      bindFailed: (reason, failures, waitMs) => void this.nav.showIfFree(() => bindFailed(this.ctx, reason, failures, waitMs)),
-      // The Allow screen itself gives way to the result (it is the screen the owner just answered on).
-      frozen: () => this.guard.frozenReason,
-      refusal: () => (this.guard.changes.get('bind') ? 'another new app\'s binding is already waiting out its 24 hours: the bound app (or the owner, in Menu > Pending changes) can cancel it' : undefined),
-      tellTime: (unix) => void this.guard.world.tell(unix, 'a new app'),
-      // Bind requests need no key: coalesced, so a flood neither pushes what matters out nor wears the flash.
-      event: (kind, details) => void (kind === 'bind-requested'
-        ? this.events.noteBindRequest(String(details.app ?? ''), typeof details.refused === 'string' ? details.refused : undefined)
-        : this.events.record(kind, details)),
-      backupCodes: this.backupCodes,
-      showBackupBind: (label) => this.nav.showIfFree(() => backupBindNotice(this.ctx, label)),
-      bindingCodeChanged: (code) => void this.nav.showIfFree(() => bindingCodeReplaced(this.ctx, code)),
-      bound: (label) => void (['bind-allow', 'bind-verify'].includes(this.nav.current.screen().id) ? this.go(bound(this.ctx, label)) : this.nav.showIfFree(() => bound(this.ctx, label))),
-      abandoned: () => {
-        this.nav.cancel('allow-app');
-        const id = this.nav.current.screen().id;
-        if (id === 'bind-code' || id === 'bind-allow') this.ctx.home();
-      },
-    }, {
+    this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, linkScreens(this.ctx, this.nav, () => this.publishInfo()), {
       info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform, rollbackCounter: rollbackCounterInfo(this.vault.counterRemaining, COUNTER_LOW), ...this.activeWallet() }),
-      askReset: (label, answer) => this.askReset(label, answer),
-      withdrawReset: () => this.withdrawReset(),
+      ...resetRequests(this.ctx, this.nav, (name, data) => this.linkHandler.notify(name, data)),
     }, () => this.unavailable(), (err) => this.showError(err));
     this.antiExfilSigner = options.antiExfilSignerForTests ?? honestSigner;
     this.approvals = installSigning({
@@ -353,29 +316,6 @@ export class Device {
     this.ports.log.log('chip key provisioned (first boot)');
   }
 
-  /** An app's reset request: the confirmation now, or once the owner is free; the outcome answers the app. */
-  private askReset(label: string, answer: (outcome: ResetOutcome) => void): 'shown' | 'waiting' | 'busy' | 'counter-spent' {
-    // An app's reset of a wallet needs the PIN on the device (app/reset.ts), and a spent counter takes none: the
-    // confirmation would end on an error screen and leave the app waiting. Refused at once, not let through without
-    // the PIN: that rule is what keeps a bound app (or a thief holding the phone) from getting a wallet erased, and
-    // the owner loses nothing by it, as the device's own Reset on the counter-spent screen erases without a PIN.
-    if (this.vault.counterSpent && this.vault.hasWallet) return 'counter-spent';
-    this.events.record('reset-requested', { app: label });
-    const request = { label, answer, expiresAt: this.ports.clock.now() + RESET_REQUEST_TTL_MS };
-    const outcome = this.nav.prompt('factory-reset', () => {
-      this.linkHandler.notify('confirm-on-device', { request: 'factory-reset' });
-      return resetConfirm(this.ctx, request);
-    }, () => answer('timeout'));
-    if (outcome === 'waiting') this.linkHandler.notify('waiting-for-owner', { request: 'factory-reset' });
-    return outcome;
-  }
-
-  /** The app withdrew its reset request: out of the queue, or off the screen if it shows. */
-  private withdrawReset(): void {
-    if (this.nav.cancel('factory-reset')) return;
-    if (/^(reset-confirm-[12]|pin-reset)$/.test(this.nav.current.screen().id)) this.ctx.home();
-  }
-
   private unavailable(): string | undefined {
     if (this.fault) return 'the device has a hardware fault and cannot bind or open sessions';
     if (this.vault.storage === 'foreign') return 'the device\'s storage belongs to another device: reset it on the device';
@@ -452,14 +392,6 @@ export class Device {
     this.vault.lock();
     this.ctx.locked();
     this.ctx.home();
-  }
-
-  /** After an unlock: the decoy kept as a seed is loaded at once; any other wallet's keys are made at the next tick. */
-  private loadKeys(): void {
-    const seed = this.vault.decoySeed();
-    if (!seed) return this.keyring.schedule();
-    this.keyring.loadSeed(seed);
-    wipe(seed);
   }
 
   /** An unlocked device nobody touched for the owner's auto-lock time locks itself. */

@@ -20,23 +20,22 @@
  *    retired record or an older image makes the storage 'tampered': nothing opens or signs, only a reset helps.
  *  - Factory reset (factory-reset.ts) zeroes and erases everything but the device clock; boot finishes one that
  *    power interrupted.
- * This file holds the wallet side (open, setup, PIN, wipe); it builds on vault-binding.ts (binding code, bound app,
- * bind attempts) and vault-storage.ts (identity, head, preferences, guard records, verified writes).
+ * This file holds the wallet side (open, setup, PIN, wipe); it builds on vault-duress.ts (the duress PIN and its
+ * decoy), vault-binding.ts (binding code, bound app, bind attempts) and vault-storage.ts (identity, head,
+ * preferences, guard records, verified writes).
  */
-import { wipe } from '../bytes.js';
+import { constantTimeEqual, wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import { eraseVault } from './factory-reset.js';
-import { commitBatch, replay, type BatchEntry } from './journal.js';
+import { replay, type BatchEntry } from './journal.js';
 import { calibratePinIterations, MIN_PIN_ITERATIONS } from './calibrate.js';
-import { DEK_SIZE, SALT_SIZE, decodePinRecord, encodePinRecord, isValidPin, makePinRecord, makePinRecordLike, unwrapWithEither, type PinRecord } from './pin-kdf.js';
-import { type Decoy, duressIsSet, duressPair, duressPinRecord, fillerPair, openDecoy, resealFlag, rewrapDuress } from './duress.js';
-import { constantTimeEqual } from '../bytes.js';
+import { DEK_SIZE, SALT_SIZE, encodePinRecord, isValidPin, makePinRecord, unwrapWithEither, type PinRecord } from './pin-kdf.js';
+import { duressIsSet, duressPinRecord, fillerPair, resealFlag } from './duress.js';
 import { COUNTER_SPENT_MESSAGE, MAX_PIN_ATTEMPTS, pinDelayMs } from './pin-policy.js';
 import { isKnownKey, RecordKey, SETTINGS_VERSION } from './records.js';
 import { NONCE_SIZE, open } from './seal.js';
-import { VaultBinding } from './vault-binding.js';
-import { DecoySession } from './decoy-session.js';
-import type { AppBinding, OpenReport, UnlockResult } from './vault-types.js';
+import { VaultDuress } from './vault-duress.js';
+import type { OpenReport, UnlockResult } from './vault-types.js';
 
 export { calibratePinIterations, MIN_PIN_ITERATIONS };
 
@@ -45,12 +44,8 @@ const DEK_SEALED: readonly number[] = [RecordKey.passphrase];
 export * from './pin-policy.js';
 export type { AppBinding, OpenReport, StorageStatus, UnlockResult, VaultOptions } from './vault-types.js';
 
-export class Vault extends VaultBinding {
-  private dek: Uint8Array | undefined;
-  /** unlocked with the duress PIN: `dek` is the decoy's data key (duress.ts) */
-  private duress = false;
+export class Vault extends VaultDuress {
   private lockedUntil = 0;
-  private readonly duressListeners: (() => void)[] = [];
   private readonly lockListeners: ((unlocked: boolean) => void)[] = [];
 
   /** Called with true when the wallet is unlocked (or created), false whenever it locks or is wiped. */
@@ -194,7 +189,7 @@ export class Vault extends VaultBinding {
       }
       if (switched) this.announce(false); // the other wallet's keys go before the new ones come
       if (!was || switched) this.announce(true);
-      if (duress && (!was || switched)) for (const l of this.duressListeners) l();
+      if (duress && (!was || switched)) this.announceDuress();
       return { ok: true };
     }
     if (failures >= MAX_PIN_ATTEMPTS || guessesBefore + 1 >= MAX_PIN_ATTEMPTS) {
@@ -286,146 +281,6 @@ export class Vault extends VaultBinding {
     if (!this.dek) throw new LatchError('locked', 'the device is locked');
     const sealed = this.records.get(key);
     return sealed ? open(this.dek, key, sealed) : undefined;
-  }
-
-  // --- the duress PIN (duress.ts; issue 23) ---
-
-  /** Unlocked with the duress PIN: everything the wallet gives comes from the decoy. */
-  get duressMode(): boolean {
-    return this.dek !== undefined && this.duress;
-  }
-
-  /** Called whenever the duress PIN unlocks (or switches to) the decoy: the device freezes and records the alarm. */
-  onDuress(listener: () => void): void {
-    this.duressListeners.push(listener);
-  }
-
-  /** The decoy's 64-byte BIP39 seed when it is kept as one (a copy to wipe), else undefined. */
-  decoySeed(): Uint8Array | undefined {
-    if (!this.duressMode) return undefined;
-    const decoy = this.openDecoy();
-    if (decoy.kind === 'seed') return decoy.seed;
-    wipe(decoy.entropy);
-    return undefined;
-  }
-
-  /** Whether the owner set a duress PIN (only the real PIN's data key opens that flag; false locked or in duress mode). */
-  get hasDuressPin(): boolean {
-    if (this.duressMode) return this.decoyHeld.duressPinCheck !== undefined;
-    if (!this.dek) return false;
-    return duressIsSet(this.log.get(RecordKey.duressPin), this.dek, RecordKey.duressPin);
-  }
-
-  /**
-   * Set (or replace) the duress PIN and its decoy: a fresh random wallet (`decoy` omitted) or a given 64-byte
-   * BIP39 seed. Both records in one atomic batch. Refused for the real PIN. In duress mode nothing is written
-   * (the caller shows the same screens).
-   */
-  setDuressPin(pin: string, seed?: Uint8Array): void {
-    if (!this.dek) throw new LatchError('locked', 'unlock the device before setting a duress PIN');
-    if (!isValidPin(pin)) throw new LatchError('bad-pin-format', 'a PIN is 6 to 8 digits');
-    if (this.duress) return this.pretendSetDuress(pin);
-    const real = this.realPinRecord();
-    const decoy: Decoy = seed ? { kind: 'seed', seed } : { kind: 'words', entropy: this.entropy.bytes(16) };
-    const pair = duressPair(this.chip, real, this.dek, pin, decoy, this.entropy, { pin: RecordKey.duressPin, decoy: RecordKey.decoy }, this.options.hash);
-    wipe(decoy.kind === 'words' ? decoy.entropy : undefined);
-    // one PBKDF2 run: the duress record's check, under the real record's salt, compared with the real one's
-    if (constantTimeEqual(duressPinRecord(pair.pin)!.check, real.check)) {
-      wipe(pair.pin, pair.decoy);
-      throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
-    }
-    commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: pair.decoy }, { key: RecordKey.duressPin, value: pair.pin }]);
-  }
-
-  /** Remove the duress PIN: filler again (one batch). In duress mode nothing is written. */
-  removeDuressPin(): void {
-    if (!this.dek) throw new LatchError('locked', 'unlock the device before removing the duress PIN');
-    if (this.duress) {
-      this.decoyHeld.duressPinCheck = undefined;
-      return this.rewriteDuressRecords();
-    }
-    const filler = fillerPair(this.realPinRecord(), this.dek, this.entropy, RecordKey.duressPin);
-    commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: filler.decoy }, { key: RecordKey.duressPin, value: filler.pin }]);
-  }
-
-  /**
-   * "Change PIN" in duress mode changes the duress PIN (the decoy re-wrapped, the salt kept), burning a bit as a
-   * real change does. A new PIN equal to the real one is not written and nothing says so: refusing would tell
-   * whoever holds the decoy that he guessed the real PIN. Not written is still an answer (the new PIN then opens
-   * the real wallet, the old duress PIN still the decoy), so every change here counts as a guess at the real PIN
-   * (head.ts `guesses`, which a duress unlock does not reset), and once one more wrong PIN would wipe, a change
-   * is no longer written at all: the next try of it is a counted PIN attempt. Either way the same work: the same
-   * PBKDF2 runs, the same records written (the unchanged record again), the same counter bit.
-   */
-  private changeDuressPinInDuress(newPin: string): void {
-    const raw = this.log.get(RecordKey.duressPin)!;
-    const real = this.realPinRecord();
-    // one PBKDF2 run, as a real change: the new record's check compares with the real one's (the same salt)
-    const next = makePinRecordLike(this.chip, duressPinRecord(raw)!, newPin, this.dek!, this.entropy.bytes(NONCE_SIZE), RecordKey.duressPin, this.options.hash);
-    // a duress PIN "set" in duress mode is refused as the new PIN, as on a device where one is set
-    if (this.decoyHeld.isDuressPin(next.check)) throw new LatchError('pin-is-duress', 'that PIN is your duress PIN: choose another');
-    const isReal = constantTimeEqual(next.check, real.check);
-    const guesses = this.head.guesses + 1;
-    const write = !isReal && guesses < MAX_PIN_ATTEMPTS;
-    // the records a real change writes, in its order (the others unchanged): the same flash work
-    const same = (key: number): BatchEntry => ({ key, value: this.log.get(key)! });
-    this.head.commit([
-      { key: RecordKey.duressPin, value: write ? rewrapDuress(raw, next) : raw }, same(RecordKey.decoy), same(RecordKey.seed), same(RecordKey.pin),
-    ], { bump: true, guesses: Math.min(guesses, MAX_PIN_ATTEMPTS - 1) });
-  }
-
-  /** What the decoy holds only while open: an app bound in duress mode, a duress PIN "set" there (decoy-session.ts). */
-  private readonly decoyHeld = new DecoySession();
-
-  /** Called when an app bound in duress mode is forgotten (the device locked): its session must end with it. */
-  onDecoyAppGone(listener: () => void): void {
-    this.decoyHeld.onAppGone(listener);
-  }
-
-  get decoyAppBound(): boolean {
-    return this.duressMode && this.decoyHeld.hasApp;
-  }
-
-  override appBinding(): AppBinding | undefined {
-    return this.decoyAppBound ? this.decoyHeld.appBinding() : super.appBinding();
-  }
-
-  /** In duress mode the app is held by the decoy only, never written over the owner's (decoy-session.ts). */
-  override setAppBinding(binding: AppBinding): void {
-    if (!this.duressMode) return super.setAppBinding(binding);
-    this.decoyHeld.bindApp(binding);
-  }
-
-  /**
-   * Menu > Duress PIN in duress mode. Nothing can be written (a duress record beside the decoy would be a second
-   * decoy, and the real PIN as its value an oracle), so it is acted: the decoy's own PIN (the duress PIN) is
-   * refused as on any device ("Not your PIN"), any other is "set" for as long as the decoy stays unlocked (the
-   * menu then says on, Change PIN refuses it), with the work a real one costs: one PBKDF2 run and the two records
-   * written (unchanged). What cannot be acted: it opens nothing after a lock (README: limits).
-   */
-  private pretendSetDuress(pin: string): void {
-    const raw = this.log.get(RecordKey.duressPin)!;
-    const own = duressPinRecord(raw)!;
-    const dek = this.entropy.bytes(DEK_SIZE);
-    this.entropy.bytes(16); // a real set draws the decoy's entropy here
-    const record = makePinRecordLike(this.chip, own, pin, dek, this.entropy.bytes(NONCE_SIZE), RecordKey.duressPin, this.options.hash);
-    wipe(dek, record.wrappedDek);
-    if (constantTimeEqual(record.check, own.check)) throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
-    this.decoyHeld.duressPinCheck = record.check;
-    this.rewriteDuressRecords();
-  }
-
-  /** The duress records written again unchanged: the flash work of a set or a removal, in duress mode. */
-  private rewriteDuressRecords(): void {
-    commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: this.log.get(RecordKey.decoy)! }, { key: RecordKey.duressPin, value: this.log.get(RecordKey.duressPin)! }]);
-  }
-
-  private openDecoy(): Decoy {
-    return openDecoy(this.dek!, this.log.get(RecordKey.decoy)!, RecordKey.decoy);
-  }
-
-  private realPinRecord(): PinRecord {
-    return decodePinRecord(this.log.get(RecordKey.pin)!);
   }
 
   /**
