@@ -6,31 +6,11 @@ import { decodeEvent } from '../../modules/guard/event-format.js';
 import { totp } from '../../modules/guard/otp.js';
 import { AppPeer } from './support/app-peer.js';
 import { enrolCodes, menuItem, PIN, walletWithApp, type DeviceRig } from './support/device-rig.js';
+import { home, setDuress } from './support/duress-steps.js';
 
 const DURESS = '654321';
 const T0 = 1_800_000_000;
 
-function home(rig: DeviceRig): void {
-  for (let i = 0; i < 5 && rig.d.screen.id !== 'unlocked'; i++) {
-    rig.waitArmed();
-    if (rig.d.screen.id === 'menu') rig.press('b', true);
-    else rig.press(rig.d.screen.buttons.a === 'Back' ? 'a' : 'b');
-  }
-  if (rig.d.screen.id !== 'unlocked') throw new Error(`not home: ${rig.d.screen.id}: ${rig.text()}`);
-}
-
-/** Menu > Duress PIN > Set with `current`, the new PIN twice; the screen it ends on. */
-function setDuress(rig: DeviceRig, pin: string, current: string): string {
-  menuItem(rig, 'Duress PIN');
-  if (rig.d.screen.id !== 'duress-intro') throw new Error(`expected duress-intro, got ${rig.d.screen.id}: ${rig.text()}`);
-  rig.press('c');
-  rig.enterPin(current);
-  rig.enterPin(pin);
-  rig.enterPin(pin);
-  const shown = rig.d.screen.id;
-  rig.press('b');
-  return shown;
-}
 
 function owned(duress: boolean): { rig: DeviceRig; app: AppPeer; secret: Uint8Array } {
   const { rig, app } = walletWithApp('duress-app', 'Alice phone', T0);

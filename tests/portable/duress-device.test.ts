@@ -4,11 +4,11 @@
 // alarm in the bound app, the frozen real wallet, and unfreezing only with a verification code.
 import test from 'ava';
 import { decodeEvent } from '../../modules/guard/event-format.js';
-import { totp } from '../../modules/guard/otp.js';
 import { AppPeer } from './support/app-peer.js';
 import { HDKey } from '@scure/bip32';
 import { seedFromEntropy } from '../../modules/wallet/mnemonic.js';
 import { ENTROPY, enrolCodes, menuItem, PIN, walletWithApp, type DeviceRig } from './support/device-rig.js';
+import { home, setDuress, unfreezeWithCode } from './support/duress-steps.js';
 
 const DURESS = '654321';
 const T0 = 1_800_000_000;
@@ -19,32 +19,11 @@ function owned(duress: boolean): { rig: DeviceRig; app: AppPeer; secret: Uint8Ar
   const { rig, app } = walletWithApp('duress-app', 'Alice phone', T0);
   app.call('ping'); // tells the time
   const secret = enrolCodes(rig);
-  if (duress) setDuress(rig, DURESS);
+  if (duress) setDuress(rig, DURESS, PIN);
   home(rig);
   return { rig, app, secret };
 }
 
-/** Back to the unlocked home screen from the menu or one of its screens. */
-function home(rig: DeviceRig): void {
-  for (let i = 0; i < 5 && rig.d.screen.id !== 'unlocked'; i++) {
-    rig.waitArmed(); // a screen the link put up takes presses only after a moment
-    if (rig.d.screen.id === 'menu') rig.press('b', true);
-    else rig.press(rig.d.screen.buttons.a === 'Back' ? 'a' : 'b');
-  }
-  if (rig.d.screen.id !== 'unlocked') throw new Error(`not home: ${rig.d.screen.id}: ${rig.text()}`);
-}
-
-function setDuress(rig: DeviceRig, pin: string, current = PIN): string {
-  menuItem(rig, 'Duress PIN');
-  if (rig.d.screen.id !== 'duress-intro') throw new Error(`expected duress-intro, got ${rig.d.screen.id}: ${rig.text()}`);
-  rig.press('c');
-  rig.enterPin(current);
-  rig.enterPin(pin);
-  rig.enterPin(pin);
-  const shown = rig.d.screen.id;
-  rig.press('b');
-  return shown;
-}
 
 /** Lock from the home screen, and unlock with `pin`; returns the ids of the screens on the way. */
 function relock(rig: DeviceRig, app: AppPeer, pin: string): string[] {
@@ -175,14 +154,7 @@ test('the alarm reaches the bound app; the owner sees the frozen wallet with the
   t.like(app.call('eth_sign_message', { message: new TextEncoder().encode('x') }).error, { code: 'frozen' });
   t.like(app.call('unfreeze').error, { code: 'needs-code' }, 'the app cannot lift it');
   home(rig);
-  rig.press('c'); // Unfreeze
-  rig.enterPin(PIN);
-  t.is(rig.d.screen.id, 'unfreeze-code');
-  rig.b.advance(30_000);
-  app.time = T0 + 60;
-  app.call('ping');
-  rig.enterPin(totp(secret, rig.d.guard.world.now()!));
-  t.is(rig.d.screen.id, 'unfrozen');
+  t.is(unfreezeWithCode(rig, app, PIN, secret, T0), 'unfrozen');
   t.is(rig.d.guard.freeze.inForce, undefined);
 });
 
@@ -283,14 +255,7 @@ test('the decoy frozen in duress mode looks frozen (a reboot keeps it); a code g
   t.like(app.call('eth_sign_message', { message: new TextEncoder().encode('x') }).error, { code: 'frozen' });
   home(rig);
   // the forced owner gives a code: the decoy unfreezes, the real wallet stays frozen
-  rig.press('c'); // Unfreeze
-  rig.enterPin(DURESS);
-  t.is(rig.d.screen.id, 'unfreeze-code');
-  rig.b.advance(30_000);
-  app.time = T0 + 60;
-  app.call('ping');
-  rig.enterPin(totp(secret, rig.d.guard.world.now()!));
-  t.is(rig.d.screen.id, 'unfrozen');
+  t.is(unfreezeWithCode(rig, app, DURESS, secret, T0), 'unfrozen');
   t.is(rig.d.guard.freeze.state, undefined);
   t.is(rig.d.guard.freeze.inForce?.by, 'duress');
   home(rig);
