@@ -130,6 +130,22 @@ export class Keyring {
     return this.previewed.master.fingerprint;
   }
 
+  /**
+   * The 64-byte BIP39 seed of the words with `passphrase` (a copy the caller must wipe), switching nothing: the
+   * duress PIN's decoy kept as a passphrase wallet of these words (app/duress-screens.ts, vault/duress.ts).
+   * `from`: other entropy than the wallet's (the caller's, which it wipes).
+   */
+  seedOf(passphrase: string, from?: Uint8Array): Uint8Array {
+    checkPassphrase(passphrase);
+    // throws LatchError('locked') when locked, 'no-words' for a decoy kept as a seed
+    const entropy = from ? from.slice() : this.seedEntropy();
+    try {
+      return seedFromEntropy(entropy, passphrase, this.hash);
+    } finally {
+      wipe(entropy);
+    }
+  }
+
   /** Forget a previewed wallet's key (the owner did not use it). */
   dropPreview(): void {
     this.previewed?.master.wipePrivateData();
