@@ -11,7 +11,6 @@
  * switches wallets meets the same limits (guard/).
  */
 import { HDKey } from '@scure/bip32';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import type { EventLog } from '../guard/event-log.js';
@@ -78,19 +77,11 @@ export class PassphraseWallet {
    * The BIP39 seed of the wallet behind `passphrase` and its fingerprint, switching nothing (a copy to wipe): the
    * duress PIN's decoy as a passphrase wallet (app/duress-screens.ts). In duress mode it never comes from the real
    * words: from the decoy's own words (an empty decoy), or, for a decoy kept as a seed (which has no words), from
-   * a stand-in derived from that seed: the same work, the same fingerprint for the same passphrase, and nothing
-   * the decoy could not already give.
+   * a stand-in derived from that seed (Keyring.loadSeed): the same work, the same fingerprint for the same
+   * passphrase, and nothing the decoy could not already give.
    */
   seedOf(passphrase: string): { seed: Uint8Array; fingerprint: string } {
-    const decoy = this.vault.decoySeed(); // undefined unless in duress mode with a decoy kept as a seed
-    const standIn = decoy ? sha256(decoy) : undefined;
-    wipe(decoy);
-    let seed: Uint8Array;
-    try {
-      seed = this.keyring.seedOf(passphrase, standIn);
-    } finally {
-      wipe(standIn);
-    }
+    const seed = this.keyring.seedOf(passphrase);
     const master = HDKey.fromMasterSeed(seed);
     const fingerprint = fingerprintHex(master.fingerprint);
     master.wipePrivateData();

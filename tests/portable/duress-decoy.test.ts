@@ -251,3 +251,35 @@ test('in duress mode on a decoy kept as a seed: the same screens, a fingerprint 
   t.deepEqual([rig.d.vault.log.get(RecordKey.duressPin), rig.d.vault.log.get(RecordKey.decoy)], before, 'nothing written');
   t.throws(() => rig.d.vault.seedEntropy(), { code: 'no-words' });
 });
+
+test('a decoy kept as a seed acts a wallet of words: passphrase wallets and back to its own, the authenticator', (t) => {
+  const { rig, app } = owned();
+  setPassphraseDecoy(rig, DURESS, DECOY);
+  relock(rig, app, DURESS);
+  const decoyFp = fpOf(ENTROPY, DECOY);
+  t.is(app.call('wallet_info').result.fingerprint, decoyFp);
+  // the stand-in's passphrase wallet: the fingerprint the duress flow showed for the same passphrase
+  const shown = setPassphraseDecoy(rig, '777777', 'other', DURESS).fingerprint;
+  home(rig);
+  menuItem(rig, 'Passphrase wallet');
+  rig.press('b'); // Enter a passphrase
+  typeOnWheel(rig, 'other');
+  rig.press('a', true);
+  rig.press('c');
+  t.is(rig.d.screen.id, 'passphrase-wallet', 'no "no recovery words" error');
+  t.true(rig.d.screen.lines.includes(`Wallet ${shown}`));
+  t.not(shown, fpOf(ENTROPY, 'other'), 'never the real words\' wallet');
+  rig.decide('c', false); // Use
+  t.is(app.call('wallet_info').result.fingerprint, shown);
+  rig.press('b');
+  // the standard wallet again: the decoy itself
+  menuItem(rig, 'Passphrase wallet');
+  for (let i = 0; i < 5 && !rig.d.screen.lines.find((l) => l.startsWith('>'))!.includes('Standard wallet'); i++) rig.press('c');
+  rig.press('b');
+  t.is(rig.d.screen.id, 'passphrase-standard');
+  t.is(app.call('wallet_info').result.fingerprint, decoyFp);
+  t.is(app.call('eth_get_xpub').result.xpub, HDKey.fromMasterSeed(seedOf(ENTROPY, DECOY)).derive("m/44'/60'/0'").publicExtendedKey);
+  // the authenticator works as on any device (its key from the stand-in, never the words)
+  t.deepEqual(app.call('authenticator_list').result, { accounts: [] });
+  t.throws(() => rig.d.vault.seedEntropy(), { code: 'no-words' });
+});
