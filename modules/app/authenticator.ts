@@ -12,6 +12,8 @@ import { line } from '../ui/screen.js';
 import { escapeForScreen } from '../ui/escape.js';
 import { listWindow } from '../ui/list.js';
 import { THEME } from '../ui/render.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import { isAuthenticatorKey, type VaultRecords } from '../vault/records.js';
 import { answerOnce, message, type Activity, type AppContext } from './activity.js';
@@ -19,9 +21,23 @@ import { appNamed } from './binding.js';
 
 const LIST_ROWS = 5;
 
+/**
+ * What the accounts' key comes from: the wallet's words; for the duress PIN's decoy kept as a seed (it has none,
+ * vault/duress.ts) a stand-in from that seed, as its passphrase wallets (Keyring.loadSeed): it works as on any device.
+ */
+function keySource(ctx: AppContext): Uint8Array {
+  const seed = ctx.vault.decoySeed();
+  if (!seed) return ctx.vault.seedEntropy();
+  try {
+    return sha256(seed);
+  } finally {
+    wipe(seed);
+  }
+}
+
 /** The vault's authenticator accounts (open only while the wallet is unlocked). */
 export function accountsOf(ctx: AppContext): AuthenticatorAccounts {
-  return new AuthenticatorAccounts(ctx.vault.duressMode ? decoyRecords(ctx.vault.records) : ctx.vault.records, () => ctx.vault.seedEntropy(), (n) => ctx.entropy.bytes(n), (secret) => ctx.guard.isCodeSecret(secret));
+  return new AuthenticatorAccounts(ctx.vault.duressMode ? decoyRecords(ctx.vault.records) : ctx.vault.records, () => keySource(ctx), (n) => ctx.entropy.bytes(n), (secret) => ctx.guard.isCodeSecret(secret));
 }
 
 /**

@@ -20,7 +20,7 @@ interface Item {
 function items(ctx: AppContext, back: () => void): Item[] {
   const w = ctx.wallet;
   const here = () => ctx.go(passphraseMenu(ctx, back));
-  const list: Item[] = [{ label: 'Enter a passphrase', select: () => ctx.go(typePassphrase(ctx, '', here)) }];
+  const list: Item[] = [{ label: 'Enter a passphrase', select: () => ctx.go(typeForWallet(ctx, here)) }];
   if (w.inUse) {
     list.push({
       label: 'Standard wallet',
@@ -96,29 +96,47 @@ function switchTo(ctx: AppContext, passphrase: string, keep: boolean, then: () =
 }
 
 /** Type, review, confirm the fingerprint. */
-function typePassphrase(ctx: AppContext, typed: string, cancel: () => void): Activity {
+function typeForWallet(ctx: AppContext, cancel: () => void): Activity {
+  return typePassphrase(ctx, '', { cancel, next: (p) => ctx.go(confirmWallet(ctx, p, cancel)) });
+}
+
+/** What a passphrase is typed for: the wallet menu here, or the duress PIN's decoy (duress-screens.ts). */
+export interface PassphraseTyping {
+  cancel(): void;
+  /** reviewed: what comes next (the fingerprint) */
+  next(passphrase: string): void;
+  /** what the review says when nothing was typed, and whether Next then goes on (the standard wallet) */
+  empty?: { lines: string[]; allowed: boolean };
+}
+
+const STANDARD_EMPTY = { lines: ['Nothing typed: this is the standard wallet.', 'Hold B on the wheel to leave without a passphrase.'], allowed: true };
+
+/** The wheel (passphrase-entry.ts), then the review of every character; A there edits again. */
+export function typePassphrase(ctx: AppContext, typed: string, o: PassphraseTyping): Activity {
   return passphraseEntry(ctx, {
     typed,
-    cancel,
-    done: (p) => ctx.go(reviewPassphrase(ctx, p, cancel)),
+    cancel: o.cancel,
+    done: (p) => ctx.go(reviewPassphrase(ctx, p, o)),
   });
 }
 
-function reviewPassphrase(ctx: AppContext, p: string, cancel: () => void): Activity {
+function reviewPassphrase(ctx: AppContext, p: string, o: PassphraseTyping): Activity {
   const { rows, spaces } = reviewRows(p);
+  const empty = o.empty ?? STANDARD_EMPTY;
+  const goes = p !== '' || empty.allowed;
   return {
     screen: () => ({
       id: 'passphrase-review',
       title: 'Check the passphrase',
       lines: p
         ? [line(`${p.length} characters:`), ...rows.map((r) => line(r, { size: 'large' })), line(spaces, { color: THEME.dim })]
-        : [line('Nothing typed: this is the standard wallet.'), line('Hold B on the wheel to leave without a passphrase.', { color: THEME.dim })],
-      buttons: { a: 'Edit', c: 'Next' },
+        : [line(empty.lines[0]), ...empty.lines.slice(1).map((l) => line(l, { color: THEME.dim }))],
+      buttons: goes ? { a: 'Edit', c: 'Next' } : { a: 'Edit' },
     }),
     press: (e) => {
       if (e.long) return;
-      if (e.button === 'a') ctx.go(typePassphrase(ctx, p, cancel));
-      else if (e.button === 'c') ctx.go(confirmWallet(ctx, p, cancel));
+      if (e.button === 'a') ctx.go(typePassphrase(ctx, p, o));
+      else if (e.button === 'c' && goes) o.next(p);
     },
   };
 }

@@ -28,7 +28,7 @@ export const SCREEN_IDS: readonly string[] = [
   'pin-change-confirm', 'pin-changed',
   // the duress PIN (app/duress-screens.ts)
   'duress-needs-codes', 'duress-intro', 'duress-pin', 'pin-duress-current', 'duress-pin-new', 'duress-pin-confirm', 'duress-pin-same',
-  'duress-set', 'duress-removed', 'pin-is-duress', 'codes-duress',
+  'duress-set', 'duress-removed', 'pin-is-duress', 'codes-duress', 'duress-decoy', 'duress-decoy-wallet',
   // factory reset
   'reset-confirm-1', 'reset-confirm-2', 'pin-reset', 'reset-pin-wrong', 'erasing', 'reset-done',
   // binding

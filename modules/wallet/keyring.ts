@@ -5,6 +5,7 @@
  * derived private key. The active wallet is the words plus a BIP39 passphrase ('' = the standard wallet): a
  * passphrase wallet (modules/wallet/passphrase-wallet.ts) only changes that passphrase; locking returns to ''.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import { HDKey } from '@scure/bip32';
 import { wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
@@ -20,6 +21,12 @@ export class Keyring {
   private passphrase = '';
   /** a wallet shown by its fingerprint before it is used (`preview`): used without deriving it again */
   private previewed: { passphrase: string; master: HDKey } | undefined;
+  /**
+   * a wallet loaded as a seed (`loadSeed`: the duress PIN's decoy kept as one) has no words: its standard wallet is
+   * that seed, and its passphrase wallets come from a stand-in (SHA-256 of the seed as BIP39 entropy): the same
+   * work and the same fingerprint for the same passphrase as on a wallet of words, never the device's real words
+   */
+  private base: Uint8Array | undefined;
 
   constructor(private readonly seedEntropy: () => Uint8Array, private readonly hash?: HashPort) {}
 
@@ -44,9 +51,7 @@ export class Keyring {
   ensure(): HDKey {
     if (this.master) return this.master;
     this.scheduled = false;
-    const entropy = this.seedEntropy(); // throws LatchError('locked') when locked
-    const seed = seedFromEntropy(entropy, this.passphrase, this.hash);
-    wipe(entropy);
+    const seed = this.seedOf(this.passphrase);
     try {
       this.master = HDKey.fromMasterSeed(seed);
     } finally {
@@ -95,6 +100,7 @@ export class Keyring {
     if (seed.length !== 64) throw new LatchError('bad-params', 'a BIP39 seed is 64 bytes');
     this.wipe();
     this.master = HDKey.fromMasterSeed(seed);
+    this.base = seed.slice();
   }
 
   /**
@@ -119,15 +125,30 @@ export class Keyring {
   preview(passphrase: string): number {
     checkPassphrase(passphrase);
     this.dropPreview();
-    const entropy = this.seedEntropy(); // throws LatchError('locked') when locked
-    const seed = seedFromEntropy(entropy, passphrase, this.hash);
-    wipe(entropy);
+    const seed = this.seedOf(passphrase);
     try {
       this.previewed = { passphrase, master: HDKey.fromMasterSeed(seed) };
     } finally {
       wipe(seed);
     }
     return this.previewed.master.fingerprint;
+  }
+
+  /**
+   * The 64-byte BIP39 seed of the words with `passphrase` (a copy the caller must wipe), switching nothing: the
+   * duress PIN's decoy kept as a passphrase wallet of these words (app/duress-screens.ts, vault/duress.ts).
+   * For a wallet loaded as a seed: that seed for '', else the stand-in's (`base`).
+   */
+  seedOf(passphrase: string): Uint8Array {
+    checkPassphrase(passphrase);
+    if (this.base && passphrase === '') return this.base.slice();
+    // throws LatchError('locked') when locked
+    const entropy = this.base ? sha256(this.base) : this.seedEntropy();
+    try {
+      return seedFromEntropy(entropy, passphrase, this.hash);
+    } finally {
+      wipe(entropy);
+    }
   }
 
   /** Forget a previewed wallet's key (the owner did not use it). */
@@ -147,6 +168,8 @@ export class Keyring {
     this.forgetKeys();
     this.dropPreview();
     this.passphrase = '';
+    wipe(this.base);
+    this.base = undefined;
   }
 
   private forgetKeys(): void {

@@ -10,6 +10,7 @@
  * The spending policy, its ledger, codes and the freeze belong to the device, not to a wallet: a PIN holder who
  * switches wallets meets the same limits (guard/).
  */
+import { HDKey } from '@scure/bip32';
 import { wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import type { EventLog } from '../guard/event-log.js';
@@ -70,6 +71,21 @@ export class PassphraseWallet {
    */
   preview(passphrase: string): string {
     return fingerprintHex(this.keyring.preview(passphrase));
+  }
+
+  /**
+   * The BIP39 seed of the wallet behind `passphrase` and its fingerprint, switching nothing (a copy to wipe): the
+   * duress PIN's decoy as a passphrase wallet (app/duress-screens.ts). In duress mode it never comes from the real
+   * words: from the decoy's own words (an empty decoy), or, for a decoy kept as a seed (which has no words), from
+   * a stand-in derived from that seed (Keyring.loadSeed): the same work, the same fingerprint for the same
+   * passphrase, and nothing the decoy could not already give.
+   */
+  seedOf(passphrase: string): { seed: Uint8Array; fingerprint: string } {
+    const seed = this.keyring.seedOf(passphrase);
+    const master = HDKey.fromMasterSeed(seed);
+    const fingerprint = fingerprintHex(master.fingerprint);
+    master.wipePrivateData();
+    return { seed, fingerprint };
   }
 
   /** The owner did not use the wallet previewed: its key is wiped. */

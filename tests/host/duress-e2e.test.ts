@@ -55,6 +55,8 @@ test.serial('set on the device; entered at unlock it opens a decoy; the owner\'s
   await d.enterPin(PIN);
   await d.enterPin(DURESS);
   await d.enterPin(DURESS);
+  await d.expect('duress-decoy');
+  await d.press('a'); // Empty: a new wallet of its own
   await d.expect('duress-set');
   await home();
 

@@ -91,6 +91,8 @@ test('what the LCD draws in duress mode is what a device without a duress PIN dr
   forced.rig.enterPin(DURESS);
   forced.rig.enterPin(PIN);
   forced.rig.enterPin(PIN);
+  t.is(forced.rig.d.screen.id, 'duress-decoy');
+  forced.rig.press('a'); // Empty
   t.is(forced.rig.d.screen.id, 'duress-set', 'the real PIN as a new duress PIN: the same answer, no oracle');
   t.deepEqual(forced.rig.d.vault.log.get(25), before);
 });

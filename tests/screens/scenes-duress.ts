@@ -2,6 +2,7 @@
  * to it, removing; and what the owner sees after the duress PIN was entered (the frozen real wallet). */
 import { PIN, enrolCodes, menuItem, walletWithApp } from '../portable/support/device-rig.js';
 import { LABEL32, T0, okHome, type Flow } from './scene-kit.js';
+import { typeChar } from './scenes-passphrase.js';
 
 const DURESS = '654321';
 
@@ -23,6 +24,7 @@ export const duress: Flow = {
     rig.enterPin(PIN);
     cam.shot(rig, 'duress-pin-confirm');
     rig.enterPin(PIN);
+    rig.press('a'); // Empty: the vault refuses the real PIN as it sets the pair
     cam.shot(rig, 'duress-pin-same');
     rig.press('b');
     menuItem(rig, 'Duress PIN');
@@ -30,6 +32,8 @@ export const duress: Flow = {
     rig.enterPin(PIN);
     rig.enterPin(DURESS);
     rig.enterPin(DURESS);
+    cam.shot(rig, 'duress-decoy');
+    rig.press('a'); // Empty
     cam.shot(rig, 'duress-set');
     rig.press('b');
     menuItem(rig, 'Change PIN');
@@ -46,6 +50,21 @@ export const duress: Flow = {
     rig.press('a');
     menuItem(rig, 'Duress PIN: on');
     cam.shot(rig, 'duress-pin');
+    // Change: the decoy a passphrase wallet of the words
+    rig.press('b');
+    rig.enterPin(PIN);
+    rig.enterPin(DURESS);
+    rig.enterPin(DURESS);
+    rig.press('c'); // Passphrase
+    for (const ch of 'decoy') typeChar(rig, ch);
+    rig.press('a', true);
+    rig.press('c');
+    rig.waitArmed();
+    cam.shot(rig, 'duress-decoy-wallet');
+    rig.decide('c', false);
+    cam.shot(rig, 'duress-set.passphrase', 'duress-set');
+    rig.press('b');
+    menuItem(rig, 'Duress PIN: on');
     // the duress PIN at unlock, then the owner with the real PIN: the frozen wallet and the way out
     rig.press('a');
     rig.press('b', true);

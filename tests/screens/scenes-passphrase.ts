@@ -77,7 +77,7 @@ export const passphrase: Flow = {
 };
 
 /** One character on the wheel, the short way round (the catalogue's own helper: tests/portable has the owner's). */
-function typeChar(rig: DeviceRig, ch: string): void {
+export function typeChar(rig: DeviceRig, ch: string): void {
   const sets = ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789', ' !"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'];
   const target = sets.findIndex((s) => s.includes(ch));
   const current = () => sets.findIndex((s) => rig.d.screen.title.includes(`(${['abc', 'ABC', '123', '#+='][sets.indexOf(s)]})`));

@@ -22,6 +22,7 @@ export function setDuress(rig: DeviceRig, pin: string, current = PIN): string {
   rig.enterPin(current);
   rig.enterPin(pin);
   rig.enterPin(pin);
+  if ((rig.d.screen.id as string) === 'duress-decoy') rig.press('a'); // Empty: a new wallet of its own
   const shown = rig.d.screen.id;
   rig.press('b');
   return shown;
