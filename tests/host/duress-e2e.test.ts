@@ -47,7 +47,8 @@ test.serial('set on the device; entered at unlock it opens a decoy; the owner\'s
   const enrol = await d.menuItem('Verification codes');
   const secret = parseOtpauth(enrol.qr!).secret;
   await d.press('c');
-  await d.enterPin(totp(secret, Date.now() / 1000));
+  const enrolledAt = Date.now() / 1000;
+  await d.enterPin(totp(secret, enrolledAt));
   await d.expect('codes-enrolled');
   await home();
   t.is((await d.menuItem('Duress PIN')).id, 'duress-intro');
@@ -93,7 +94,10 @@ test.serial('set on the device; entered at unlock it opens a decoy; the owner\'s
   await d.press('c'); // Unfreeze
   await d.enterPin(PIN);
   await d.expect('unfreeze-code');
-  await d.enterPin(totp(secret, Date.now() / 1000 + 30));
+  // the enrolment's 30 s window is used: this window's code if it is a later one, else the next window's (a fixed
+  // "+30 s" could land two windows ahead of the device's clock and be refused)
+  const now = Date.now() / 1000;
+  await d.enterPin(totp(secret, Math.floor(now / 30) > Math.floor(enrolledAt / 30) ? now : now + 30));
   await d.expect('unfrozen');
   t.notRegex((await cli(['policy', 'show'])).stdout, /FROZEN/);
   t.is(JSON.parse((await cli(['eth', 'address', '--json'])).stdout).address, realAddress, 'the real wallet again');
