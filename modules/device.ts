@@ -133,6 +133,7 @@ export class Device {
     this.keyring = new Keyring(() => this.vault.seedEntropy(), ports.hash);
     this.wallet = new PassphraseWallet(this.vault, this.keyring, this.events, ports.log,
       () => (this.approvals?.busy || this.nav.waiting ? 'an app\'s request waits for you, made for the wallet in use: answer it first' : undefined));
+    this.guard.activeWallet = () => this.wallet.fingerprint; // a wallet's own spending rules bind what it signs
     this.ctx = {
       vault: this.vault,
       guard: this.guard,

@@ -218,6 +218,7 @@ export async function main(argv: string[]): Promise<number> {
         asset: { type: 'string' },
         daily: { type: 'string' },
         'per-tx': { type: 'string' },
+        'wallet': { type: 'string' },
         allow: { type: 'string' },
         'over-limit-with-code': { type: 'string' },
         'no-anti-exfil': { type: 'boolean', default: false },

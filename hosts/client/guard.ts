@@ -14,6 +14,8 @@ export interface RuleJson {
   daily?: string;
   perTx?: string;
   allow?: string[];
+  /** the one wallet (master fingerprint) this rule binds, in addition to the rules for every wallet */
+  wallet?: string;
 }
 
 export interface PolicyJson {
@@ -24,7 +26,7 @@ export interface PolicyJson {
 export interface PolicyStatus {
   policy: PolicyJson;
   pending?: { policy: PolicyJson; inMs: number };
-  spent: { asset: string; spent: string; left: string; freesInMs?: number }[];
+  spent: { asset: string; wallet?: string; spent: string; left: string; freesInMs?: number }[];
   frozen?: { by: string; label?: string; text: string };
   codes: { enrolled: boolean };
   pendingChanges?: number;
@@ -63,6 +65,7 @@ export function policyFromHuman(p: PolicyJson): PolicyJson {
       ...(r.daily !== undefined ? { daily: toBaseUnits(r.asset.toLowerCase(), String(r.daily)) } : {}),
       ...(r.perTx !== undefined ? { perTx: toBaseUnits(r.asset.toLowerCase(), String(r.perTx)) } : {}),
       ...(r.allow ? { allow: r.allow } : {}),
+      ...(r.wallet !== undefined ? { wallet: r.wallet } : {}),
     })),
     overLimitWithCode: p.overLimitWithCode === true,
   };

@@ -80,7 +80,7 @@ export function limitsScreen(ctx: AppContext, back: () => void): Activity {
   const pending = g.pendingPolicy;
   const lines: ScreenLine[] = p.rules.length
     ? p.rules.flatMap((r) => {
-      const spent = r.daily !== undefined ? g.ledger.spent(r.asset, ctx.vault.clock.now()) : undefined;
+      const spent = r.daily !== undefined ? g.ledger.scope(r.wallet).spent(r.asset, ctx.vault.clock.now()) : undefined;
       return [...describeRule(r).map((l) => line(l)), ...(spent !== undefined ? [line(`  spent in the last 24 h: ${formatAmount(r.asset, spent)}`, { color: THEME.dim })] : [])];
     })
     : [line('No spending limits are set. The app proposes them; you confirm here.')];

@@ -10,7 +10,7 @@
  *  - No rule of a kind at all: that kind is not limited (an owner with only BTC rules signs ETH as before).
  * Loosening compares coverage: anything covered more widely, or by a different rule (a new budget), is looser.
  */
-import { ANY_CHAIN, assetUnit, ethChainOf, ruleFor, type Policy, type Rule } from './policy.js';
+import { ANY_CHAIN, assetUnit, ethChainOf, ruleFor, scopeOf, walletsNamed, type Policy, type Rule } from './policy.js';
 import { networkLabel } from '../ethereum/networks.js';
 
 export type Coverage = { kind: 'free' } | { kind: 'refused'; why: string } | { kind: 'rule'; rule: Rule };
@@ -90,6 +90,14 @@ function looserCoverage(was: Coverage, now: Coverage): boolean {
  */
 export function isLoosening(current: Policy, next: Policy): boolean {
   if (next.overLimitWithCode && !current.overLimitWithCode) return true;
+  // each scope (the rules for every wallet, each wallet's own) binds on its own: looser in any one is looser
+  for (const w of [undefined, ...new Set([...walletsNamed(current), ...walletsNamed(next)])]) {
+    if (scopeLoosens(scopeOf(current, w), scopeOf(next, w))) return true;
+  }
+  return false;
+}
+
+function scopeLoosens(current: Policy, next: Policy): boolean {
   const other = unnamedChain(current, next);
   const probes = new Set<string>([`eth:${other}`, `eth:${other}:0x${'0'.repeat(39)}1`, 'btc:mainnet', 'btc:testnet', 'btc:regtest']);
   for (const r of [...current.rules, ...next.rules]) if (r.asset !== ANY_CHAIN) probes.add(r.asset);

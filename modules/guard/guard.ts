@@ -25,7 +25,7 @@ import { isLoosening } from './coverage.js';
 import { Freeze, frozenBy } from './freeze.js';
 import { SpendLedger } from './ledger.js';
 import { PendingChanges, PENDING_WAIT_MS, describeChange, type BindHow, type ChangeKind, type ChangePayload, type PendingChange } from './pending.js';
-import { EMPTY_POLICY, parsePolicy, policyToPlain, ruleFor, type Policy } from './policy.js';
+import { EMPTY_POLICY, parsePolicy, policyToPlain, ruleFor, scopeOf, type Policy } from './policy.js';
 import { btcOutflows, duration, ethTxOutflows, judge, type Outflow, type Outflows, type Verdict } from './spending.js';
 import { messageVerdict, typedDataVerdict, type MessageShape } from './unmetered.js';
 import { WorldTime } from './world-time.js';
@@ -51,6 +51,11 @@ export class Guard {
   readonly codes: VerificationCodes;
   readonly world: WorldTime;
   readonly changes: PendingChanges;
+  /**
+   * The fingerprint of the wallet that signs now (the device sets it; undefined: none known, and what is signed
+   * is then counted for every wallet's own rules too). Its own rules bind in addition to those for every wallet.
+   */
+  activeWallet: () => string | undefined = () => undefined;
 
   constructor(
     private readonly records: VaultRecords,
@@ -251,31 +256,37 @@ export class Guard {
   }
 
   checkEthTx(tx: EthTx, call: Call): Verdict {
-    return this.judgeOutflows(() => ethTxOutflows(this.policy, tx, call));
+    return this.judgeOutflows((p) => ethTxOutflows(p, tx, call));
   }
 
   /** Typed data, on the chain id its hash commits to (undefined: none, valid on every chain): unmetered.ts. */
   checkEthTyped(chainId: bigint | undefined): Verdict {
     const frozen = this.frozenReason;
-    return frozen ? { kind: 'refuse', why: frozen } : typedDataVerdict(this.policy, chainId, this.codes.enrolled);
+    if (frozen) return { kind: 'refuse', why: frozen };
+    return both(this.scopes().map(({ policy }) => typedDataVerdict(policy, chainId, this.codes.enrolled)));
   }
 
   /** personal_sign: text is not limited; anything else needs a code while limits are on (unmetered.ts). */
   checkMessage(shape: MessageShape): Verdict {
     const frozen = this.frozenReason;
-    return frozen ? { kind: 'refuse', why: frozen } : messageVerdict(this.policy, shape, this.codes.enrolled);
+    if (frozen) return { kind: 'refuse', why: frozen };
+    return both(this.scopes().map(({ policy }) => messageVerdict(policy, shape, this.codes.enrolled)));
   }
 
   checkBtc(plan: PsbtPlan, networkName: string): Verdict {
-    return this.judgeOutflows(() => btcOutflows(this.policy, plan, networkName));
+    return this.judgeOutflows((p) => btcOutflows(p, plan, networkName));
   }
 
   /** Write the spend before the signature leaves (read back: a cut may lose a signature, never its record). */
   record(outflows: Outflow[]): void {
     const policy = this.policy;
-    const limited = outflows.filter((o) => ruleFor(policy, o.asset)?.daily !== undefined);
+    const scoped = (wallet: string | undefined, asset: string) => ruleFor(scopeOf(policy, wallet), asset);
+    const limited = outflows.filter((o) => scoped(o.scope?.scoped ? o.scope.wallet : undefined, o.asset)?.daily !== undefined);
     if (!limited.length) return;
-    const next = this.ledger.with(limited, this.clock.now(), (asset) => ruleFor(policy, asset) !== undefined);
+    // an entry stays while a rule of its scope limits its asset (one naming no wallet: while any rule does)
+    const next = this.ledger.with(limited, this.clock.now(), (e) => e.wallet === undefined
+      ? ruleFor(policy, e.asset) !== undefined
+      : scoped(e.scoped ? e.wallet : undefined, e.asset) !== undefined);
     this.records.setSealed(RecordKey.spendLedger, encodeCbor(next.toPlain()), 'spend ledger');
   }
 
@@ -336,11 +347,43 @@ export class Guard {
     this.changes.remove(c.id);
   }
 
-  private judgeOutflows(make: () => Outflows): Verdict {
+  /** The scopes that bind a request now: the rules for every wallet, and the signing wallet's own if it has any. */
+  private scopes(): { wallet: string | undefined; scoped: boolean; policy: Policy }[] {
+    const policy = this.policy;
+    const wallet = this.activeWallet();
+    const own = wallet !== undefined ? scopeOf(policy, wallet) : undefined;
+    return [
+      { wallet, scoped: false, policy: scopeOf(policy, undefined) },
+      ...(own && own.rules.length ? [{ wallet, scoped: true, policy: own }] : []),
+    ];
+  }
+
+  /** Each scope judged on its own, with its own ledger (a wallet's rules count only its signatures): both must pass. */
+  private judgeOutflows(make: (p: Policy) => Outflows): Verdict {
     const frozen = this.frozenReason;
     if (frozen) return { kind: 'refuse', why: frozen };
-    const o = make();
-    if ('refuse' in o) return { kind: 'refuse', why: o.refuse };
-    return judge(this.policy, this.ledger, this.clock.now(), o.outflows, this.codes.enrolled);
+    const ledger = this.ledger;
+    const now = this.clock.now();
+    return both(this.scopes().map(({ wallet, scoped, policy }) => {
+      const o = make(policy);
+      if ('refuse' in o) return { kind: 'refuse', why: scoped ? `wallet ${wallet}'s own rules: ${o.refuse}` : o.refuse };
+      const outflows = o.outflows.map((f) => (wallet !== undefined ? { ...f, scope: { wallet, scoped } } : f));
+      const v = judge(policy, ledger.scope(scoped ? wallet : undefined), now, outflows, this.codes.enrolled);
+      if (!scoped) return v;
+      if (v.kind === 'refuse') return { kind: 'refuse', why: `wallet ${wallet}'s own rules: ${v.why}` };
+      return { ...v, notes: v.notes.map((n) => `Wallet ${wallet}: ${n}`) };
+    }));
   }
+}
+
+/** Verdicts of every scope as one: refused if any refuses, a code if any needs one; the outflows of all recorded. */
+function both(verdicts: Verdict[]): Verdict {
+  if (verdicts.length === 1) return verdicts[0];
+  const refused = verdicts.find((v) => v.kind === 'refuse');
+  if (refused) return refused;
+  const outflows: Outflow[] = [];
+  const notes: string[] = [];
+  for (const v of verdicts) if (v.kind !== 'refuse') { outflows.push(...v.outflows); notes.push(...v.notes); }
+  const code = verdicts.find((v) => v.kind === 'code');
+  return code && code.kind === 'code' ? { kind: 'code', outflows, notes: [...new Set(notes)], why: code.why } : { kind: 'allow', outflows, notes: [...new Set(notes)] };
 }

@@ -25,6 +25,9 @@ export interface Rule {
   daily?: bigint;
   perTx?: bigint;
   allow?: string[];
+  /** the master fingerprint (8 lowercase hex) of the one wallet this rule binds, IN ADDITION to the rules
+   * without a wallet, which bind every wallet: a wallet's rules only ever tighten (see scopeOf) */
+  wallet?: string;
 }
 
 export interface Policy {
@@ -117,13 +120,19 @@ export function parsePolicy(v: unknown): Policy {
   const seen = new Set<string>();
   const rules = v.rules.map((r, i): Rule => {
     if (!isPlainObject(r)) throw bad(`rule ${i + 1} is not a map {asset, daily?, perTx?, allow?}`);
-    for (const k of Object.keys(r)) if (!['asset', 'daily', 'perTx', 'allow'].includes(k)) throw bad(`rule ${i + 1}: unknown field "${k.slice(0, 40)}"`);
+    for (const k of Object.keys(r)) if (!['asset', 'daily', 'perTx', 'allow', 'wallet'].includes(k)) throw bad(`rule ${i + 1}: unknown field "${k.slice(0, 40)}"`);
     if (typeof r.asset !== 'string') throw bad(`rule ${i + 1}: "asset" must be a string`);
     const asset = r.asset.toLowerCase();
     assetUnit(asset);
-    if (seen.has(asset)) throw bad(`rule ${i + 1}: ${asset} has two rules`);
-    seen.add(asset);
+    if (r.wallet !== undefined && (typeof r.wallet !== 'string' || !WALLET.test(r.wallet))) {
+      throw bad(`rule ${i + 1}: "wallet" must be a master fingerprint of 8 lowercase hex digits (as the device shows it, e.g. 1a2b3c4d)`);
+    }
+    const wallet = r.wallet as string | undefined;
+    const key = `${wallet ?? ''}/${asset}`;
+    if (seen.has(key)) throw bad(`rule ${i + 1}: ${asset} has two rules${wallet ? ` for wallet ${wallet}` : ''}`);
+    seen.add(key);
     const rule: Rule = { asset };
+    if (wallet !== undefined) rule.wallet = wallet;
     const daily = amount(r.daily, `rule ${i + 1}: "daily"`);
     const perTx = amount(r.perTx, `rule ${i + 1}: "perTx"`);
     if (daily !== undefined) rule.daily = daily;
@@ -139,7 +148,7 @@ export function parsePolicy(v: unknown): Policy {
     if (rule.daily === undefined && rule.perTx === undefined && rule.allow === undefined) throw bad(`rule ${i + 1}: set "daily", "perTx" or "allow"`);
     return rule;
   });
-  if (seen.has('btc:testnet') && seen.has('btc:regtest')) throw bad('btc:testnet and btc:regtest share their keys (coin type 1): one rule covers both, so set only one of them');
+  for (const w of new Set(rules.map((r) => r.wallet ?? ''))) if (seen.has(`${w}/btc:testnet`) && seen.has(`${w}/btc:regtest`)) throw bad('btc:testnet and btc:regtest share their keys (coin type 1): one rule covers both, so set only one of them');
   const policy = { rules, overLimitWithCode: v.overLimitWithCode === true };
   const size = encodeCbor(policyToPlain(policy)).length;
   if (size > MAX_POLICY_BYTES) throw bad(`the policy takes ${size} bytes; the device keeps at most ${MAX_POLICY_BYTES} (fewer rules or allowed addresses)`);
@@ -154,9 +163,26 @@ export function policyToPlain(p: Policy): Record<string, unknown> {
       ...(r.daily !== undefined ? { daily: r.daily.toString() } : {}),
       ...(r.perTx !== undefined ? { perTx: r.perTx.toString() } : {}),
       ...(r.allow ? { allow: r.allow } : {}),
+      ...(r.wallet !== undefined ? { wallet: r.wallet } : {}),
     })),
     overLimitWithCode: p.overLimitWithCode,
   };
+}
+
+const WALLET = /^[0-9a-f]{8}$/;
+
+/**
+ * The rules of one scope as a policy of their own: the rules without a wallet (`undefined`: they bind every
+ * wallet), or one wallet's own rules. A request signed by a wallet must pass both scopes, each judged, counted
+ * and compared (for loosening) on its own: so a wallet rule added only tightens, and one removed only loosens.
+ */
+export function scopeOf(p: Policy, wallet: string | undefined): Policy {
+  return { rules: p.rules.filter((r) => r.wallet === wallet), overLimitWithCode: p.overLimitWithCode };
+}
+
+/** Every wallet some rule names. */
+export function walletsNamed(p: Policy): string[] {
+  return [...new Set(p.rules.map((r) => r.wallet).filter((w): w is string => w !== undefined))];
 }
 
 export function ruleFor(p: Policy, asset: string): Rule | undefined {
@@ -168,6 +194,7 @@ export function describeRule(r: Rule): string[] {
   const u = assetUnit(r.asset);
   return [
     u.label,
+    ...(r.wallet !== undefined ? [`  wallet ${r.wallet} only (in addition to the rules for every wallet)`] : []),
     r.daily !== undefined ? `  ${formatUnits(r.daily, u.decimals)} ${u.symbol} per 24 h` : '  no daily limit',
     ...(r.perTx !== undefined ? [`  at most ${formatUnits(r.perTx, u.decimals)} ${u.symbol} a transaction`] : []),
     ...(r.allow ? [`  only to ${r.allow.length} allowed address${r.allow.length === 1 ? '' : 'es'}:`, ...r.allow.map((a) => `    ${a}`)] : []),

@@ -18,13 +18,15 @@ import type { EthTx } from '../ethereum/tx.js';
 import type { PsbtPlan } from '../bitcoin/psbt.js';
 import { assetUnit, formatAmount, ruleFor, type Policy } from './policy.js';
 import { coverage, hasEthRules } from './coverage.js';
-import type { SpendLedger } from './ledger.js';
+import type { Scope, SpendLedger } from './ledger.js';
 
 export interface Outflow {
   asset: string;
   amount: bigint;
   /** who receives (lowercase eth addresses, btc addresses); empty when only a fee is paid */
   to: string[];
+  /** whose rules it counts for (guard.ts sets it): the ledger entry written for it says so */
+  scope?: Scope;
 }
 
 export type Verdict =

@@ -134,7 +134,7 @@ test('the ledger is bounded, and merging never lets more through', (t) => {
   t.true(l.all.length <= MAX_ENTRIES);
   t.is(l.spent('eth:1', 200_000) + l.spent('btc:mainnet', 200_000), 200n, 'every unit still counted');
   t.is(l.with([], DAY_MS + 300_000, () => true).all.length, 0, 'all older than a day: dropped');
-  t.is(l.with([], 200_000, (a) => a === 'eth:1').spent('btc:mainnet', 200_000), 0n, 'assets no rule limits any more are dropped');
+  t.is(l.with([], 200_000, (e) => e.asset === 'eth:1').spent('btc:mainnet', 200_000), 0n, 'assets no rule limits any more are dropped');
 });
 
 test('property: never more than the daily limit in any 24 hours of device time, whatever the requests and clock moves', (t) => {

@@ -13,6 +13,8 @@ export const GUARD_USAGE = `  policy show                                   the 
   policy set --asset A [--daily X] [--per-tx X] [--allow ADDR,...] [--over-limit-with-code yes|no]
                                                 set one asset's rule (A: eth:1, eth:1:0xTOKEN, btc:mainnet ...)
   policy remove --asset A                       remove one asset's rule (a loosening: a code, or 24 h pending)
+    (both take --wallet FINGERPRINT: that wallet's own rule, which binds it in addition to the rules
+     for every wallet; without it, the rule for every wallet)
   policy cancel                                 cancel a pending loosening
   freeze                                        emergency stop: the device signs nothing until unfrozen on it
                                                 (on a frozen device: also refuses a pending PIN-only unfreeze)
@@ -29,9 +31,9 @@ function describe(s: PolicyStatus): string {
   if (!s.policy.rules.length) lines.push('No spending limits: the device signs any amount (after you confirm on it).');
   for (const r of s.policy.rules) {
     const u = assetUnit(r.asset);
-    lines.push(`${u.label} (${r.asset}):`);
+    lines.push(`${u.label} (${r.asset})${r.wallet !== undefined ? `, wallet ${r.wallet} only (in addition to the rules for every wallet)` : ''}:`);
     if (r.daily !== undefined) {
-      const spent = s.spent.find((x) => x.asset === r.asset);
+      const spent = s.spent.find((x) => x.asset === r.asset && x.wallet === r.wallet);
       lines.push(`  ${fromBaseUnits(r.asset, r.daily)} per 24 h of device time; ${spent ? `${fromBaseUnits(r.asset, spent.left)} left${spent.freesInMs !== undefined ? ` (more frees up in ${duration(spent.freesInMs)})` : ''}` : 'nothing spent'}`);
     }
     if (r.perTx !== undefined) lines.push(`  at most ${fromBaseUnits(r.asset, r.perTx)} a transaction`);
@@ -52,11 +54,13 @@ function withRule(current: PolicyJson, c: CommandContext): PolicyJson {
   } catch (err) {
     throw c.usage((err as Error).message);
   }
-  const rule: RuleJson = { asset };
+  const wallet = typeof c.values.wallet === 'string' ? c.values.wallet.toLowerCase() : undefined;
+  if (wallet !== undefined && !/^[0-9a-f]{8}$/.test(wallet)) throw c.usage('--wallet is a master fingerprint of 8 hex digits, as the device shows it (e.g. 1a2b3c4d)');
+  const rule: RuleJson = { asset, ...(wallet !== undefined ? { wallet } : {}) };
   if (typeof c.values.daily === 'string') rule.daily = toBaseUnits(asset, c.values.daily);
   if (typeof c.values['per-tx'] === 'string') rule.perTx = toBaseUnits(asset, c.values['per-tx']);
   if (typeof c.values.allow === 'string') rule.allow = c.values.allow.split(',').map((a) => a.trim()).filter(Boolean);
-  const rules = current.rules.filter((r) => r.asset !== asset);
+  const rules = current.rules.filter((r) => r.asset !== asset || r.wallet !== wallet);
   if (rule.daily !== undefined || rule.perTx !== undefined || rule.allow) rules.push(rule);
   const flag = c.values['over-limit-with-code'];
   if (flag !== undefined && flag !== 'yes' && flag !== 'no') throw c.usage('--over-limit-with-code is yes or no');

@@ -103,9 +103,10 @@ export function registerGuardMethods(rpc: RpcServer, deps: GuardMethodDeps): voi
         policy: policyToPlain(policy),
         ...(pending ? { pending: { policy: policyToPlain(pending.policy), inMs: guard.describe(pending).inMs } } : {}),
         spent: policy.rules.filter((r) => r.daily !== undefined).map((r) => {
-          const spent = ledger.spent(r.asset, now);
-          const release = ledger.nextRelease(r.asset, now);
-          return { asset: r.asset, spent: spent.toString(), left: (r.daily! > spent ? r.daily! - spent : 0n).toString(), ...(release !== undefined ? { freesInMs: release - now } : {}) };
+          const counted = ledger.scope(r.wallet); // a wallet's own rule counts that wallet's signatures
+          const spent = counted.spent(r.asset, now);
+          const release = counted.nextRelease(r.asset, now);
+          return { asset: r.asset, ...(r.wallet !== undefined ? { wallet: r.wallet } : {}), spent: spent.toString(), left: (r.daily! > spent ? r.daily! - spent : 0n).toString(), ...(release !== undefined ? { freesInMs: release - now } : {}) };
         }),
         ...(f ? { frozen: { by: f.by, ...(f.label !== undefined ? { label: f.label } : {}), text: frozenBy(f) } } : {}),
         codes: { enrolled: guard.codes.enrolled },
