@@ -69,6 +69,10 @@ test('a wallet rule tightens only that wallet, is shown on the review, and appli
   const got = app.call('policy_get').result;
   t.like(got.policy.rules[1], { asset: 'eth:1', wallet: hidden });
   t.like(got.spent.find((s: any) => s.wallet === hidden), { spent: '0' }, 'the hidden wallet\'s own limit counts only its signatures');
+  const bad = app.call('policy_set', { policy: { rules: [{ asset: 'eth:1', daily: '1', wallet: hidden.toUpperCase() + '0' }] } });
+  t.is(bad.error?.code, 'bad-params', 'a bad fingerprint is refused on the link');
+  t.regex(bad.error.message, /rule 1: "wallet" must be a master fingerprint of 8 lowercase hex digits/);
+  t.deepEqual(app.call('policy_get').result.policy.rules, got.policy.rules, 'and loses nothing');
 });
 
 test('the rules for every wallet still bind a passphrase wallet with rules of its own; its own rule binds too', (t) => {
