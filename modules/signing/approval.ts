@@ -170,6 +170,15 @@ export class Approvals {
       screen: () => ({ id: `${id}-signing`, title: 'Signing', lines: [line('Signing...', { size: 'large', align: 'center' }), line(status, { align: 'center' })], buttons: {} }),
       press: () => {},
     });
+    // Checked again now: events written since the request came (its own sign-requested, a stranger's tally, the
+    // owner's) may have brought the log inside the reserve; a signature recorded there could be overwritten unread.
+    const unread = this.events.mustReadFirst();
+    if (unread) {
+      this.log.log(`${id}: refused at approval: ${unread}`);
+      finish(fail('events-unread', unread));
+      this.ctx.go(this.doneScreen(id, false, 'The app must read the event log first.'));
+      return;
+    }
     try {
       if (verdict.kind !== 'refuse') this.guard.record(verdict.outflows); // before the signature exists
       if (request.commit) {
@@ -206,6 +215,12 @@ export class Approvals {
     const a = this.awaiting;
     if (!a) return fail('nothing-to-reveal', 'no approved request is waiting for the app\'s entropy (it was answered, withdrawn by a lock, a disconnect or another request, or it expired): ask again');
     this.awaiting = undefined;
+    const unread = this.events.mustReadFirst(); // as at approval: events may have come in between
+    if (unread) {
+      this.events.record('sign-refused', { request: a.id, reason: 'anti-exfil: the event log must be read first' });
+      this.showRevealOutcome(a.id, false, 'The app must read the event log first.');
+      return fail('events-unread', unread);
+    }
     try {
       const reply = a.reveal(entropy);
       this.log.log(`${a.id}: signed with the app's entropy (anti-exfil)`);
