@@ -3,24 +3,12 @@
 // and the verification codes apply to every wallet, so switching wallets (once, or back and forth) gets him past
 // none of them. A switch never happens under a request made for the other wallet.
 import test from 'ava';
-import { serializeUnsigned, type EthTx } from '../../modules/ethereum/tx.js';
 import { totp } from '../../modules/guard/otp.js';
-import { enrolCodes, setPolicy, walletWithApp, type DeviceRig } from './support/device-rig.js';
-import type { AppPeer } from './support/app-peer.js';
+import { enrolCodes, setPolicy, walletWithApp } from './support/device-rig.js';
+import { dismiss, ETH, sign, switchTo, tx } from './support/wallet-steps.js';
 
-const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
-const ETH = 10n ** 18n;
 const T0 = 1_800_000_000;
 const LIMIT = { rules: [{ asset: 'eth:1', daily: (ETH / 10n).toString() }] };
-
-const tx = (value: bigint, over: Partial<EthTx> = {}): Uint8Array => serializeUnsigned({ type: 'eip1559', chainId: 1n, nonce: 0n, maxPriorityFeePerGas: 1n, maxFeePerGas: 10n ** 9n, gasLimit: 21_000n, to: TO, value, data: new Uint8Array(0), accessList: [], ...over });
-
-function dismiss(rig: DeviceRig): void {
-  for (let i = 0; i < 10 && ['guard-refused', 'eth-tx-done', 'passphrase-in-use', 'error'].includes(rig.d.screen.id); i++) {
-    rig.waitArmed();
-    rig.press('b');
-  }
-}
 
 function ready(policy?: unknown) {
   const { rig, app } = walletWithApp('pp-attacker', 'Alice phone', T0);
@@ -29,26 +17,6 @@ function ready(policy?: unknown) {
   rig.d.vault.setPreferences({ ...rig.d.vault.preferences, appPassphrase: true }); // he knows the PIN: he can allow it
   app.collect();
   return { rig, app };
-}
-
-/** The app opens the wallet behind `passphrase`; the PIN holder presses Use. */
-function switchTo(rig: DeviceRig, app: AppPeer, passphrase: string): string {
-  app.ask('wallet_use_passphrase', { passphrase });
-  rig.decide('c', false);
-  const r = app.answer();
-  if (!r.result) throw new Error(`not switched: ${JSON.stringify(r.error)}`);
-  return r.result.fingerprint;
-}
-
-function sign(rig: DeviceRig, app: AppPeer, value: bigint): any {
-  const first = app.ask('eth_sign_tx', { tx: tx(value) }) as any[];
-  const now = first.find((r) => r.id !== undefined);
-  if (now) { dismiss(rig); return now; }
-  rig.readReview(60);
-  rig.decide('c');
-  const answer = app.answer();
-  dismiss(rig);
-  return answer;
 }
 
 test('one daily limit for every wallet: spent in the standard wallet, refused in a passphrase wallet, and back again', (t) => {

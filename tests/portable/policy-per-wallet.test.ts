@@ -2,45 +2,14 @@
 // rules bind it IN ADDITION (a request must pass both), so adding one only tightens and removing one waits 24 h.
 // The attacker holds the device and knows the PIN: switching wallets must get him past neither scope.
 import test from 'ava';
-import { serializeUnsigned, type EthTx } from '../../modules/ethereum/tx.js';
 import { isLoosening } from '../../modules/guard/coverage.js';
 import { DAY_MS, SpendLedger } from '../../modules/guard/ledger.js';
 import { parsePolicy, policyToPlain } from '../../modules/guard/policy.js';
-import { walletWithApp, type DeviceRig } from './support/device-rig.js';
-import type { AppPeer } from './support/app-peer.js';
+import { walletWithApp } from './support/device-rig.js';
+import { dismiss, ETH, sign, switchTo } from './support/wallet-steps.js';
 
-const TO = '0x1d1c328764a41bda0492b66baa30c4a339ff85ef';
-const ETH = 10n ** 18n;
 const T0 = 1_800_000_000;
 const W = '1a2b3c4d';
-
-const tx = (value: bigint, over: Partial<EthTx> = {}): Uint8Array => serializeUnsigned({ type: 'eip1559', chainId: 1n, nonce: 0n, maxPriorityFeePerGas: 1n, maxFeePerGas: 10n ** 9n, gasLimit: 21_000n, to: TO, value, data: new Uint8Array(0), accessList: [], ...over });
-
-function dismiss(rig: DeviceRig): void {
-  for (let i = 0; i < 10 && ['guard-refused', 'eth-tx-done', 'passphrase-in-use', 'error'].includes(rig.d.screen.id); i++) {
-    rig.waitArmed();
-    rig.press('b');
-  }
-}
-
-function switchTo(rig: DeviceRig, app: AppPeer, passphrase: string): string {
-  app.ask('wallet_use_passphrase', { passphrase });
-  rig.decide('c', false);
-  const r = app.answer();
-  if (!r.result) throw new Error(`not switched: ${JSON.stringify(r.error)}`);
-  return r.result.fingerprint;
-}
-
-function sign(rig: DeviceRig, app: AppPeer, value: bigint): any {
-  const first = app.ask('eth_sign_tx', { tx: tx(value) }) as any[];
-  const now = first.find((r) => r.id !== undefined);
-  if (now) { dismiss(rig); return now; }
-  rig.readReview(60);
-  rig.decide('c');
-  const answer = app.answer();
-  dismiss(rig);
-  return answer;
-}
 
 /** A device with a global 0.1 ETH/day rule and, for the passphrase wallet "hidden", its own 0.05 ETH/day. */
 function ready() {
