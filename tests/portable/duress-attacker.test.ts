@@ -2,10 +2,9 @@
 // knows only the duress PIN (he tries to learn the real PIN: wrong PINs between duress unlocks, or "Change PIN"
 // used as an oracle), and a flash writer who puts back older duress records. Each test fails if the attack works.
 import test from 'ava';
-import { nobleHashPort } from '../../modules/crypto/pbkdf2.js';
 import { RecordKey } from '../../modules/vault/records.js';
 import { MAX_PIN_ATTEMPTS } from '../../modules/vault/vault.js';
-import { vaultRig, type Rig } from './support/vault-rig.js';
+import { digestCounter, vaultRig, type Rig } from './support/vault-rig.js';
 
 const ENTROPY = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 const PIN = '123456';
@@ -66,15 +65,8 @@ test('the owner\'s own unlock starts the count again; a reboot keeps it', (t) =>
 });
 
 test('"Change PIN" in duress mode is no free oracle for the real PIN: the same counter bits and hash work', (t) => {
-  let digests = 0;
-  const counting = {
-    create(algorithm: 'SHA-256' | 'SHA-512') {
-      const h = nobleHashPort.create(algorithm);
-      const digest = h.digest.bind(h);
-      h.digest = () => { digests++; return digest(); };
-      return h;
-    },
-  };
+  const counted = digestCounter();
+  const counting = counted.port;
   const cost = (newPin: string): [number, number, number] => {
     const rig = withDuress({ pinIterations: 50, hash: counting });
     rig.vault.unlock(DURESS);
@@ -82,9 +74,9 @@ test('"Change PIN" in duress mode is no free oracle for the real PIN: the same c
     let written = 0;
     const write = rig.flash.write.bind(rig.flash);
     rig.flash.write = (offset: number, data: Uint8Array) => { written += data.length; write(offset, data); };
-    digests = 0;
+    counted.digests = 0;
     rig.vault.changePin(newPin);
-    return [bits - rig.vault.counterRemaining, digests, written];
+    return [bits - rig.vault.counterRemaining, counted.digests, written];
   };
   const other = cost('222222');
   t.true(other[1] >= 100, `PBKDF2 ran (${other[1]} digests)`);
@@ -96,9 +88,9 @@ test('"Change PIN" in duress mode is no free oracle for the real PIN: the same c
   let written = 0;
   const write = plain.flash.write.bind(plain.flash);
   plain.flash.write = (offset: number, data: Uint8Array) => { written += data.length; write(offset, data); };
-  digests = 0;
+  counted.digests = 0;
   plain.vault.changePin('222222');
-  t.deepEqual([bits - plain.vault.counterRemaining, digests, written], other, 'the decoy\'s change costs what an ordinary one does');
+  t.deepEqual([bits - plain.vault.counterRemaining, counted.digests, written], other, 'the decoy\'s change costs what an ordinary one does');
 });
 
 test('"Change PIN" in duress mode then unlock: at most ten guesses at the real PIN in all, then the wipe', (t) => {
@@ -178,23 +170,16 @@ test('a flash writer who puts back older duress records never opens the real wal
 });
 
 test('Menu > Duress PIN in duress mode acts a device with none set: the decoy\'s own PIN refused, another "set" (the menu says so, Change PIN refuses it), the same work', (t) => {
-  let digests = 0;
-  const counting = {
-    create(algorithm: 'SHA-256' | 'SHA-512') {
-      const h = nobleHashPort.create(algorithm);
-      const digest = h.digest.bind(h);
-      h.digest = () => { digests++; return digest(); };
-      return h;
-    },
-  };
+  const counted = digestCounter();
+  const counting = counted.port;
   const measure = (rig: Rig, act: () => void): [number, number] => {
     let written = 0;
     const write = rig.flash.write.bind(rig.flash);
     rig.flash.write = (offset: number, data: Uint8Array) => { written += data.length; write(offset, data); };
-    digests = 0;
+    counted.digests = 0;
     act();
     rig.flash.write = write;
-    return [digests, written];
+    return [counted.digests, written];
   };
   // an ordinary device: the owner, with no duress PIN, sets one
   const plain = vaultRig({ pinIterations: 50, hash: counting });

@@ -5,8 +5,7 @@
 import test from 'ava';
 import { RecordKey } from '../../modules/vault/records.js';
 import { MAX_PIN_ATTEMPTS } from '../../modules/vault/vault.js';
-import { nobleHashPort } from '../../modules/crypto/pbkdf2.js';
-import { contains, vaultRig } from './support/vault-rig.js';
+import { contains, digestCounter, vaultRig } from './support/vault-rig.js';
 
 const ENTROPY = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 const PIN = '123456';
@@ -125,23 +124,16 @@ test('the flash does not tell whether a duress PIN is set: the same records, the
 
 test('the same hash work per attempt whether a duress PIN is set or not, and whichever PIN it is', (t) => {
   // A HashPort that counts every digest: PBKDF2 dominates an unlock; the count is the same in every case.
-  let digests = 0;
-  const counting = {
-    create(algorithm: 'SHA-256' | 'SHA-512') {
-      const h = nobleHashPort.create(algorithm);
-      const digest = h.digest.bind(h);
-      h.digest = () => { digests++; return digest(); };
-      return h;
-    },
-  };
+  const counted = digestCounter();
+  const counting = counted.port;
   const work = (setDuress: boolean, pin: string): number => {
     const rig = vaultRig({ pinIterations: 50, hash: counting });
     rig.vault.createWallet(PIN, ENTROPY);
     if (setDuress) rig.vault.setDuressPin(DURESS);
     rig.vault.lock();
-    digests = 0;
+    counted.digests = 0;
     rig.vault.unlock(pin);
-    return digests;
+    return counted.digests;
   };
   const base = work(false, PIN);
   t.true(base >= 100, `PBKDF2 ran (${base} digests)`);

@@ -6,7 +6,8 @@ import { Vault, type VaultOptions } from '../../../modules/vault/vault.js';
 import { NorFlash, seededRandom } from '../../../hosts/sim/nor-flash.js';
 import { counterEntropy, memoryCounter, TEST_CHIP_KEY } from './fake-ports.js';
 import { softwareChipKey } from '../../../modules/vault/chip-keys.js';
-import type { ChipKeyPort } from '../../../modules/ports.js';
+import type { ChipKeyPort, HashPort } from '../../../modules/ports.js';
+import { nobleHashPort } from '../../../modules/crypto/pbkdf2.js';
 
 export interface Rig {
   flash: NorFlash;
@@ -71,4 +72,23 @@ export function onlyTheClockRemains(image: Uint8Array, sectorSize = 4096): boole
   if (report.zeroedLeftovers > 0 || report.retiredStale > 0) return false; // the image itself held dead data
   const keys = log.keys();
   return keys.length === 0 || (keys.length === 1 && keys[0] === RecordKey.deviceClock);
+}
+
+/**
+ * A HashPort that counts every digest it finishes (`digests`, which a test may reset): PBKDF2 dominates a PIN
+ * check, so equal counts mean equal work whichever PIN was typed or whether a duress PIN is set.
+ */
+export function digestCounter(): { port: HashPort; digests: number } {
+  const counter = {
+    digests: 0,
+    port: {
+      create(algorithm: 'SHA-256' | 'SHA-512') {
+        const h = nobleHashPort.create(algorithm);
+        const digest = h.digest.bind(h);
+        h.digest = () => { counter.digests++; return digest(); };
+        return h;
+      },
+    } as HashPort,
+  };
+  return counter;
 }
