@@ -80,3 +80,20 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 export function wipe(...buffers: (Uint8Array | undefined)[]): void {
   for (const b of buffers) if (b) b.fill(0);
 }
+
+/**
+ * Big-endian bytes as an unsigned integer, without a hex string in between (a private key read here leaves no
+ * immutable text copy of itself behind; the BigInt itself cannot be wiped either way).
+ */
+export function bigFromBytes(bytes: Uint8Array): bigint {
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n;
+}
+
+/** An unsigned integer below 2^256 as 32 big-endian bytes. */
+export function bytes32FromBig(n: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0; i--, n >>= 8n) out[i] = Number(n & 0xffn);
+  return out;
+}

@@ -12,7 +12,7 @@
 import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { OutScript } from '@scure/btc-signer/payment.js';
 import { SigHash } from '@scure/btc-signer/transaction.js';
-import { concatBytes, wipe } from '../bytes.js';
+import { bigFromBytes, bytes32FromBig, concatBytes, wipe } from '../bytes.js';
 import type { Keyring } from '../wallet/keyring.js';
 import type { PsbtPlan } from './psbt.js';
 
@@ -31,29 +31,17 @@ export function signLowR(digest: Uint8Array, privateKey: Uint8Array): Uint8Array
 
 const N = secp256k1.Point.Fn.ORDER;
 
-function bigFrom(bytes: Uint8Array): bigint {
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return n;
-}
-
-function bytesFrom(n: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--, n >>= 8n) out[i] = Number(n & 0xffn);
-  return out;
-}
-
 /**
  * BIP 341 taproot_tweak_seckey for a key-path spend (no script tree), using the compressed public key the keyring
  * already holds for its parity instead of another multiplication: d = d0 or n - d0 so that P has an even y, then
  * d + TapTweak(x(P)) mod n.
  */
 export function tweakPrivateKey(privateKey: Uint8Array, compressedPublicKey: Uint8Array): Uint8Array {
-  const d0 = bigFrom(privateKey);
+  const d0 = bigFromBytes(privateKey);
   const d = compressedPublicKey[0] === 0x02 ? d0 : N - d0;
-  const t = bigFrom(schnorr.utils.taggedHash('TapTweak', compressedPublicKey.subarray(1)));
+  const t = bigFromBytes(schnorr.utils.taggedHash('TapTweak', compressedPublicKey.subarray(1)));
   if (t >= N) throw new Error('taproot tweak out of range');
-  return bytesFrom((d + t) % N);
+  return bytes32FromBig((d + t) % N);
 }
 
 /** The BIP 143 sighash of one of our P2WPKH inputs. */

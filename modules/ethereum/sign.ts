@@ -3,7 +3,7 @@
  * with the recovery bit (so results match Trezor's and Ledger's byte for byte).
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { concatBytes } from '../bytes.js';
+import { bigFromBytes, concatBytes } from '../bytes.js';
 
 export interface RecoverableSignature {
   r: bigint;
@@ -11,17 +11,11 @@ export interface RecoverableSignature {
   recovery: number;
 }
 
-function toBigInt(b: Uint8Array): bigint {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
-}
-
 export function signDigest(digest: Uint8Array, privateKey: Uint8Array): RecoverableSignature {
   const sig = secp256k1.sign(digest, privateKey, { prehash: false, lowS: true, extraEntropy: false, format: 'recovered' });
   const recovery = sig[0];
   if (recovery > 1) throw new Error('a recovery id of 2 or 3 cannot be expressed in Ethereum'); // practically never
-  return { recovery, r: toBigInt(sig.subarray(1, 33)), s: toBigInt(sig.subarray(33, 65)) };
+  return { recovery, r: bigFromBytes(sig.subarray(1, 33)), s: bigFromBytes(sig.subarray(33, 65)) };
 }
 
 function word(v: bigint): Uint8Array {

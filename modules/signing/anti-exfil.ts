@@ -16,7 +16,7 @@ import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { createHmacDrbg } from '@noble/curves/utils.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, constantTimeEqual, wipe } from '../bytes.js';
+import { bigFromBytes, bytes32FromBig, concatBytes, constantTimeEqual, wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 
 const { Point } = secp256k1;
@@ -31,18 +31,6 @@ export interface AntiExfilSignature {
   s: bigint;
   /** y parity of the final nonce point (after low-S), plus 2 when x(R) >= n: as Ethereum's recovery id */
   recovery: number;
-}
-
-function bigFrom(bytes: Uint8Array): bigint {
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return n;
-}
-
-function bytes32(n: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--, n >>= 8n) out[i] = Number(n & 0xffn);
-  return out;
 }
 
 function need32(what: string, b: unknown): Uint8Array {
@@ -60,14 +48,14 @@ export function hostCommit(entropy: Uint8Array): Uint8Array {
  * for the tests' hostile signers only: nothing outside this file should handle a nonce.
  */
 export function rfc6979Nonce(digest: Uint8Array, privateKey: Uint8Array, extra: Uint8Array): bigint {
-  const d = bigFrom(privateKey);
+  const d = bigFromBytes(privateKey);
   if (d <= 0n || d >= N) throw new LatchError('bad-anti-exfil', 'the private key is out of range');
-  const h = bytes32(bigFrom(digest) % N); // bits2octets: the digest reduced mod n
+  const h = bytes32FromBig(bigFromBytes(digest) % N); // bits2octets: the digest reduced mod n
   const seed = concatBytes(privateKey, h, extra);
   const drbg = createHmacDrbg<bigint>(32, 32, (key: Uint8Array, ...msgs: Uint8Array[]) => hmac(sha256, key, concatBytes(...msgs)));
   try {
     return drbg(seed, (b) => {
-      const k = bigFrom(b);
+      const k = bigFromBytes(b);
       return k > 0n && k < N ? k : undefined;
     });
   } finally {
@@ -83,7 +71,7 @@ export function signerCommit(digest: Uint8Array, privateKey: Uint8Array, hostCom
 
 /** H_point(R || e) as a scalar (libsecp256k1 rejects a tweak >= n; it never happens in practice). */
 function tweakOf(opening: Uint8Array, entropy: Uint8Array): bigint {
-  const t = bigFrom(schnorr.utils.taggedHash(POINT_TAG, opening, entropy));
+  const t = bigFromBytes(schnorr.utils.taggedHash(POINT_TAG, opening, entropy));
   if (t >= N) throw new LatchError('bad-anti-exfil', 'the commitment tweak is out of range');
   return t;
 }
@@ -105,7 +93,7 @@ export function signWithHostEntropy(digest: Uint8Array, privateKey: Uint8Array, 
   const R2 = Point.BASE.multiply(k2).toAffine();
   const r = R2.x % N;
   if (r === 0n) throw new LatchError('bad-anti-exfil', 'r is zero'); // 1 in 2^256
-  let s = Fn.mul(Fn.inv(k2), Fn.add(bigFrom(digest) % N, Fn.mul(r, bigFrom(privateKey))));
+  let s = Fn.mul(Fn.inv(k2), Fn.add(bigFromBytes(digest) % N, Fn.mul(r, bigFromBytes(privateKey))));
   if (s === 0n) throw new LatchError('bad-anti-exfil', 's is zero');
   let recovery = (R2.y & 1n ? 1 : 0) | (R2.x >= N ? 2 : 0);
   if (s > N >> 1n) {
@@ -134,12 +122,12 @@ export function verifyCommitment(r: bigint, hostEntropy: Uint8Array, opening: Ui
  * verify would not, so a caller that needs low-S checks it itself (Latch always answers low-S).
  */
 export function hostVerify(sig: { r: bigint; s: bigint } | Uint8Array, digest: Uint8Array, publicKey: Uint8Array, hostEntropy: Uint8Array, opening: Uint8Array): boolean {
-  const rs = sig instanceof Uint8Array ? { r: bigFrom(sig.subarray(0, 32)), s: bigFrom(sig.subarray(32, 64)) } : sig;
+  const rs = sig instanceof Uint8Array ? { r: bigFromBytes(sig.subarray(0, 32)), s: bigFromBytes(sig.subarray(32, 64)) } : sig;
   if (sig instanceof Uint8Array && sig.length !== 64) return false;
   if (rs.r <= 0n || rs.r >= N || rs.s <= 0n || rs.s >= N) return false;
   if (!verifyCommitment(rs.r, hostEntropy, opening)) return false;
   try {
-    const compact = concatBytes(bytes32(rs.r), bytes32(rs.s));
+    const compact = concatBytes(bytes32FromBig(rs.r), bytes32FromBig(rs.s));
     return secp256k1.verify(compact, need32('the digest', digest), publicKey, { prehash: false, lowS: false, format: 'compact' });
   } catch {
     return false;
