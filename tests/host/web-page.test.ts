@@ -66,6 +66,8 @@ maybe('what a QA engineer needs: state, bound app, waiting request, armed countd
     await page.goto(sim.url);
     await until('state', /^blank$/);
     t.is(await text('app'), 'none');
+    // the page fills the state first and the clock last, from separate requests: wait for the clock's own line
+    await until('clock-now', /since power-on/);
     t.false(await page.locator('#clock-controls').isHidden(), 'a manual clock has controls');
     t.regex((await text('events-status'))!, /nothing recorded yet/);
     // the debug loader
@@ -81,7 +83,7 @@ maybe('what a QA engineer needs: state, bound app, waiting request, armed countd
     await until('app', /"QA bench phone"/);
     await until('events', /app-bound .*app QA bench phone/);
     await until('events-status', /^verified: the chain holds to event \d+, signed by the device$/);
-    t.regex((await text('log'))!, /button/, 'the board\'s debug log is the other panel');
+    await until('log', /button/); // the board's debug log is the other panel (it streams on its own)
     // a request waiting for the owner, then shown: it ignores presses until the clock moves
     const session = await client.openSession(app, device);
     await d.menuItem('Change PIN'); // the PIN pad: link requests wait
