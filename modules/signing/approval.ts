@@ -48,6 +48,8 @@ export const REVEAL_TTL_MS = 60_000;
 
 interface AwaitingReveal {
   id: string;
+  /** the keyring's generation at the approval: the reveal signs with those keys or not at all */
+  keys: number | undefined;
   summary: Record<string, unknown>;
   reveal(entropy: unknown): RpcReply;
   expiresAt: number;
@@ -81,6 +83,12 @@ export class Approvals {
     private readonly events: EventLog,
     /** the active wallet's fingerprint: each signature's events say which wallet signed */
     private readonly wallet?: () => string,
+    /**
+     * which keys are in use (Keyring.generation): an approval waiting for its reveal is withdrawn when they change
+     * (a wallet switch), so the owner's approval for one wallet never becomes another wallet's signature, past its
+     * own spending rules and in the first one's name
+     */
+    private readonly keysGeneration?: () => number,
   ) {}
 
   get busy(): boolean {
@@ -184,7 +192,7 @@ export class Approvals {
       if (request.commit) {
         // The spend counts now, once: an app that never reveals only loses the signature it was granted.
         const c = request.commit();
-        this.awaiting = { id, summary: request.summary, reveal: c.reveal, expiresAt: this.ctx.now() + REVEAL_TTL_MS };
+        this.awaiting = { id, summary: request.summary, reveal: c.reveal, expiresAt: this.ctx.now() + REVEAL_TTL_MS, keys: this.keysGeneration?.() };
         this.log.log(`${id}: approved on the device; waiting for the app's entropy (anti-exfil)`);
         finish(c.reply);
         // No signature exists yet: the Signing screen stays until the reveal (normally one round trip) and the
@@ -212,6 +220,7 @@ export class Approvals {
    * outcome: a wrong one is refused and the request is gone (nothing is signed twice, nothing signed unseen).
    */
   reveal(entropy: unknown): RpcReply {
+    this.withdrawIfKeysChanged();
     const a = this.awaiting;
     if (!a) return fail('nothing-to-reveal', 'no approved request is waiting for the app\'s entropy (it was answered, withdrawn by a lock, a disconnect or another request, or it expired): ask again');
     this.awaiting = undefined;
@@ -239,6 +248,11 @@ export class Approvals {
       if (err instanceof LatchError && err.code === 'locked') return fail('locked', 'the device locked before signing');
       return fail('device-fault', `signing failed: ${(err as Error).message}`);
     }
+  }
+
+  /** The wallet in use changed since the approval (its keys are not the ones approved): withdraw it. */
+  private withdrawIfKeysChanged(): void {
+    if (this.awaiting && this.keysGeneration && this.awaiting.keys !== this.keysGeneration()) this.withdrawReveal('the wallet in use changed');
   }
 
   /** Drop an approved request still waiting for its entropy, with the reason in the event log. */
@@ -282,6 +296,7 @@ export class Approvals {
 
   /** Every ~100 ms: expire a request left unanswered. */
   tick(): void {
+    this.withdrawIfKeysChanged();
     if (this.awaiting && this.ctx.now() >= this.awaiting.expiresAt) this.withdrawReveal(`no entropy within ${REVEAL_TTL_MS / 1000} s`);
     if (this.pending && this.ctx.now() >= this.pending.expiresAt) this.cancel('expired');
   }

@@ -37,7 +37,7 @@ export interface SigningHost {
 export function installSigning(h: SigningHost): Approvals {
   const notSigned = (id: string, lines: string[]) => void h.nav.showIfFree(() => message(h.ctx, id, 'Not signed', lines.map((l) => line(l)), () => h.ctx.home(), 'OK', true));
   const refusedByGuard = (why: string) => notSigned('guard-refused', ['A signing request from the app was refused:', why]);
-  const approvals = new Approvals(h.ctx, h.nav, h.log, h.notify, h.ctx.guard, refusedByGuard, h.ctx.events, () => h.ctx.wallet.fingerprint);
+  const approvals = new Approvals(h.ctx, h.nav, h.log, h.notify, h.ctx.guard, refusedByGuard, h.ctx.events, () => h.ctx.wallet.fingerprint, () => h.keyring.generation);
   const deps: SigningDeps = {
     vault: h.vault,
     keyring: h.keyring,

@@ -27,8 +27,19 @@ export class Keyring {
    * work and the same fingerprint for the same passphrase as on a wallet of words, never the device's real words
    */
   private base: Uint8Array | undefined;
+  /**
+   * Which wallet the keys are: changes whenever they are forgotten (a switch, a lock, a decoy loaded). Why: a
+   * fingerprint is 32 bits, so "the same fingerprint" is no proof of the same wallet; an approval made for one
+   * set of keys (an anti-exfil reveal, signing/approval.ts) checks this instead.
+   */
+  private keysGeneration = 0;
 
   constructor(private readonly seedEntropy: () => Uint8Array, private readonly hash?: HashPort) {}
+
+  /** Changes whenever the wallet the keys belong to may have changed (see keysGeneration). */
+  get generation(): number {
+    return this.keysGeneration;
+  }
 
   get loaded(): boolean {
     return this.master !== undefined;
@@ -173,6 +184,7 @@ export class Keyring {
   }
 
   private forgetKeys(): void {
+    this.keysGeneration++;
     for (const node of this.nodes.values()) node.wipePrivateData();
     this.nodes.clear();
     this.master?.wipePrivateData();

@@ -1,0 +1,60 @@
+// Anti-exfil's two steps (signing/approval.ts) against a PIN holder who mixes them with the other new features
+// (issue 23): a wallet switch, a per-wallet rule, a reboot between the owner's approval and the app's reveal.
+// What must hold: the signature comes from the wallet the owner approved, under that wallet's rules, counted once.
+import test from 'ava';
+import { decodeEvent } from '../../modules/guard/event-format.js';
+import { hostCommit } from '../../modules/signing/anti-exfil.js';
+import { walletWithApp, type DeviceRig } from './support/device-rig.js';
+import type { AppPeer } from './support/app-peer.js';
+import { dismiss, ETH, switchTo, tx } from './support/wallet-steps.js';
+
+const T0 = 1_800_000_000;
+const entropyOf = (n: number) => new Uint8Array(32).fill(n);
+const signEvents = (rig: DeviceRig) => rig.d.events.since(1).events.map((e) => decodeEvent(e)).filter((e) => e.kind.startsWith('sign'));
+
+function ready() {
+  const { rig, app } = walletWithApp('ae-attacker', 'Alice phone', T0);
+  dismiss(rig);
+  rig.d.vault.setPreferences({ ...rig.d.vault.preferences, appPassphrase: true }); // he knows the PIN: he can allow it
+  app.collect();
+  return { rig, app };
+}
+
+/** Ask with a commitment, approve on the device: the signer commitment (or the refusal). */
+function approve(rig: DeviceRig, app: AppPeer, value: bigint, e: Uint8Array): any {
+  const first = app.ask('eth_sign_tx', { tx: tx(value), antiExfil: hostCommit(e) }) as any[];
+  const now = first.find((r) => r.id !== undefined);
+  if (now) return now;
+  rig.readReview(60);
+  rig.decide('c');
+  return app.answer();
+}
+
+test('a wallet switch between the approval and the reveal: the other wallet never signs what the owner approved for this one', (t) => {
+  const { rig, app } = ready();
+  const hidden = switchTo(rig, app, 'hidden');
+  switchTo(rig, app, '');
+  const standard = app.call('wallet_info').result.fingerprint;
+  // the hidden wallet may spend 0.05 ETH a day; the standard wallet has no limit of its own
+  app.ask('policy_set', { policy: { rules: [{ asset: 'eth:1', daily: (ETH / 20n).toString(), wallet: hidden }] } });
+  rig.readReview(40);
+  rig.decide('c');
+  t.is(app.answer().result?.status, 'applied');
+  dismiss(rig);
+
+  const e = entropyOf(9);
+  // 1 ETH: fine for the standard wallet, far over the hidden wallet's own rule
+  t.truthy(approve(rig, app, ETH, e).result?.signerCommitment, 'approved for the standard wallet');
+  t.is(switchTo(rig, app, 'hidden'), hidden, 'the switch itself is the PIN holder\'s to make');
+  dismiss(rig);
+  const reveal = app.call('sign_reveal', { entropy: e });
+  t.is(reveal.error?.code, 'nothing-to-reveal', 'the switch withdrew the approval: no signature from either wallet');
+  t.is(reveal.result, undefined);
+  t.deepEqual(signEvents(rig).filter((x) => x.kind === 'sign-refused').map((x) => x.details.reason), ['anti-exfil: the wallet in use changed']);
+  switchTo(rig, app, '');
+  dismiss(rig);
+  t.is(app.call('sign_reveal', { entropy: e }).error?.code, 'nothing-to-reveal', 'switching back does not bring it back');
+  t.is(signEvents(rig).filter((x) => x.kind === 'signed' && x.details.wallet !== standard).length, 0, 'no signature in another wallet\'s name');
+  t.is(signEvents(rig).filter((x) => x.kind === 'signed').length, 0);
+  t.like(app.call('policy_get').result.spent.find((s: any) => s.wallet === hidden), { spent: '0' });
+});
