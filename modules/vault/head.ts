@@ -69,9 +69,11 @@ export const COVERED_KEYS: readonly number[] = [...V1_KEYS, RecordKey.eventsAcke
 /**
  * Covered records added after the version 2 head: the digest takes each only while it exists, so a head written
  * before them (when none existed) still verifies, and one written since notices it retired, replaced or put back.
- * The stored passphrase (issue 23): putting back one the owner forgot would reopen a wallet they closed.
+ * The stored passphrase (issue 23): putting back one the owner forgot would reopen a wallet they closed. The duress
+ * PIN and its decoy (issue 23; filler while none is set, so always present since): putting back the filler, another
+ * device's pair or none would take the owner's duress PIN away silently, found out only when it is needed.
  */
-export const COVERED_WHEN_PRESENT: readonly number[] = [RecordKey.passphrase];
+export const COVERED_WHEN_PRESENT: readonly number[] = [RecordKey.passphrase, RecordKey.duressPin, RecordKey.decoy];
 
 /**
  * Covered records whose every write burns a counter bit, because an older version would loosen a guard: a new PIN
@@ -84,6 +86,8 @@ export const BUMPING_KEYS: ReadonlySet<number> = new Set([
   RecordKey.policy, RecordKey.pendingChanges,
   // a kept passphrase: an older image would bring back one the owner had the device forget, to a PIN holder
   RecordKey.passphrase,
+  // the duress PIN: an older image would take away the one the owner set (vault-duress.ts writes them with a bump)
+  RecordKey.duressPin, RecordKey.decoy,
 ]);
 
 const COVERED = new Set([...COVERED_KEYS, ...COVERED_WHEN_PRESENT]);

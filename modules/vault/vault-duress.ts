@@ -7,7 +7,7 @@
  */
 import { constantTimeEqual, wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
-import { commitBatch, type BatchEntry } from './journal.js';
+import type { BatchEntry } from './journal.js';
 import { DEK_SIZE, decodePinRecord, isValidPin, makePinRecordLike, type PinRecord } from './pin-kdf.js';
 import { type Decoy, duressIsSet, duressPair, duressPinRecord, fillerPair, openDecoy, rewrapDuress } from './duress.js';
 import { MAX_PIN_ATTEMPTS } from './pin-policy.js';
@@ -73,7 +73,7 @@ export abstract class VaultDuress extends VaultBinding {
       wipe(pair.pin, pair.decoy);
       throw new LatchError('pin-is-real', 'the duress PIN must differ from your PIN');
     }
-    commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: pair.decoy }, { key: RecordKey.duressPin, value: pair.pin }]);
+    this.writeDuressRecords(pair.decoy, pair.pin);
   }
 
   /** Remove the duress PIN: filler again (one batch). In duress mode nothing is written. */
@@ -84,7 +84,7 @@ export abstract class VaultDuress extends VaultBinding {
       return this.rewriteDuressRecords();
     }
     const filler = fillerPair(this.realPinRecord(), this.dek, this.entropy, RecordKey.duressPin);
-    commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: filler.decoy }, { key: RecordKey.duressPin, value: filler.pin }]);
+    this.writeDuressRecords(filler.decoy, filler.pin);
   }
 
   /**
@@ -156,7 +156,16 @@ export abstract class VaultDuress extends VaultBinding {
 
   /** The duress records written again unchanged: the flash work of a set or a removal, in duress mode. */
   private rewriteDuressRecords(): void {
-    commitBatch(this.log, RecordKey.journal, [{ key: RecordKey.decoy, value: this.log.get(RecordKey.decoy)! }, { key: RecordKey.duressPin, value: this.log.get(RecordKey.duressPin)! }]);
+    this.writeDuressRecords(this.log.get(RecordKey.decoy)!, this.log.get(RecordKey.duressPin)!);
+  }
+
+  /**
+   * Both duress records in one batch with the vault head, burning a counter bit (head.ts BUMPING_KEYS): the head
+   * covers them, so a flash writer who puts back the filler of before, deletes them or copies another device's
+   * is caught (storage tampered) instead of leaving the owner silently without the duress PIN they set.
+   */
+  private writeDuressRecords(decoy: Uint8Array, pin: Uint8Array): void {
+    this.head.commit([{ key: RecordKey.decoy, value: decoy }, { key: RecordKey.duressPin, value: pin }], { bump: true });
   }
 
   protected openDecoy(): Decoy {

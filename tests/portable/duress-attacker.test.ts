@@ -148,7 +148,12 @@ test('a flash writer who puts back older duress records never opens the real wal
       rig.vault.log.set(RecordKey.duressPin, a);
       rig.vault.log.set(RecordKey.decoy, b);
       const v = rig.reboot();
-      t.is(v.storage ?? 'ok', 'ok');
+      if (v.storage === 'tampered') { // the head covers the duress records: any but the current pair is caught
+        t.false(a === images[3][0] && b === images[3][1], 'the current records are not tampered');
+        t.throws(() => v.unlock('111111'), undefined, 'nothing opens');
+        continue;
+      }
+      t.true(a === images[3][0] && b === images[3][1], 'only the current records pass the head');
       for (const pin of [DURESS, '777777', PIN]) {
         rig.clock.advance(10_000_000);
         let r;
@@ -167,6 +172,44 @@ test('a flash writer who puts back older duress records never opens the real wal
       v.lock();
     }
   }
+});
+
+test('a flash writer who takes the duress PIN away (the records of before it was set, deleted, another device\'s) is caught: never a device silently without it', (t) => {
+  const other = vaultRig(undefined, 2);
+  other.vault.createWallet(PIN, ENTROPY);
+  other.vault.setDuressPin(DURESS);
+  const foreign = [other.vault.log.get(RecordKey.duressPin)!.slice(), other.vault.log.get(RecordKey.decoy)!.slice()];
+  const rig = vaultRig();
+  rig.vault.createWallet(PIN, ENTROPY);
+  const filler = [rig.vault.log.get(RecordKey.duressPin)!.slice(), rig.vault.log.get(RecordKey.decoy)!.slice()];
+  rig.vault.setDuressPin(DURESS);
+  const set = [rig.vault.log.get(RecordKey.duressPin)!.slice(), rig.vault.log.get(RecordKey.decoy)!.slice()];
+  rig.vault.lock();
+  const attacks: [string, (Uint8Array | undefined)[]][] = [
+    ['the filler of before', filler], ['the filler\'s PIN record only', [filler[0], set[1]]], ['the filler\'s decoy only', [set[0], filler[1]]],
+    ['both deleted', [undefined, undefined]], ['the PIN record deleted', [undefined, set[1]]], ['another device\'s', foreign],
+  ];
+  for (const [what, [pinRec, decoy]] of attacks) {
+    for (const [key, value] of [[RecordKey.duressPin, pinRec], [RecordKey.decoy, decoy]] as const) {
+      if (value) rig.vault.log.set(key, value);
+      else rig.vault.log.delete(key);
+    }
+    const v = rig.reboot();
+    rig.clock.advance(10_000_000);
+    if (v.storage === 'tampered') {
+      t.throws(() => v.unlock(PIN), undefined, `${what}: tampered, nothing opens`);
+    } else {
+      const r = v.unlock(DURESS);
+      t.true(r.ok && v.duressMode, `${what}: the duress PIN must still open the decoy, or the storage be found tampered (${JSON.stringify(r)}, ${v.storage})`);
+      if (r.ok) v.lock();
+    }
+    rig.vault.log.set(RecordKey.duressPin, set[0]);
+    rig.vault.log.set(RecordKey.decoy, set[1]);
+  }
+  const v = rig.reboot();
+  t.is(v.storage, 'ok', 'the records put back as they were: the device as before');
+  rig.clock.advance(10_000_000);
+  t.true(v.unlock(DURESS).ok && v.duressMode);
 });
 
 test('Menu > Duress PIN in duress mode acts a device with none set: the decoy\'s own PIN refused, another "set" (the menu says so, Change PIN refuses it), the same work', (t) => {
