@@ -58,3 +58,26 @@ test('a wallet switch between the approval and the reveal: the other wallet neve
   t.is(signEvents(rig).filter((x) => x.kind === 'signed').length, 0);
   t.like(app.call('policy_get').result.spent.find((s: any) => s.wallet === hidden), { spent: '0' });
 });
+
+test('a power cut between the approval and the reveal: after the reboot nothing reveals, the spend stays counted once, nothing is logged signed', (t) => {
+  const { rig, app } = ready();
+  app.ask('policy_set', { policy: { rules: [{ asset: 'eth:1', daily: (ETH / 10n).toString() }] } });
+  rig.readReview(40);
+  rig.decide('c');
+  t.is(app.answer().result?.status, 'applied');
+  dismiss(rig);
+  const e = entropyOf(3);
+  t.truthy(approve(rig, app, ETH / 20n, e).result?.signerCommitment);
+  const spent = () => app.call('policy_get').result.spent.map((s: any) => s.spent);
+  const once = spent();
+  rig.reboot(); // the approval lived in RAM only; the ledger was written before the commitment left
+  rig.unlock();
+  app.connect();
+  app.openSession();
+  dismiss(rig);
+  t.is(app.call('sign_reveal', { entropy: e }).error?.code, 'nothing-to-reveal');
+  t.deepEqual(spent(), once, 'counted once, at the approval: the cut gave the limit nothing back');
+  t.is(signEvents(rig).filter((x) => x.kind === 'signed').length, 0);
+  // and the half the limit left is all there is: 0.05 + 0.06 is over 0.1
+  t.is(approve(rig, app, 6n * ETH / 100n, entropyOf(4)).error?.code, 'policy');
+});
