@@ -4,15 +4,20 @@
  *    the owner; held, the session is its (Vault.appBinding) and it reads only the events after the alarm
  *    (protocol/methods/events.ts); its session ends when it is forgotten (the device listens);
  *  - a duress PIN "set" in duress mode (Menu > Duress PIN acted, Vault.setDuressPin): its check, so the menu says
- *    on and Change PIN refuses it, as on a device where one is set.
+ *    on and Change PIN refuses it, as on a device where one is set;
+ *  - the settings changed in duress mode (blind signing, app passphrases, auto-lock): written, they would loosen
+ *    the owner's wallet behind the owner's back.
  */
 import { constantTimeEqual, wipe } from '../bytes.js';
+import type { Preferences } from './preferences.js';
 import type { AppBinding } from './vault-types.js';
 
 export class DecoySession {
   private app: AppBinding | undefined;
   /** the check value (under the shared salt, pin-kdf.ts) of a duress PIN "set" in duress mode */
   duressPinCheck: Uint8Array | undefined;
+  /** the settings as changed in duress mode (undefined: the owner's, unchanged) */
+  preferences: Preferences | undefined;
   private readonly appListeners: (() => void)[] = [];
 
   onAppGone(listener: () => void): void {
@@ -39,6 +44,7 @@ export class DecoySession {
   forget(): void {
     wipe(this.duressPinCheck);
     this.duressPinCheck = undefined;
+    this.preferences = undefined;
     if (this.app === undefined) return;
     this.app = undefined;
     for (const l of this.appListeners) l();

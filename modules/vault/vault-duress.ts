@@ -16,6 +16,7 @@ import { NONCE_SIZE } from './seal.js';
 import { VaultBinding } from './vault-binding.js';
 import { DecoySession } from './decoy-session.js';
 import type { AppBinding } from './vault-types.js';
+import type { Preferences } from './preferences.js';
 
 export abstract class VaultDuress extends VaultBinding {
   /** the data key while unlocked (vault.ts sets it): the real wallet's, or in duress mode the decoy's */
@@ -127,6 +128,23 @@ export abstract class VaultDuress extends VaultBinding {
 
   override appBinding(): AppBinding | undefined {
     return this.decoyAppBound ? this.decoyHeld.appBinding() : super.appBinding();
+  }
+
+  /** The owner's settings; in duress mode the decoy's, once it changed them (decoy-session.ts). */
+  override get preferences(): Preferences {
+    return (this.duressMode && this.decoyHeld.preferences) || super.preferences;
+  }
+
+  /**
+   * In duress mode the settings are held by the decoy only: blind signing or app passphrases turned on there must
+   * not reach the owner's wallet. The owner's record is written again unchanged: the same flash work and counter
+   * bit as a real change.
+   */
+  override setPreferences(p: Preferences): void {
+    if (!this.duressMode) return super.setPreferences(p);
+    const owners = super.preferences;
+    super.setPreferences(owners);
+    this.decoyHeld.preferences = { ...p };
   }
 
   /** In duress mode the app is held by the decoy only, never written over the owner's (decoy-session.ts). */

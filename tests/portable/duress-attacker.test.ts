@@ -2,6 +2,7 @@
 // knows only the duress PIN (he tries to learn the real PIN: wrong PINs between duress unlocks, or "Change PIN"
 // used as an oracle), and a flash writer who puts back older duress records. Each test fails if the attack works.
 import test from 'ava';
+import { decodePreferences } from '../../modules/vault/preferences.js';
 import { RecordKey } from '../../modules/vault/records.js';
 import { MAX_PIN_ATTEMPTS } from '../../modules/vault/vault.js';
 import { digestCounter, vaultRig, type Rig } from './support/vault-rig.js';
@@ -210,6 +211,28 @@ test('a flash writer who takes the duress PIN away (the records of before it was
   t.is(v.storage, 'ok', 'the records put back as they were: the device as before');
   rig.clock.advance(10_000_000);
   t.true(v.unlock(DURESS).ok && v.duressMode);
+});
+
+test('the settings changed in duress mode are the decoy\'s: blind signing, app passphrases, auto-lock never reach the owner\'s wallet, with the same flash work', (t) => {
+  const rig = withDuress();
+  rig.clock.advance(10_000_000);
+  t.true(rig.vault.unlock(DURESS).ok && rig.vault.duressMode);
+  const before = decodePreferences(rig.vault.log.get(RecordKey.preferences));
+  const bits = rig.counter!.read();
+  rig.vault.setPreferences({ autoLockMinutes: 30, blindSigning: true, appPassphrase: true });
+  t.deepEqual(rig.vault.preferences, { autoLockMinutes: 30, blindSigning: true, appPassphrase: true }, 'the decoy acts on them, as any device');
+  t.is(rig.counter!.read(), bits + 1, 'a bit burned, as for a real change of settings');
+  t.deepEqual(decodePreferences(rig.vault.log.get(RecordKey.preferences)), before, 'the owner\'s settings are written back unchanged');
+  rig.vault.lock();
+  rig.clock.advance(10_000_000);
+  t.deepEqual(rig.vault.unlock(PIN), { ok: true });
+  t.like(rig.vault.preferences, { autoLockMinutes: 5, blindSigning: false, appPassphrase: false }, 'the owner finds the settings they left');
+  rig.vault.setPreferences({ ...rig.vault.preferences, blindSigning: true });
+  t.true(rig.vault.preferences.blindSigning, 'the owner\'s own change is written');
+  rig.vault.lock();
+  rig.clock.advance(10_000_000);
+  t.true(rig.vault.unlock(DURESS).ok);
+  t.true(rig.vault.preferences.blindSigning, 'the decoy starts from the device\'s settings');
 });
 
 test('Menu > Duress PIN in duress mode acts a device with none set: the decoy\'s own PIN refused, another "set" (the menu says so, Change PIN refuses it), the same work', (t) => {
