@@ -37,16 +37,25 @@ function keySource(ctx: AppContext): Uint8Array {
 
 /** The vault's authenticator accounts (open only while the wallet is unlocked). */
 export function accountsOf(ctx: AppContext): AuthenticatorAccounts {
-  return new AuthenticatorAccounts(ctx.vault.duressMode ? decoyRecords(ctx.vault.records) : ctx.vault.records, () => keySource(ctx), (n) => ctx.entropy.bytes(n), (secret) => ctx.guard.isCodeSecret(secret));
+  return new AuthenticatorAccounts(ctx.vault.duressMode ? decoyRecords(ctx.vault.records, ctx.vault.decoyAccounts) : ctx.vault.records, () => keySource(ctx), (n) => ctx.entropy.bytes(n), (secret) => ctx.guard.isCodeSecret(secret));
 }
 
 /**
- * In duress mode (vault/duress.ts) the authenticator is empty: the real accounts are neither listed nor touched
- * (they are sealed under a key from the real seed), and a new one is refused (it would take a real one's slot).
+ * In duress mode (vault/duress.ts) the authenticator starts empty: the real accounts are neither listed nor touched
+ * (they are sealed under a key from the real seed). One added there is held by the decoy until the lock
+ * (vault/decoy-session.ts), never written: it would take a real one's slot, and a refusal would tell the decoy.
  */
-function decoyRecords(records: VaultRecords): VaultRecords {
+function decoyRecords(records: VaultRecords, held: Map<number, Uint8Array>): VaultRecords {
   const refuse = (): never => { throw new LatchError('bad-params', 'the authenticator cannot store accounts now'); };
-  return { ...records, get: (key) => (isAuthenticatorKey(key) ? undefined : records.get(key)), set: refuse, delete: refuse, setSealed: refuse };
+  const mine = (key: number) => { if (!isAuthenticatorKey(key)) refuse(); };
+  return {
+    ...records,
+    get: (key) => (isAuthenticatorKey(key) ? held.get(key)?.slice() : records.get(key)),
+    set: refuse,
+    delete: (key) => { mine(key); wipe(held.get(key)); held.delete(key); },
+    getSealed: (key) => (isAuthenticatorKey(key) ? held.get(key)?.slice() : records.getSealed(key)),
+    setSealed: (key, inner) => { mine(key); wipe(held.get(key)); held.set(key, inner.slice()); },
+  };
 }
 
 /** "123 456" / "1234 5678": easier to read off a screen and type. */

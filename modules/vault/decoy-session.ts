@@ -6,7 +6,9 @@
  *  - a duress PIN "set" in duress mode (Menu > Duress PIN acted, Vault.setDuressPin): its check, so the menu says
  *    on and Change PIN refuses it, as on a device where one is set;
  *  - the settings changed in duress mode (blind signing, app passphrases, auto-lock): written, they would loosen
- *    the owner's wallet behind the owner's back.
+ *    the owner's wallet behind the owner's back;
+ *  - authenticator accounts added in duress mode (app/authenticator.ts): written, they would take the owner's
+ *    slots; refused, the refusal would tell the decoy from a device. Sealed as on flash, at most 16 (the slots).
  */
 import { constantTimeEqual, wipe } from '../bytes.js';
 import type { Preferences } from './preferences.js';
@@ -16,6 +18,8 @@ export class DecoySession {
   private app: AppBinding | undefined;
   /** the check value (under the shared salt, pin-kdf.ts) of a duress PIN "set" in duress mode */
   duressPinCheck: Uint8Array | undefined;
+  /** authenticator account records added in duress mode, by record key (sealed by the accounts' own key) */
+  readonly accounts = new Map<number, Uint8Array>();
   /** the settings as changed in duress mode (undefined: the owner's, unchanged) */
   preferences: Preferences | undefined;
   private readonly appListeners: (() => void)[] = [];
@@ -45,6 +49,8 @@ export class DecoySession {
     wipe(this.duressPinCheck);
     this.duressPinCheck = undefined;
     this.preferences = undefined;
+    for (const inner of this.accounts.values()) wipe(inner);
+    this.accounts.clear();
     if (this.app === undefined) return;
     this.app = undefined;
     for (const l of this.appListeners) l();

@@ -122,6 +122,12 @@ export abstract class VaultDuress extends VaultBinding {
     this.decoyHeld.onAppGone(listener);
   }
 
+  /** Authenticator accounts added in duress mode, held by the decoy until the lock (decoy-session.ts). */
+  get decoyAccounts(): Map<number, Uint8Array> {
+    if (!this.duressMode) throw new LatchError('locked', 'only the decoy holds accounts in memory');
+    return this.decoyHeld.accounts;
+  }
+
   get decoyAppBound(): boolean {
     return this.duressMode && this.decoyHeld.hasApp;
   }

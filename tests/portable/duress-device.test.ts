@@ -119,8 +119,11 @@ test('over the link the decoy answers like any wallet: the same shapes, other ke
   t.truthy(slot0);
   app.ask('authenticator_add', { uri: BANK });
   rig.decide('c');
-  t.truthy(app.answer().error, 'a new account is refused');
+  const added = app.answer();
+  t.like(added.result, { added: true }, `added as on any device, no refusal only a decoy gives: ${JSON.stringify(added.error)}`);
+  t.is(app.call('authenticator_list').result.accounts.length, 1, 'and listed');
   t.deepEqual(rig.d.vault.log.get(0x200), slot0, 'the real account is not overwritten');
+  t.is(rig.d.vault.log.get(0x201), undefined, 'nor written beside it: the decoy holds it until the lock');
   home(rig);
   // the decoy signs (a message: no limits in the way)
   app.ask('eth_sign_message', { message: new TextEncoder().encode('hello') });
@@ -130,11 +133,18 @@ test('over the link the decoy answers like any wallet: the same shapes, other ke
   // the device's own History shows nothing from before the duress PIN, nor the alarm
   home(rig);
   menuItem(rig, 'History');
-  t.notRegex(rig.text(), /DURESS|Duress|App bound|Verification codes on|Authenticator|#[3-9]\d? /);
-  t.regex(rig.text(), /#2 Signed.*#1 Signing asked/, 'only the decoy\'s own, numbered from 1');
+  t.notRegex(rig.text(), /DURESS|Duress|App bound|Verification codes on|#[4-9]\d? /);
+  t.regex(rig.text(), /#3 Signed.*#2 Signing asked.*#1 Authenticator account added/, 'only the decoy\'s own, numbered from 1');
   rig.press('a');
   // the app freezing the decoy gets an ordinary answer
   t.like(app.call('freeze').result, { frozen: true, by: 'app' });
+  // what the decoy cannot act: its account is gone after a lock (README), and the owner's is still there
+  t.deepEqual(rig.d.vault.log.get(0x200), slot0);
+  t.is(rig.d.screen.id, 'locked', 'a freeze locks');
+  rig.unlock(DURESS);
+  app.connect();
+  app.openSession();
+  t.deepEqual(app.call('authenticator_list').result, { accounts: [] });
 });
 
 test('the alarm reaches the bound app; the owner sees the frozen wallet with the real PIN and unfreezes only with a code', (t) => {
