@@ -7,6 +7,8 @@
  *    on and Change PIN refuses it, as on a device where one is set;
  *  - the settings changed in duress mode (blind signing, app passphrases, auto-lock): written, they would loosen
  *    the owner's wallet behind the owner's back;
+ *  - a passphrase "kept" in duress mode (wallet/passphrase-wallet.ts): written, it would replace the owner's; not
+ *    shown as kept, the menu would tell the decoy. Only the fact is held: the decoy reopens nothing after a lock;
  *  - authenticator accounts added in duress mode (app/authenticator.ts): written, they would take the owner's
  *    slots; refused, the refusal would tell the decoy from a device. Sealed as on flash, at most 16 (the slots).
  */
@@ -20,6 +22,8 @@ export class DecoySession {
   duressPinCheck: Uint8Array | undefined;
   /** authenticator account records added in duress mode, by record key (sealed by the accounts' own key) */
   readonly accounts = new Map<number, Uint8Array>();
+  /** a passphrase was "kept" in duress mode (and not forgotten since) */
+  keptPassphrase = false;
   /** the settings as changed in duress mode (undefined: the owner's, unchanged) */
   preferences: Preferences | undefined;
   private readonly appListeners: (() => void)[] = [];
@@ -49,6 +53,7 @@ export class DecoySession {
     wipe(this.duressPinCheck);
     this.duressPinCheck = undefined;
     this.preferences = undefined;
+    this.keptPassphrase = false;
     for (const inner of this.accounts.values()) wipe(inner);
     this.accounts.clear();
     if (this.app === undefined) return;

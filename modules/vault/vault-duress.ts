@@ -122,6 +122,15 @@ export abstract class VaultDuress extends VaultBinding {
     this.decoyHeld.onAppGone(listener);
   }
 
+  /** A passphrase "kept" in duress mode, held as a fact by the decoy until the lock (decoy-session.ts). */
+  get decoyKeptPassphrase(): boolean {
+    return this.duressMode && this.decoyHeld.keptPassphrase;
+  }
+
+  set decoyKeptPassphrase(kept: boolean) {
+    if (this.duressMode) this.decoyHeld.keptPassphrase = kept;
+  }
+
   /** Authenticator accounts added in duress mode, held by the decoy until the lock (decoy-session.ts). */
   get decoyAccounts(): Map<number, Uint8Array> {
     if (!this.duressMode) throw new LatchError('locked', 'only the decoy holds accounts in memory');

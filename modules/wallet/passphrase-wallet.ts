@@ -110,27 +110,33 @@ export class PassphraseWallet {
 
   /** A passphrase is kept on the device (sealed under the DEK). */
   get stored(): boolean {
-    // in duress mode (vault/duress.ts) the decoy keeps none: the real wallet's record is not the decoy's to show
-    return !this.vault.duressMode && this.vault.records.get(RecordKey.passphrase) !== undefined;
+    // in duress mode (vault/duress.ts) the real wallet's record is not the decoy's to show: the decoy shows what it
+    // "kept" itself (held until the lock, never written: decoy-session.ts)
+    if (this.vault.duressMode) return this.vault.decoyKeptPassphrase;
+    return this.vault.records.get(RecordKey.passphrase) !== undefined;
   }
 
   /** Keep `passphrase` on the device: it opens again at every unlock. Sealed under the DEK, padded. */
   store(passphrase: string): void {
     if (!passphrase) throw new LatchError('bad-params', 'the standard wallet needs no passphrase kept');
-    if (this.vault.duressMode) return; // nothing is written in duress mode (the screens are the same)
-    const plain = encodeStored(passphrase);
-    try {
-      this.vault.records.set(RecordKey.passphrase, this.vault.sealWithDek(RecordKey.passphrase, plain), 'kept passphrase');
-    } finally {
-      wipe(plain);
+    if (this.vault.duressMode) {
+      this.vault.decoyKeptPassphrase = true; // nothing is written in duress mode; the menu and the event are the same
+    } else {
+      const plain = encodeStored(passphrase);
+      try {
+        this.vault.records.set(RecordKey.passphrase, this.vault.sealWithDek(RecordKey.passphrase, plain), 'kept passphrase');
+      } finally {
+        wipe(plain);
+      }
     }
     this.events.record('wallet-passphrase-stored', { wallet: this.fingerprint });
   }
 
   /** Forget the kept passphrase: the next unlock opens the standard wallet (the wallet in use stays until then). */
   forget(): void {
-    if (!this.stored) return; // also in duress mode: nothing is written there
-    this.vault.records.delete(RecordKey.passphrase);
+    if (!this.stored) return;
+    if (this.vault.duressMode) this.vault.decoyKeptPassphrase = false; // nothing is written there
+    else this.vault.records.delete(RecordKey.passphrase);
     this.events.record('wallet-passphrase-forgotten', {});
   }
 

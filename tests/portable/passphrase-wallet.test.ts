@@ -254,6 +254,15 @@ test('in duress mode the real wallet\'s kept passphrase is neither opened, shown
   t.regex(rig.text(), /Kept on this device/, 'the same screen as outside duress mode');
   rig.press('b');
   t.deepEqual(rig.d.vault.log.get(RecordKey.passphrase), kept);
+  t.true(rig.d.events.latest(3).some((e) => e.kind === 'wallet-passphrase-stored' && e.details.wallet === rig.d.wallet.fingerprint), 'the event any device writes');
+  menuItem(rig, 'Passphrase wallet');
+  t.true(rig.d.screen.lines.some((l) => l.includes('Forget kept passphrase')), 'the menu of a device that keeps one: no tell');
+  rig.press('b', true);
+  rig.press('b', true);
+  rig.press('a'); // Lock: what the decoy kept is forgotten (README: what the decoy cannot act)
+  rig.unlock('999999');
+  rig.b.advance(200);
+  t.false(rig.d.wallet.inUse);
   rig.press('a');
   rig.unlock();
   rig.b.advance(200);
