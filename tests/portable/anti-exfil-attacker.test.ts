@@ -56,6 +56,15 @@ test('a wallet switch between the approval and the reveal: the other wallet neve
   t.is(app.call('sign_reveal', { entropy: e }).error?.code, 'nothing-to-reveal', 'switching back does not bring it back');
   t.is(signEvents(rig).filter((x) => x.kind === 'signed' && x.details.wallet !== standard).length, 0, 'no signature in another wallet\'s name');
   t.is(signEvents(rig).filter((x) => x.kind === 'signed').length, 0);
+  // Checked by which keys are loaded, not by the fingerprint (32 bits: a passphrase can be ground to match one):
+  // away and back to a wallet of the same fingerprint before the reveal still withdraws the approval.
+  const e2 = entropyOf(10);
+  t.truthy(approve(rig, app, ETH / 100n, e2).result?.signerCommitment);
+  switchTo(rig, app, 'hidden');
+  t.is(switchTo(rig, app, ''), standard, 'the same fingerprint as at the approval');
+  dismiss(rig);
+  t.is(app.call('sign_reveal', { entropy: e2 }).error?.code, 'nothing-to-reveal');
+  t.is(signEvents(rig).filter((x) => x.kind === 'signed').length, 0);
   t.like(app.call('policy_get').result.spent.find((s: any) => s.wallet === hidden), { spent: '0' });
 });
 
