@@ -1,14 +1,17 @@
 // Anti-exfil's two steps (signing/approval.ts) against a PIN holder who mixes them with the other new features
-// (issue 23): a wallet switch, a per-wallet rule, a reboot between the owner's approval and the app's reveal.
+// (issue 23): a wallet switch, a per-wallet rule, the duress PIN at a PIN prompt, a reboot between the owner's
+// approval and the app's reveal.
 // What must hold: the signature comes from the wallet the owner approved, under that wallet's rules, counted once.
 import test from 'ava';
 import { decodeEvent } from '../../modules/guard/event-format.js';
 import { hostCommit } from '../../modules/signing/anti-exfil.js';
-import { walletWithApp, type DeviceRig } from './support/device-rig.js';
+import { enrolCodes, menuItem, PIN, walletWithApp, type DeviceRig } from './support/device-rig.js';
+import { home, setDuress } from './support/duress-steps.js';
 import type { AppPeer } from './support/app-peer.js';
 import { dismiss, ETH, switchTo, tx } from './support/wallet-steps.js';
 
 const T0 = 1_800_000_000;
+const DURESS = '654321';
 const entropyOf = (n: number) => new Uint8Array(32).fill(n);
 const signEvents = (rig: DeviceRig) => rig.d.events.since(1).events.map((e) => decodeEvent(e)).filter((e) => e.kind.startsWith('sign'));
 
@@ -89,4 +92,25 @@ test('a power cut between the approval and the reveal: after the reboot nothing 
   t.is(signEvents(rig).filter((x) => x.kind === 'signed').length, 0);
   // and the half the limit left is all there is: 0.05 + 0.06 is over 0.1
   t.is(approve(rig, app, 6n * ETH / 100n, entropyOf(4)).error?.code, 'policy');
+});
+
+test('the duress PIN typed at a PIN prompt while an approval waits for its reveal: the decoy never signs it', (t) => {
+  const { rig, app } = walletWithApp('ae-duress', 'Alice phone', T0);
+  app.call('ping');
+  enrolCodes(rig);
+  setDuress(rig, DURESS, PIN);
+  home(rig);
+  const e = entropyOf(11);
+  app.ask('eth_sign_message', { message: 'approved for the real wallet', antiExfil: hostCommit(e) });
+  rig.readReview(10);
+  rig.decide('c');
+  t.truthy(app.answer().result?.signerCommitment);
+  rig.press('b'); // Hide: the approval waits for the app's entropy
+  menuItem(rig, 'Change PIN');
+  rig.enterPin(DURESS); // the PIN prompt of an unlocked device: the duress PIN switches to the decoy
+  t.true(rig.d.vault.duressMode);
+  const reveal = app.call('sign_reveal', { entropy: e });
+  t.is(reveal.error?.code, 'nothing-to-reveal', JSON.stringify(reveal));
+  t.deepEqual(signEvents(rig).filter((x) => x.kind === 'sign-refused').map((x) => x.details.reason), ['anti-exfil: the wallet in use changed']);
+  t.is(signEvents(rig).filter((x) => x.kind === 'signed').length, 0);
 });
