@@ -161,6 +161,7 @@ export class Device {
     listenToVault({
       vault: this.vault, keyring: this.keyring, wallet: this.wallet, guard: this.guard, events: this.events,
       endAppSession: () => this.linkHandler.reset(),
+      keysGone: () => { if (this.approvals) this.ctx.locked(); },
     });
     this.nav = new Navigator(blankHome(this.ctx), () => ports.clock.now(), ports.log, (view) => this.render(view), (screen) => layoutScreen(screen, ports.canvas));
     this.linkHandler = new LinkHandler(this.vault, this.entropy, ports.link, ports.clock, ports.log, linkScreens(this.ctx, this.nav, () => this.publishInfo()), {

@@ -18,16 +18,26 @@ export interface VaultListeners {
   events: EventLog;
   /** end the app's session (an app bound in duress mode was forgotten) */
   endAppSession: () => void;
+  /**
+   * the keys are gone: what waits on the app's behalf (a request, an approval waiting for its reveal, a prompt)
+   * is withdrawn as for a lock. Also when a PIN prompt of the unlocked device takes the other PIN and the vault
+   * switches between the real wallet and the decoy without a lock: a request made for one wallet must neither be
+   * shown (its address) nor signed by the other.
+   */
+  keysGone: () => void;
 }
 
-export function listenToVault({ vault, keyring, wallet, guard, events, endAppSession }: VaultListeners): void {
+export function listenToVault({ vault, keyring, wallet, guard, events, endAppSession, keysGone }: VaultListeners): void {
   // A wipe keeps one last event: the head is carried in the wipe marker and the chain continues after it.
   vault.carryAcrossWipe = () => encodeCarry(events.head);
   vault.onWiped((carried, reason) => events.continueAfterReset(decodeCarry(carried), /wrong PIN/.test(reason) ? 'wiped' : 'reset-done', { reason }));
   // Keys exist only while unlocked: made just after an unlock, wiped by every lock, auto-lock and wipe (which
   // also returns to the standard wallet); a passphrase the owner asked the device to keep opens its wallet again.
   vault.onLockChange((unlocked) => {
-    if (!unlocked) return keyring.wipe();
+    if (!unlocked) {
+      keyring.wipe();
+      return keysGone();
+    }
     loadKeys(vault, keyring);
     wallet.restoreAtUnlock();
   });

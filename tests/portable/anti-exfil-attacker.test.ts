@@ -111,6 +111,26 @@ test('the duress PIN typed at a PIN prompt while an approval waits for its revea
   t.true(rig.d.vault.duressMode);
   const reveal = app.call('sign_reveal', { entropy: e });
   t.is(reveal.error?.code, 'nothing-to-reveal', JSON.stringify(reveal));
-  t.deepEqual(signEvents(rig).filter((x) => x.kind === 'sign-refused').map((x) => x.details.reason), ['anti-exfil: the wallet in use changed']);
+  // withdrawn at the switch, as by a lock (the real wallet's keys are gone), so the app sees what a relock shows
+  t.deepEqual(signEvents(rig).filter((x) => x.kind === 'sign-refused').map((x) => x.details.reason), ['anti-exfil: the device was locked']);
+  t.is(signEvents(rig).filter((x) => x.kind === 'signed').length, 0);
+});
+
+test('a request queued while the duress PIN is typed at a PIN prompt: the decoy neither shows the real address nor signs it', (t) => {
+  const { rig, app } = walletWithApp('ae-duress', 'Alice phone', T0);
+  app.call('ping');
+  enrolCodes(rig);
+  setDuress(rig, DURESS, PIN);
+  home(rig);
+  const real = app.call('eth_get_address').result.address;
+  menuItem(rig, 'Change PIN');
+  app.ask('eth_sign_message', { message: 'asked of the real wallet' }); // waits: the owner is busy
+  rig.enterPin(DURESS); // the duress PIN at the prompt: the decoy, without a lock
+  t.true(rig.d.vault.duressMode);
+  t.is(app.answer()?.error?.code, 'locked', 'withdrawn as by a lock: the keys it was made for are gone');
+  rig.press('a', true); // cancel the new PIN
+  rig.b.tick();
+  t.false(/review|confirm/.test(rig.d.screen.id), `no review of the real wallet's request in duress mode (${rig.d.screen.id})`);
+  t.false(rig.text().includes(real), 'the real address is never on the screen');
   t.is(signEvents(rig).filter((x) => x.kind === 'signed').length, 0);
 });
