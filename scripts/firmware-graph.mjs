@@ -29,6 +29,7 @@ export const NOT_PRELOADABLE = {
 
 /** The name a file gets in manifest.json's "modules" (what `import` and "preload" use). */
 export function manifestName(file) {
+  if (file === 'modules/noble-alias/secp256k1.ts') return '@noble/curves/secp256k1';
   if (/^drivers\/platform-(sim|esp32)\.ts$/.test(file)) return 'drivers/platform'; // mapped per platform
   if (!file.startsWith('node_modules/')) return file.replace(/\.ts$/, '');
   const rel = file.slice('node_modules/'.length).replace(/\.js$/, '');
@@ -47,6 +48,9 @@ export async function firmwareGraph() {
       setup(build) {
         build.onResolve({ filter: /.*/ }, async (args) => {
           if (args.pluginData) return undefined;
+          // manifest.json maps `@noble/curves/secp256k1` to this re-export of modules/crypto/secp256k1.ts: the
+          // libraries that import noble's module get the firmware's (see that file)
+          if (/^@noble\/curves\/secp256k1(\.js)?$/.test(args.path)) return { path: path.join(REPO, 'modules/noble-alias/secp256k1.ts') };
           const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: true });
           return r.errors.length ? { path: args.path, external: true } : r; // an SDK module ("text/encoder", "flash")
         });

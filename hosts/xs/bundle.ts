@@ -36,12 +36,27 @@ export function bundleForXs(entry: string, options: BundleOptions = {}): Promise
       banner: options.banner ? { js: options.banner } : undefined,
       footer: options.footer ? { js: options.footer } : undefined,
       logLevel: 'silent',
-      plugins: [forbidNodeBuiltins],
+      plugins: [forbidNodeBuiltins, nobleSecp256k1AsFirmware],
     }).then((r) => r.outputFiles[0].text);
     cache.set(key, result);
   }
   return result;
 }
+
+/**
+ * As in the Moddable manifest: the libraries that import noble's secp256k1 module (@scure/bip32, @scure/btc-signer,
+ * micro-eth-signer) get modules/crypto/secp256k1.ts, through the same re-export the device maps
+ * (modules/noble-alias/secp256k1.ts), so that XS runs what the board runs: one curve, one precomputed table.
+ * Only imports from node_modules: a test that imports noble's module to compare against it still gets noble's.
+ */
+export const NOBLE_SECP256K1_ALIAS = 'modules/noble-alias/secp256k1.ts';
+const nobleSecp256k1AsFirmware: Plugin = {
+  name: 'noble-secp256k1-as-firmware',
+  setup(b) {
+    b.onResolve({ filter: /^@noble\/curves\/secp256k1(\.js)?$/ }, (args) =>
+      args.importer.includes('/node_modules/') ? { path: `${REPO_ROOT}${NOBLE_SECP256K1_ALIAS}` } : undefined);
+  },
+};
 
 /** A bundle for XS must never pull in Node: fail the build with the importer's name instead of at run time. */
 const forbidNodeBuiltins: Plugin = {

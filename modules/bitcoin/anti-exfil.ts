@@ -7,7 +7,7 @@
  *   reveal:  sign_reveal entropy = [32 bytes | null] per PSBT input, null exactly where the answer has null
  * The signatures are DER without low-R grinding (the nonce is fixed by the protocol, as on Jade).
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { secp256k1 } from '../crypto/secp256k1.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { OutScript } from '@scure/btc-signer/payment.js';

@@ -9,7 +9,7 @@
  *    the output key from scratch (five extra point multiplications an input: 2.6x the work on XS); noble's
  *    schnorr.sign still verifies each signature before it leaves, which guards against a faulted computation.
  */
-import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { schnorr, secp256k1 } from '../crypto/secp256k1.js';
 import { OutScript } from '@scure/btc-signer/payment.js';
 import { SigHash } from '@scure/btc-signer/transaction.js';
 import { bigFromBytes, bytes32FromBig, concatBytes, wipe } from '../bytes.js';

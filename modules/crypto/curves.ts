@@ -4,7 +4,7 @@
  * (window 4: 262 KB; no table: 12 KB but 2.9 M). Measured by `npm run bench` (bench/memory.ts). The device sets
  * window 2 at start-up; the table is built at the first public key (when the keys are made after unlock).
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { secp256k1 } from './secp256k1.js';
 
 export const SECP256K1_WINDOW = 2;
 

@@ -3,7 +3,7 @@
  * checksummed text. Written out here (a few lines over noble) because micro-eth-signer exports its address
  * helpers only from its root module, which also loads its whole transaction stack.
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { secp256k1 } from '../crypto/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { toHex, utf8Encode } from '../bytes.js';
 

@@ -2,7 +2,7 @@
  * ECDSA over secp256k1 as Ethereum wallets sign: RFC 6979 deterministic nonces without extra entropy, low-S,
  * with the recovery bit (so results match Trezor's and Ledger's byte for byte).
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { secp256k1 } from '../crypto/secp256k1.js';
 import { bigFromBytes, concatBytes } from '../bytes.js';
 
 export interface RecoverableSignature {

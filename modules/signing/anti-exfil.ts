@@ -12,7 +12,7 @@
  * H_data / H_point are BIP 340-style tagged SHA-256 with the tags "s2c/ecdsa/data" and "s2c/ecdsa/point"; R is
  * serialized compressed. Signatures are low-S (libsecp256k1 normalizes too); no low-R grinding (the nonce is fixed).
  */
-import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { schnorr, secp256k1 } from '../crypto/secp256k1.js';
 import { createHmacDrbg } from '@noble/curves/utils.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';

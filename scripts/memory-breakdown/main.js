@@ -15,7 +15,7 @@ import "drivers/random";
 // and the Bitcoin methods' code.
 const STEPS = [
 	"@noble/hashes/sha2", "@noble/hashes/sha3", "@noble/hashes/legacy", "@noble/hashes/pbkdf2",
-	"@noble/curves/secp256k1", "modules/crypto/curve25519", "@noble/ciphers/chacha",
+	"modules/crypto/secp256k1", "modules/crypto/curve25519", "@noble/ciphers/chacha",
 	"@scure/bip32", "@scure/bip39",
 	"micro-eth-signer/core/rlp", "cborg",
 	"drivers/platform", "modules/device",
