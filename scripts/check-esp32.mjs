@@ -6,7 +6,8 @@
 //  3. the C drivers compile against the ESP-IDF headers with the generated flags, -fsyntax-only, every warning
 //     an error (needs $IDF_PATH; an Xtensa gcc: toolchain.mjs; an sdkconfig.h: sdkconfig.mjs).
 // Without $MODDABLE it prints what it needs and exits 0. Never part of `npm test` or CI (it needs the SDK).
-// `npm run check:esp32 -- --drivers-only` skips step 2 (minutes per board) while working on the C drivers.
+// `npm run check:esp32 -- --drivers-only` skips step 2 (minutes per board) while working on the C drivers;
+// `-- --verbose` prints every linker note instead of a count per module.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,7 @@ const cDrivers = (boardManifest.modules['*'] ?? [])
   .map((m) => `${m.replace(/^\.\//, '')}.c`)
   .filter((file) => existsSync(path.join(repo, file)));
 const driversOnly = process.argv.includes('--drivers-only');
+const verbose = process.argv.includes('--verbose');
 const moddable = process.env.MODDABLE;
 const idf = process.env.IDF_PATH;
 
@@ -45,6 +47,20 @@ const env = { ...process.env, PATH: [path.join(repo, 'node_modules/.bin'), tools
 const notChecked = [];
 const failures = [];
 
+// The XS linker notes each preloaded object it could not freeze and each captured variable that is not const:
+// not errors, but hundreds of lines; counted per module unless --verbose.
+function reportLinkerNotes(notes) {
+  if (!notes.length) return;
+  if (verbose) { for (const n of notes) console.log(`    ${n}`); return; }
+  const perModule = new Map();
+  for (const n of notes) {
+    const module = n.replace(/^### warning: /, '').split(':')[0];
+    perModule.set(module, (perModule.get(module) ?? 0) + 1);
+  }
+  const top = [...perModule].sort((a, b) => b[1] - a[1]).map(([m, c]) => `${m} ${c}`);
+  console.log(`    ${notes.length} linker notes (preloaded objects left unfrozen, captured variables not const; --verbose lists them): ${top.slice(0, 8).join(', ')}${top.length > 8 ? `, and ${top.length - 8} more modules` : ''}`);
+}
+
 function run(label, cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
@@ -62,7 +78,7 @@ for (const board of boards) {
   const tmp = path.join(moddable, 'build/tmp', board.platform, 'release', path.basename(repo));
   // SDKCONFIG_H= : the XS compile and link do not need ESP-IDF's generated sdkconfig.h
   const linked = driversOnly ? '' : run(`${board.platform}: XS compile and link with preloading`, 'nice', ['-n', '15', 'make', '-j2', '-f', 'makefile', 'SDKCONFIG_H=', path.join(tmp, 'mc.xs.c')], tmp);
-  if (linked !== undefined) for (const w of linked.split('\n').filter((l) => l.startsWith('### warning'))) console.log(`    ${w}`);
+  if (linked) reportLinkerNotes(linked.split('\n').filter((l) => l.startsWith('### warning')));
   const made = run(`${board.platform}: compiler flags`, 'make', ['-s', '-f', 'makefile', '--eval',
     'print-flags: ; @echo $(SDKCONFIG_FILE) ; echo $(SDKCONFIG_H) ; echo $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS)', 'print-flags'], tmp);
   if (made === undefined) continue;
