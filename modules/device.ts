@@ -24,6 +24,7 @@ import { rollbackCounterInfo } from './protocol/methods/core.js';
 import type { Approvals } from './signing/approval.js';
 import { installSigning } from './signing/install.js';
 import { honestSigner, type AntiExfilSigner } from './signing/anti-exfil.js';
+import { honestSchnorrSigner } from './signing/anti-exfil-schnorr.js';
 import type { BtcMethodsLoader } from './protocol/methods/btc.js';
 import { Keyring } from './wallet/keyring.js';
 import { Guard, type GuardNotice } from './guard/guard.js';
@@ -168,7 +169,7 @@ export class Device {
       info: () => ({ firmware: FIRMWARE_VERSION, protocol: PROTOCOL_VERSION, deviceId: this.vault.deviceId ?? '', state: this.state, platform: this.options.platform, rollbackCounter: rollbackCounterInfo(this.vault.counterRemaining, COUNTER_LOW), ...this.activeWallet() }),
       ...resetRequests(this.ctx, this.nav, (name, data) => this.linkHandler.notify(name, data)),
     }, () => this.unavailable(), (err) => this.showError(err));
-    this.antiExfilSigner = options.antiExfilSignerForTests ?? honestSigner;
+    this.antiExfilSigner = options.antiExfilSignerForTests ?? { ...honestSigner, schnorr: honestSchnorrSigner };
     this.approvals = installSigning({
       ctx: this.ctx, nav: this.nav, log: ports.log, vault: this.vault, keyring: this.keyring, entropy: this.entropy,
       rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
@@ -176,6 +177,10 @@ export class Device {
       antiExfilSigner: {
         commit: (...a) => this.antiExfilSigner.commit(...a),
         sign: (...a) => this.antiExfilSigner.sign(...a),
+        schnorr: {
+          commit: (...a) => (this.antiExfilSigner.schnorr ?? honestSchnorrSigner).commit(...a),
+          sign: (...a) => (this.antiExfilSigner.schnorr ?? honestSchnorrSigner).sign(...a),
+        },
       },
     });
     installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data), () => this.linkHandler.subscribeEvents());

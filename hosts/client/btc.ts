@@ -63,7 +63,7 @@ export function psbtBytes(input: Uint8Array | string): Uint8Array {
 }
 
 export class BtcApp {
-  /** anti-exfil is on unless `options.antiExfil` is false (hosts/client/anti-exfil.ts); it covers P2WPKH inputs */
+  /** anti-exfil is on unless `options.antiExfil` is false (hosts/client/anti-exfil.ts); it covers P2WPKH and taproot inputs */
   constructor(readonly session: RpcSession, readonly options: AntiExfilOptions = {}) {}
 
   async getXpub(o: AccountOptions = {}): Promise<BtcXpub> {
@@ -87,7 +87,7 @@ export class BtcApp {
       const r = await this.session.call('btc_sign_psbt', params, SIGNING_TIMEOUT_MS);
       return { psbt: r.psbt, signedInputs: r.signedInputs };
     }
-    // A commitment for every input: the device keeps those of the P2WPKH inputs it signs and answers null elsewhere.
+    // A commitment for every input: the device keeps those of the inputs it signs and answers null elsewhere.
     let inputs: number;
     try {
       inputs = Transaction.fromPSBT(bytes).inputsLength;

@@ -4,7 +4,8 @@
  *    0x80 or more, sign again with extra entropy = the counter (1, 2, …) as 32-bit little-endian in 32 bytes, so
  *    DER signatures are at most 71 bytes and match Core, libwally and Jade byte for byte;
  *  - P2TR key path (BIP 86): BIP 341 sighash and BIP 340 Schnorr with the key tweaked by TapTweak(internal key),
- *    with 32 bytes of fresh auxiliary randomness from the RNG (all zeros only in the tests' deterministic mode).
+ *    with 32 bytes of fresh auxiliary randomness from the RNG (all zeros only in the tests' deterministic mode),
+ *    or, with anti-exfil, the nonce committed to and tweaked by the app's entropy (signing/anti-exfil-schnorr.ts).
  *    The tweak is done here rather than by Transaction.signIdx, which recomputes the public key, the internal and
  *    the output key from scratch (five extra point multiplications an input: 2.6x the work on XS); noble's
  *    schnorr.sign still verifies each signature before it leaves, which guards against a faulted computation.
@@ -52,13 +53,37 @@ export function wpkhDigest(plan: PsbtPlan, o: PsbtPlan['ours'][number]): Uint8Ar
   return plan.tx.preimageWitnessV0(o.index, OutScript.encode({ type: 'pkh', hash: decoded.hash }), o.sighash, utxo.amount);
 }
 
-/**
- * Add our signatures to `plan.tx`; returns the signed PSBT (in the version it came in). `wpkhSign` (anti-exfil,
- * bitcoin/anti-exfil.ts) makes the DER signature of a P2WPKH input instead of low-R RFC 6979.
- */
+/** BIP 340 with fresh auxiliary randomness, wiped after */
+function signWithAux(digest: Uint8Array, tweakedKey: Uint8Array, auxRand: () => Uint8Array): Uint8Array {
+  const aux = auxRand();
+  try {
+    return schnorr.sign(digest, tweakedKey, aux);
+  } finally {
+    wipe(aux);
+  }
+}
+
+/** The BIP 341 sighash of one of our taproot key-path inputs. */
+export function trDigest(plan: PsbtPlan, o: PsbtPlan['ours'][number]): Uint8Array {
+  const { tx } = plan;
+  const prevOuts = Array.from({ length: tx.inputsLength }, (_, i) => {
+    const inp = tx.getInput(i);
+    return inp.witnessUtxo ?? inp.nonWitnessUtxo!.outputs[inp.index!];
+  });
+  return tx.preimageWitnessV1(o.index, prevOuts.map((p) => p.script), o.sighash, prevOuts.map((p) => p.amount));
+}
+
+/** Signers in place of the usual ones (anti-exfil, bitcoin/anti-exfil.ts) */
+export interface InputSigners {
+  /** the DER signature of a P2WPKH input, instead of low-R RFC 6979 */
+  wpkh(inputIndex: number, digest: Uint8Array, privateKey: Uint8Array): Uint8Array;
+  /** the 64-byte BIP 340 signature of a taproot key-path input with its tweaked key, instead of fresh aux randomness */
+  tr(inputIndex: number, digest: Uint8Array, tweakedKey: Uint8Array): Uint8Array;
+}
+
+/** Add our signatures to `plan.tx`; returns the signed PSBT (in the version it came in). */
 export function signPlan(
-  plan: PsbtPlan, keys: Keyring, auxRand: () => Uint8Array, progress?: (done: number, total: number) => void,
-  wpkhSign?: (inputIndex: number, digest: Uint8Array, privateKey: Uint8Array) => Uint8Array,
+  plan: PsbtPlan, keys: Keyring, auxRand: () => Uint8Array, progress?: (done: number, total: number) => void, signers?: InputSigners,
 ): Uint8Array {
   const { tx } = plan;
   for (const [n, o] of plan.ours.entries()) {
@@ -68,21 +93,15 @@ export function signPlan(
       if (o.type === 'wpkh') {
         const digest = wpkhDigest(plan, o);
         const pub = keys.derive(o.path).publicKey!;
-        const der = wpkhSign ? wpkhSign(o.index, digest, key) : signLowR(digest, key);
+        const der = signers ? signers.wpkh(o.index, digest, key) : signLowR(digest, key);
         tx.updateInput(o.index, { partialSig: [[pub, concatBytes(der, Uint8Array.of(o.sighash))]] }, true);
       } else {
-        const prevOuts = Array.from({ length: tx.inputsLength }, (_, i) => {
-          const inp = tx.getInput(i);
-          return inp.witnessUtxo ?? inp.nonWitnessUtxo!.outputs[inp.index!];
-        });
-        const digest = tx.preimageWitnessV1(o.index, prevOuts.map((p) => p.script), o.sighash, prevOuts.map((p) => p.amount));
+        const digest = trDigest(plan, o);
         const tweaked = tweakPrivateKey(key, keys.derive(o.path).publicKey!);
-        const aux = auxRand();
         try {
-          const sig = schnorr.sign(digest, tweaked, aux);
+          const sig = signers ? signers.tr(o.index, digest, tweaked) : signWithAux(digest, tweaked, auxRand);
           tx.updateInput(o.index, { tapKeySig: o.sighash === SigHash.DEFAULT ? sig : concatBytes(sig, Uint8Array.of(o.sighash)) }, true);
         } finally {
-          wipe(aux);
           wipe(tweaked);
         }
       }

@@ -18,6 +18,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bigFromBytes, bytes32FromBig, concatBytes, constantTimeEqual, wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
+import type { SchnorrAntiExfilSigner } from './anti-exfil-schnorr.js';
 
 const { Point } = secp256k1;
 const Fn = Point.Fn;
@@ -139,6 +140,8 @@ export interface AntiExfilSigner {
   commit(digest: Uint8Array, privateKey: Uint8Array, hostCommitment: Uint8Array): Uint8Array;
   /** `opening`: what `commit` answered for this digest, key and commitment */
   sign(digest: Uint8Array, privateKey: Uint8Array, hostEntropy: Uint8Array, hostCommitment: Uint8Array, opening?: Uint8Array): AntiExfilSignature;
+  /** taproot inputs' BIP 340 signer (anti-exfil-schnorr.ts); absent: the honest one */
+  schnorr?: SchnorrAntiExfilSigner;
 }
 
 export const honestSigner: AntiExfilSigner = { commit: signerCommit, sign: signWithHostEntropy };

@@ -48,12 +48,17 @@ async function signedEvents(): Promise<Record<string, unknown>[]> {
   return e!.answer.events.map((b) => decodeEvent(b)).filter((x) => x.kind === 'signed').map((x) => x.details);
 }
 
-/** The firmware's signer replaced inside XS by one that tweaks with entropy of its own (a seed-derived nonce). */
-async function hostileFirmware(on: boolean): Promise<void> {
+/**
+ * The firmware's signer replaced inside XS by one that tweaks with entropy of its own (a seed-derived nonce): its
+ * ECDSA signer, or (`schnorr`) only its BIP 340 one for taproot inputs.
+ */
+async function hostileFirmware(on: boolean, which: 'ecdsa' | 'schnorr' = 'ecdsa'): Promise<void> {
   await (sim.board.runtime as XsRuntime).evaluate(on
     ? `const honest = device.honestForTests ?? device.antiExfilSigner; device.honestForTests = honest;
        const own = new Uint8Array(32).fill(0x42);
-       device.antiExfilSigner = { commit: honest.commit, sign: (digest, key) => honest.sign(digest, key, own) };`
+       device.antiExfilSigner = ${which === 'ecdsa'
+    ? '{ ...honest, sign: (digest, key) => honest.sign(digest, key, own) }'
+    : '{ ...honest, schnorr: { commit: honest.schnorr.commit, sign: (digest, key) => honest.schnorr.sign(digest, key, own) } }'};`
     : 'if (device.honestForTests) device.antiExfilSigner = device.honestForTests;');
 }
 
@@ -151,6 +156,29 @@ test.serial('bitcoin: latch btc sign-psbt with anti-exfil on P2WPKH inputs; a ho
     const bad = await latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--json', ...device()], async () => { await d.review(); });
     t.is(bad.code, 3);
     t.regex(bad.stderr, /ANTI-EXFIL CHECK FAILED on btc_sign_psbt: inputs 0, 1/);
+  } finally {
+    await hostileFirmware(false);
+  }
+});
+
+test.serial('bitcoin: a taproot input with anti-exfil (Latch\'s BIP 340 construction) through the CLI; a hostile BIP 340 signer is refused', async (t) => {
+  const { client, session } = await bench!.openSession();
+  const app = new BtcApp(session);
+  const [wpkh, tr] = [await app.getXpub({ network: 'testnet' }), await app.getXpub({ type: 'tr', network: 'testnet' })];
+  await client.close();
+  const accounts: Record<number, HDKey> = { 84: HDKey.fromExtendedKey(wpkh.xpub, TESTNET_VERSIONS), 86: HDKey.fromExtendedKey(tr.xpub, TESTNET_VERSIONS) };
+  const keys: KeySource = { fingerprint: parseInt(wpkh.fingerprint, 16), derive: (p) => accounts[p[0] & 0x7fffffff].deriveChild(p[3]).deriveChild(p[4]) };
+  const psbt = buildPsbt(keys, NETWORKS.testnet, [{ type: 'tr', index: 0, amount: 50_000n }, { type: 'wpkh', index: 2, amount: 20_000n }], [{ amount: 60_000n }]);
+  const file = path.join(home, 'ae-tr.psbt');
+  fs.writeFileSync(file, base64.encode(psbt));
+  const ok = await latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--json', ...device()], async () => { await d.review(); });
+  t.is(ok.code, 0, ok.stderr);
+  t.is(JSON.parse(ok.stdout).signedInputs, 2);
+  await hostileFirmware(true, 'schnorr');
+  try {
+    const bad = await latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--json', ...device()], async () => { await d.review(); });
+    t.is(bad.code, 3);
+    t.regex(bad.stderr, /ANTI-EXFIL CHECK FAILED on btc_sign_psbt: input 0:/, 'the taproot input, and only it');
   } finally {
     await hostileFirmware(false);
   }

@@ -3,10 +3,11 @@
  * the seed through nonces, "Dark Skippy", would do). Each commits to some R and then signs; the host's check must
  * refuse every one of them. They share the honest signer's interface so a device can be built with one.
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes } from '../../../modules/bytes.js';
 import { honestSigner, hostCommit, rfc6979Nonce, signWithHostEntropy, type AntiExfilSigner, type AntiExfilSignature } from '../../../modules/signing/anti-exfil.js';
+import { honestSchnorrSigner, signSchnorrWithHostEntropy, type SchnorrAntiExfilSigner } from '../../../modules/signing/anti-exfil-schnorr.js';
 
 const { Point } = secp256k1;
 const Fn = Point.Fn;
@@ -61,5 +62,42 @@ export const EVIL_SIGNERS: Record<string, AntiExfilSigner> = {
   'signs the committed nonce untweaked': {
     commit: honestSigner.commit,
     sign: (digest, key, entropy) => signWithNonce(digest, key, rfc6979Nonce(digest, key, hostCommit(entropy))),
+  },
+};
+
+/** BIP 340 with a nonce the signer chose (noble's arithmetic, written here so the module under test is not used) */
+function schnorrWithNonce(digest: Uint8Array, key: Uint8Array, nonce: bigint): Uint8Array {
+  const P = Point.BASE.multiply(big(key)).toAffine();
+  const d = P.y & 1n ? N - big(key) : big(key);
+  const R = Point.BASE.multiply(nonce).toAffine();
+  const k = R.y & 1n ? N - nonce : nonce;
+  const rx = Fn.toBytes(R.x);
+  const e = big(schnorr.utils.taggedHash('BIP0340/challenge', rx, Fn.toBytes(P.x), digest)) % N;
+  return concatBytes(rx, Fn.toBytes(Fn.add(k, Fn.mul(e, d))));
+}
+
+/** The same attacks on taproot inputs: each signs a valid BIP 340 signature that the host's check must refuse. */
+export const EVIL_SCHNORR_SIGNERS: Record<string, SchnorrAntiExfilSigner> = {
+  /** commits honestly, then signs as plain BIP 340 with all-zero auxiliary data */
+  'ignores the host entropy': {
+    commit: honestSchnorrSigner.commit,
+    sign: (digest, key) => schnorr.sign(digest, key, new Uint8Array(32)),
+  },
+  'signs with a seed-derived nonce': {
+    commit: honestSchnorrSigner.commit,
+    sign: (digest, key) => schnorrWithNonce(digest, key, seedNonce(digest, key)),
+  },
+  'commits to a seed-derived nonce and skips the tweak': {
+    commit: (digest, key) => Point.BASE.multiply(seedNonce(digest, key)).toBytes(true),
+    sign: (digest, key) => schnorrWithNonce(digest, key, seedNonce(digest, key)),
+  },
+  'tweaks with its own entropy': {
+    commit: honestSchnorrSigner.commit,
+    sign: (digest, key) => { const own = new Uint8Array(32).fill(0x42); return signSchnorrWithHostEntropy(digest, key, own, hostCommit(own)); },
+  },
+  /** BIP 340's own nonce with the commitment as aux data is exactly the committed one: signed untweaked */
+  'signs the committed nonce untweaked': {
+    commit: honestSchnorrSigner.commit,
+    sign: (digest, key, entropy) => schnorr.sign(digest, key, hostCommit(entropy)),
   },
 };
