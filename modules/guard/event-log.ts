@@ -17,6 +17,12 @@
  *    head covers: a flash clip that retires the ring's newest records cannot cut an unread security event off
  *    its end. At load a ring that ends before the mark continues from the mark, so the missing events show as
  *    damaged (the app's check fails) instead of the chain closing over them.
+ *  - The duress alarm (issue 23) is also kept apart from the ring (RecordKey.duressAlarm, sealed, covered by the
+ *    vault head), so an app bound in duress mode can acknowledge what it reads as on any device and the decoy signs
+ *    on like one, while the owner's alarm survives the ring's wrap: the decoy's acknowledgement (kept in that record,
+ *    never in the owner's) frees what it read as any app's does; a security event the ring then overwrites before
+ *    the owner's app acknowledged it is counted there (`securityUnseen`, of them signatures `signedUnseen`). The owner's app gets the kept alarm with the
+ *    count, signed with the event key (keptAlarmMessage), beside the ring's events.
  *  - A factory reset keeps one last event: the head is carried in the wipe marker, and "reset-done" continues
  *    the chain after the erase.
  */
@@ -25,7 +31,8 @@ import { concatBytes, wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import { decodeCbor, encodeCbor } from '../protocol/cbor.js';
 import {
-  chainHash, decodeEvent, eventBytes, GENESIS, headMessage, SECURITY_KINDS, WIPE_KINDS, type EventKind, type EventsAnswer, type LatchEvent, type SignedHead,
+  chainHash, decodeEvent, eventBytes, GENESIS, headMessage, keptAlarmMessage, SECURITY_KINDS, WIPE_KINDS, type EventKind, type EventsAnswer, type KeptAlarm,
+  type LatchEvent, type SignedHead,
 } from './event-format.js';
 import { decodeMs, encodeMs, type DeviceClock } from '../vault/device-clock.js'; // the vault's u64 codec
 import { EVENT_SLOTS, RecordKey, type VaultRecords } from '../vault/records.js';
@@ -78,6 +85,20 @@ export function boundDetails(details: Record<string, unknown>): Record<string, u
   return encodeCbor(flat).length <= MAX_EVENT_BYTES - 32 ? flat : { cut: true };
 }
 
+/** The duress alarm kept apart from the ring (RecordKey.duressAlarm). */
+interface Kept {
+  seq: number;
+  bytes: Uint8Array;
+  prev: Uint8Array;
+  /** the last seq the app bound in duress mode acknowledged (the alarm's own seq until it does) */
+  decoyAcked: number;
+  /** the newest overwritten signature already counted (a power cut between the count and the overwrite counts once) */
+  countedTo: number;
+  /** security events (any, the signatures among them) the ring overwrote before the owner's app acknowledged them */
+  securityUnseen: number;
+  signedUnseen: number;
+}
+
 interface Slot {
   event: LatchEvent;
   bytes: Uint8Array;
@@ -104,6 +125,7 @@ export class EventLog {
   private firstUnread: number | undefined;
   /** lesser events not written since boot (they would have overwritten unread security events) */
   private held = 0;
+  private kept: Kept | undefined;
   private readonly tally = new StrangerTally();
 
   constructor(
@@ -136,6 +158,7 @@ export class EventLog {
     const ack = this.records.get(RecordKey.eventsAcked);
     this.acked = ack?.length === 12 ? Math.min(decodeMs(ack), this.headSeq) : 0;
     this.lostUnread = ack?.length === 12 ? ((ack[8] << 24) | (ack[9] << 16) | (ack[10] << 8) | ack[11]) >>> 0 : 0;
+    this.kept = this.readKept();
     this.loaded = true;
     this.findFirstUnread();
   }
@@ -165,6 +188,42 @@ export class EventLog {
     return this.acked;
   }
 
+  /**
+   * The app bound in duress mode has read every event up to `seq` (events_ack there). `alarmSeq` is the alarm it
+   * reads after (app/history.ts lastDuressSeq). Kept in the alarm's record, never the owner's acknowledgement; it
+   * frees the ring from the alarm on, once the alarm is kept apart (kept now if a power cut stopped that at the
+   * alarm). Without a kept alarm nothing is kept, and the answer is the one any device gives.
+   */
+  ackDecoy(seq: number, alarmSeq: number): number {
+    this.ensure();
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq > this.headSeq) throw new LatchError('bad-message', `events up to ${seq} cannot be acknowledged: the newest is ${this.headSeq}`);
+    if (!this.kept || this.kept.seq < alarmSeq) {
+      const s = this.readSlot(EVENT_KEY_BASE + (alarmSeq % EVENT_SLOTS));
+      if (!s || s.event.seq !== alarmSeq || s.event.kind !== 'duress-pin-entered') return seq;
+      this.keepAlarm(s.event.seq, s.bytes, s.prev);
+    }
+    const k = this.kept!;
+    if (k.seq !== alarmSeq) return seq;
+    if (seq > k.decoyAcked) {
+      k.decoyAcked = seq;
+      this.saveKept();
+      this.findFirstUnread();
+    }
+    return Math.max(seq, k.decoyAcked);
+  }
+
+  /** The last seq the app bound in duress mode acknowledged, or 0. */
+  get decoyAcked(): number {
+    this.ensure();
+    return this.kept && this.kept.decoyAcked > this.kept.seq ? this.kept.decoyAcked : 0;
+  }
+
+  /** The seq of the duress alarm kept apart from the ring, if any. */
+  get keptAlarmSeq(): number | undefined {
+    this.ensure();
+    return this.kept?.seq;
+  }
+
   get head(): { seq: number; hash: Uint8Array } {
     this.ensure();
     return { seq: this.headSeq, hash: this.headHash };
@@ -187,7 +246,9 @@ export class EventLog {
     }
     const event: LatchEvent = { seq: this.headSeq + 1, at: Math.floor(this.clock.now()), kind, details: boundDetails(details) };
     const bytes = eventBytes(event);
-    const value = encodeCbor([bytes, this.headHash]);
+    const prev = this.headHash;
+    const value = encodeCbor([bytes, prev]);
+    this.countOverwritten(event.seq - EVENT_SLOTS);
     this.records.setSealed(EVENT_KEY_BASE + (event.seq % EVENT_SLOTS), value, 'event');
     this.headHash = chainHash(this.headHash, bytes);
     this.headSeq = event.seq;
@@ -195,6 +256,8 @@ export class EventLog {
     if (security && this.firstUnread === undefined) this.firstUnread = event.seq;
     // (not the wipe's own event: the erase took the head, and a reset is announced by the new device id anyway)
     if (security && !WIPE_KINDS.has(kind)) this.records.set(RecordKey.eventsMark, concatBytes(encodeMs(event.seq), this.headHash), 'event mark');
+    // after the ring's record and the mark: a power cut before this leaves the alarm in the ring, unread (ackDecoy)
+    if (kind === 'duress-pin-entered') this.keepAlarm(event.seq, bytes, prev);
     this.onEvent(bytes, () => this.signHead());
     return event;
   }
@@ -227,9 +290,11 @@ export class EventLog {
     }
     const head = last === this.headSeq ? this.signHead() : this.signAt(last);
     if (events.length === 0 && damaged.length === 0) anchor = head.hash; // nothing new: the head is the anchor
+    const k = this.kept;
+    const alarm = k && (k.seq > this.acked || k.countedTo > this.acked) ? this.keptAlarm(k) : undefined;
     return {
       events, anchor: anchor ?? GENESIS, head, key: this.publicKey(), dropped: oldest - 1, damaged, more: last < this.headSeq,
-      acked: this.acked, lostUnread: this.lostUnread, held: this.held,
+      acked: this.acked, lostUnread: this.lostUnread, held: this.held, ...(alarm ? { alarm } : {}),
     };
   }
 
@@ -269,6 +334,7 @@ export class EventLog {
     this.acked = this.headSeq; // the erase took the ack record: what came before is gone anyway
     this.lostUnread = 0;
     this.firstUnread = undefined;
+    this.kept = undefined; // the erase took it too
     this.record(kind, { ...details, ...(carried ? { erasedEvents: carried.seq } : {}) });
   }
 
@@ -277,10 +343,64 @@ export class EventLog {
     this.records.set(RecordKey.eventsAcked, concatBytes(encodeMs(this.acked), Uint8Array.of(lost >>> 24, (lost >>> 16) & 0xff, (lost >>> 8) & 0xff, lost & 0xff)), 'event acknowledgement');
   }
 
-  /** The oldest unread security event the ring holds (a scan of at most EVENT_SLOTS records). */
+  /** The alarm kept apart from the ring, with what the decoy's app read after it, and its own record written. */
+  private keepAlarm(seq: number, bytes: Uint8Array, prev: Uint8Array): void {
+    this.kept = { seq, bytes, prev, decoyAcked: seq, countedTo: 0, securityUnseen: 0, signedUnseen: 0 };
+    this.saveKept();
+    this.findFirstUnread();
+  }
+
+  /** Before the ring overwrites event `seq`: a security event the owner's app has not acknowledged (which only the
+   * decoy's acknowledgement lets the ring overwrite) is counted first (a power cut between counts it once: `countedTo`). */
+  private countOverwritten(seq: number): void {
+    const k = this.kept;
+    if (!k || seq === k.seq || seq <= this.acked || seq <= k.countedTo) return;
+    const s = this.readSlot(EVENT_KEY_BASE + (seq % EVENT_SLOTS));
+    if (!s || s.event.seq !== seq || !SECURITY_KINDS.has(s.event.kind)) return;
+    k.countedTo = seq;
+    k.securityUnseen++;
+    if (s.event.kind === 'signed') k.signedUnseen++;
+    this.saveKept();
+  }
+
+  private keptAlarm(k: Kept): KeptAlarm {
+    const hash = chainHash(k.prev, k.bytes);
+    const seed = this.keys.signingSeed();
+    try {
+      const signature = ed25519.sign(keptAlarmMessage(this.keys.deviceId(), k.seq, hash, k.securityUnseen, k.signedUnseen), seed);
+      return { event: k.bytes, anchor: k.prev, securityUnseen: k.securityUnseen, signedUnseen: k.signedUnseen, signature };
+    } finally {
+      wipe(seed);
+    }
+  }
+
+  private saveKept(): void {
+    const k = this.kept!;
+    this.records.setSealed(RecordKey.duressAlarm, encodeCbor([k.bytes, k.prev, k.decoyAcked, k.countedTo, k.securityUnseen, k.signedUnseen]), 'duress alarm');
+  }
+
+  private readKept(): Kept | undefined {
+    try {
+      const raw = this.records.getSealed(RecordKey.duressAlarm);
+      if (!raw) return undefined;
+      const [bytes, prev, decoyAcked, countedTo, securityUnseen, signedUnseen] = decodeCbor(raw) as [Uint8Array, Uint8Array, number, number, number, number];
+      const event = decodeEvent(bytes);
+      return { seq: event.seq, bytes, prev, decoyAcked, countedTo, securityUnseen, signedUnseen };
+    } catch {
+      return undefined; // damaged: the alarm is then only what the ring still holds
+    }
+  }
+
+  /**
+   * The oldest unread security event the ring holds (a scan of at most EVENT_SLOTS records). The kept alarm does
+   * not hold the ring (it is kept apart), nor, once the decoy's app acknowledged events after it, anything up to
+   * there: as on any device whose app read them (those the owner's app had not read are counted: countOverwritten).
+   */
   private findFirstUnread(): void {
     this.firstUnread = undefined;
+    const k = this.kept;
     for (let seq = Math.max(this.acked + 1, this.oldest()); seq <= this.headSeq; seq++) {
+      if (k && seq <= k.decoyAcked && (seq >= k.seq || k.decoyAcked > k.seq)) continue;
       const s = this.readSlot(EVENT_KEY_BASE + (seq % EVENT_SLOTS));
       if (s && s.event.seq === seq && SECURITY_KINDS.has(s.event.kind)) {
         this.firstUnread = seq;
