@@ -17,12 +17,9 @@
  *    head covers: a flash clip that retires the ring's newest records cannot cut an unread security event off
  *    its end. At load a ring that ends before the mark continues from the mark, so the missing events show as
  *    damaged (the app's check fails) instead of the chain closing over them.
- *  - The duress alarm (issue 23) is also kept apart from the ring (RecordKey.duressAlarm, sealed, covered by the
- *    vault head), so an app bound in duress mode can acknowledge what it reads as on any device and the decoy signs
- *    on like one, while the owner's alarm survives the ring's wrap: the decoy's acknowledgement (kept in that record,
- *    never in the owner's) frees what it read as any app's does; a security event the ring then overwrites before
- *    the owner's app acknowledged it is counted there (`securityUnseen`, of them signatures `signedUnseen`). The owner's app gets the kept alarm with the
- *    count, signed with the event key (keptAlarmMessage), beside the ring's events.
+ *  - The duress alarm (issue 23) is also kept apart from the ring (kept-alarm.ts), so an app bound in duress mode
+ *    acknowledges what it reads as on any device and the decoy signs on like one, while the owner's alarm survives
+ *    the ring's wrap, with a count of what the owner's app did not see.
  *  - A factory reset keeps one last event: the head is carried in the wipe marker, and "reset-done" continues
  *    the chain after the erase.
  */
@@ -31,12 +28,12 @@ import { concatBytes, wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
 import { decodeCbor, encodeCbor } from '../protocol/cbor.js';
 import {
-  chainHash, decodeEvent, eventBytes, GENESIS, headMessage, keptAlarmMessage, SECURITY_KINDS, WIPE_KINDS, type EventKind, type EventsAnswer, type KeptAlarm,
-  type LatchEvent, type SignedHead,
+  chainHash, decodeEvent, eventBytes, GENESIS, headMessage, SECURITY_KINDS, WIPE_KINDS, type EventKind, type EventsAnswer, type LatchEvent, type SignedHead,
 } from './event-format.js';
 import { decodeMs, encodeMs, type DeviceClock } from '../vault/device-clock.js'; // the vault's u64 codec
 import { EVENT_SLOTS, RecordKey, type VaultRecords } from '../vault/records.js';
 import { StrangerTally } from './stranger-tally.js';
+import { KeptDuressAlarm } from './kept-alarm.js';
 
 export { EVENT_SLOTS };
 export type { EventKind, EventsAnswer, LatchEvent, SignedHead };
@@ -85,20 +82,6 @@ export function boundDetails(details: Record<string, unknown>): Record<string, u
   return encodeCbor(flat).length <= MAX_EVENT_BYTES - 32 ? flat : { cut: true };
 }
 
-/** The duress alarm kept apart from the ring (RecordKey.duressAlarm). */
-interface Kept {
-  seq: number;
-  bytes: Uint8Array;
-  prev: Uint8Array;
-  /** the last seq the app bound in duress mode acknowledged (the alarm's own seq until it does) */
-  decoyAcked: number;
-  /** the newest overwritten signature already counted (a power cut between the count and the overwrite counts once) */
-  countedTo: number;
-  /** security events (any, the signatures among them) the ring overwrote before the owner's app acknowledged them */
-  securityUnseen: number;
-  signedUnseen: number;
-}
-
 interface Slot {
   event: LatchEvent;
   bytes: Uint8Array;
@@ -125,8 +108,8 @@ export class EventLog {
   private firstUnread: number | undefined;
   /** lesser events not written since boot (they would have overwritten unread security events) */
   private held = 0;
-  private kept: Kept | undefined;
   private readonly tally = new StrangerTally();
+  private readonly kept: KeptDuressAlarm;
 
   constructor(
     private readonly records: VaultRecords,
@@ -134,7 +117,9 @@ export class EventLog {
     private readonly keys: EventLogKeys,
     /** a new event: the session pushes it live, with the signed head (signed only if asked: it costs) */
     private readonly onEvent: (bytes: Uint8Array, head: () => SignedHead) => void = () => {},
-  ) {}
+  ) {
+    this.kept = new KeptDuressAlarm(records, keys);
+  }
 
   /** Find the head among the ring's records (after the vault is open). */
   load(): void {
@@ -158,7 +143,7 @@ export class EventLog {
     const ack = this.records.get(RecordKey.eventsAcked);
     this.acked = ack?.length === 12 ? Math.min(decodeMs(ack), this.headSeq) : 0;
     this.lostUnread = ack?.length === 12 ? ((ack[8] << 24) | (ack[9] << 16) | (ack[10] << 8) | ack[11]) >>> 0 : 0;
-    this.kept = this.readKept();
+    this.kept.load();
     this.loaded = true;
     this.findFirstUnread();
   }
@@ -197,31 +182,26 @@ export class EventLog {
   ackDecoy(seq: number, alarmSeq: number): number {
     this.ensure();
     if (!Number.isSafeInteger(seq) || seq < 0 || seq > this.headSeq) throw new LatchError('bad-message', `events up to ${seq} cannot be acknowledged: the newest is ${this.headSeq}`);
-    if (!this.kept || this.kept.seq < alarmSeq) {
+    if ((this.kept.seq ?? 0) < alarmSeq) {
       const s = this.readSlot(EVENT_KEY_BASE + (alarmSeq % EVENT_SLOTS));
       if (!s || s.event.seq !== alarmSeq || s.event.kind !== 'duress-pin-entered') return seq;
       this.keepAlarm(s.event.seq, s.bytes, s.prev);
     }
-    const k = this.kept!;
-    if (k.seq !== alarmSeq) return seq;
-    if (seq > k.decoyAcked) {
-      k.decoyAcked = seq;
-      this.saveKept();
-      this.findFirstUnread();
-    }
-    return Math.max(seq, k.decoyAcked);
+    if (this.kept.seq !== alarmSeq) return seq;
+    if (this.kept.ackDecoy(seq, alarmSeq)) this.findFirstUnread();
+    return Math.max(seq, this.kept.decoyAcked);
   }
 
   /** The last seq the app bound in duress mode acknowledged, or 0. */
   get decoyAcked(): number {
     this.ensure();
-    return this.kept && this.kept.decoyAcked > this.kept.seq ? this.kept.decoyAcked : 0;
+    return this.kept.decoyAcked;
   }
 
   /** The seq of the duress alarm kept apart from the ring, if any. */
   get keptAlarmSeq(): number | undefined {
     this.ensure();
-    return this.kept?.seq;
+    return this.kept.seq;
   }
 
   get head(): { seq: number; hash: Uint8Array } {
@@ -290,8 +270,7 @@ export class EventLog {
     }
     const head = last === this.headSeq ? this.signHead() : this.signAt(last);
     if (events.length === 0 && damaged.length === 0) anchor = head.hash; // nothing new: the head is the anchor
-    const k = this.kept;
-    const alarm = k && (k.seq > this.acked || k.countedTo > this.acked) ? this.keptAlarm(k) : undefined;
+    const alarm = this.kept.answer(this.acked);
     return {
       events, anchor: anchor ?? GENESIS, head, key: this.publicKey(), dropped: oldest - 1, damaged, more: last < this.headSeq,
       acked: this.acked, lostUnread: this.lostUnread, held: this.held, ...(alarm ? { alarm } : {}),
@@ -334,7 +313,7 @@ export class EventLog {
     this.acked = this.headSeq; // the erase took the ack record: what came before is gone anyway
     this.lostUnread = 0;
     this.firstUnread = undefined;
-    this.kept = undefined; // the erase took it too
+    this.kept.forget(); // the erase took it too
     this.record(kind, { ...details, ...(carried ? { erasedEvents: carried.seq } : {}) });
   }
 
@@ -345,50 +324,16 @@ export class EventLog {
 
   /** The alarm kept apart from the ring, with what the decoy's app read after it, and its own record written. */
   private keepAlarm(seq: number, bytes: Uint8Array, prev: Uint8Array): void {
-    this.kept = { seq, bytes, prev, decoyAcked: seq, countedTo: 0, securityUnseen: 0, signedUnseen: 0 };
-    this.saveKept();
+    this.kept.keep(seq, bytes, prev);
     this.findFirstUnread();
   }
 
   /** Before the ring overwrites event `seq`: a security event the owner's app has not acknowledged (which only the
    * decoy's acknowledgement lets the ring overwrite) is counted first (a power cut between counts it once: `countedTo`). */
   private countOverwritten(seq: number): void {
-    const k = this.kept;
-    if (!k || seq === k.seq || seq <= this.acked || seq <= k.countedTo) return;
+    if (!this.kept.mustCount(seq, this.acked)) return;
     const s = this.readSlot(EVENT_KEY_BASE + (seq % EVENT_SLOTS));
-    if (!s || s.event.seq !== seq || !SECURITY_KINDS.has(s.event.kind)) return;
-    k.countedTo = seq;
-    k.securityUnseen++;
-    if (s.event.kind === 'signed') k.signedUnseen++;
-    this.saveKept();
-  }
-
-  private keptAlarm(k: Kept): KeptAlarm {
-    const hash = chainHash(k.prev, k.bytes);
-    const seed = this.keys.signingSeed();
-    try {
-      const signature = ed25519.sign(keptAlarmMessage(this.keys.deviceId(), k.seq, hash, k.securityUnseen, k.signedUnseen), seed);
-      return { event: k.bytes, anchor: k.prev, securityUnseen: k.securityUnseen, signedUnseen: k.signedUnseen, signature };
-    } finally {
-      wipe(seed);
-    }
-  }
-
-  private saveKept(): void {
-    const k = this.kept!;
-    this.records.setSealed(RecordKey.duressAlarm, encodeCbor([k.bytes, k.prev, k.decoyAcked, k.countedTo, k.securityUnseen, k.signedUnseen]), 'duress alarm');
-  }
-
-  private readKept(): Kept | undefined {
-    try {
-      const raw = this.records.getSealed(RecordKey.duressAlarm);
-      if (!raw) return undefined;
-      const [bytes, prev, decoyAcked, countedTo, securityUnseen, signedUnseen] = decodeCbor(raw) as [Uint8Array, Uint8Array, number, number, number, number];
-      const event = decodeEvent(bytes);
-      return { seq: event.seq, bytes, prev, decoyAcked, countedTo, securityUnseen, signedUnseen };
-    } catch {
-      return undefined; // damaged: the alarm is then only what the ring still holds
-    }
+    if (s && s.event.seq === seq) this.kept.counted(s.event);
   }
 
   /**
@@ -398,9 +343,8 @@ export class EventLog {
    */
   private findFirstUnread(): void {
     this.firstUnread = undefined;
-    const k = this.kept;
     for (let seq = Math.max(this.acked + 1, this.oldest()); seq <= this.headSeq; seq++) {
-      if (k && seq <= k.decoyAcked && (seq >= k.seq || k.decoyAcked > k.seq)) continue;
+      if (this.kept.frees(seq)) continue;
       const s = this.readSlot(EVENT_KEY_BASE + (seq % EVENT_SLOTS));
       if (s && s.event.seq === seq && SECURITY_KINDS.has(s.event.kind)) {
         this.firstUnread = seq;
