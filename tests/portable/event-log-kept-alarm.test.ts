@@ -7,6 +7,7 @@ import { HealthTestedEntropy } from '../../modules/entropy/health.js';
 import { RecordLog } from '../../modules/storage/record-log.js';
 import { Vault } from '../../modules/vault/vault.js';
 import { softwareChipKey } from '../../modules/vault/chip-keys.js';
+import { RecordKey } from '../../modules/vault/records.js';
 import { EventLog, EVENT_SLOTS, EVENTS_RESERVE } from '../../modules/guard/event-log.js';
 import { verifyEvents, verifyKeptAlarm } from '../../modules/guard/event-verify.js';
 import { NorFlash, seededRandom } from '../../hosts/sim/nor-flash.js';
@@ -134,4 +135,23 @@ test('a power cut at every flash operation of keeping the alarm, the decoy\'s ac
   t.deepEqual(problems, []);
   t.true(cuts >= 20, `${cuts} cuts`);
   t.log(`${cuts} power cuts: 0 problems`);
+});
+
+test('a flash writer who retires the kept alarm or puts back an older one (a lower count, an earlier acknowledgement) finds the storage tampered', (t) => {
+  const { flash, log, alarm } = episode(EVENT_SLOTS);
+  const { vault } = boot(flash);
+  const older = vault.log.get(RecordKey.duressAlarm)!.slice();
+  log.record('signed', {});
+  log.ackDecoy(log.head.seq, alarm);
+  const image = flash.bytes.slice();
+  for (const edit of [(v: Vault) => v.log.delete(RecordKey.duressAlarm), (v: Vault) => v.log.set(RecordKey.duressAlarm, older)]) {
+    const f = new NorFlash({ size: image.length, sectorSize: SECTOR, random: seededRandom(8) });
+    f.bytes.set(image);
+    const random = seededRandom(9);
+    const v = new Vault(new RecordLog(f), new HealthTestedEntropy({ fill(b) { for (let i = 0; i < b.length; i++) b[i] = Math.floor(random() * 256); return b.length; } }), { now: () => 1000 }, CHIP, { pinIterations: 1 });
+    t.is(v.open().storage, 'ok');
+    edit(v);
+    const again = new Vault(new RecordLog(f), new HealthTestedEntropy({ fill(b) { for (let i = 0; i < b.length; i++) b[i] = Math.floor(random() * 256); return b.length; } }), { now: () => 1000 }, CHIP, { pinIterations: 1 });
+    t.is(again.open().storage, 'tampered');
+  }
 });
