@@ -44,6 +44,10 @@ export function listenToVault({ vault, keyring, wallet, guard, events, endAppSes
   // The duress PIN (vault/duress.ts): a silent freeze of the real wallet and the alarm for the bound app; the
   // freeze stays hidden while locked or in duress mode (guard/freeze.ts).
   guard.freeze.conceal = () => !vault.isUnlocked || vault.duressMode;
+  // The policy changed in duress mode is the decoy's, held until the lock (vault/decoy-session.ts): a tightening
+  // forced there must not bind the owner, who would wait 24 hours to undo it.
+  const decoyPolicy = { get held() { return vault.decoyPolicy; }, set held(p: Uint8Array | undefined) { vault.decoyPolicy = p; } };
+  guard.policyHold = () => (vault.duressMode ? decoyPolicy : undefined);
   // An app bound in duress mode is held only while the decoy is open (vault.ts): its session ends with it.
   vault.onDecoyAppGone(endAppSession);
   // One alarm per episode (until a code lifts the duress freeze): a later duress unlock writing another would

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fromHex, toHex } from '../../modules/bytes.js';
 import { SECURITY_KINDS, type EventsAnswer, type LatchEvent, type SignedHead } from '../../modules/guard/event-format.js';
-import { verifyEvents, type KnownHead } from '../../modules/guard/event-verify.js';
+import { verifyEvents, verifyKeptAlarm, type KnownHead } from '../../modules/guard/event-verify.js';
 import type { DeviceNotice, RpcSession } from './client.js';
 
 export interface PinnedLog {
@@ -57,6 +57,12 @@ export interface EventsReport {
   /** events the device no longer keeps at all */
   dropped: number;
   head: KnownHead;
+  /**
+   * The duress alarm the device kept apart from its ring (guard/event-log.ts), when the reply carried one: its seq,
+   * and the security events (the signatures among them) the ring overwrote after the decoy's app read them and
+   * before this app did. The alarm itself is among `events` when this app had not seen it.
+   */
+  duress?: { alarm: number; securityUnseen: number; signedUnseen: number };
 }
 
 export class EventsApp {
@@ -74,26 +80,36 @@ export class EventsApp {
    */
   async sync(since = 1): Promise<EventsReport> {
     let pinned = this.store.load();
+    const seenTo = pinned?.last.seq ?? 0;
     let ask = pinned ? Math.min(since, pinned.last.seq + 1) : 1;
     const events: LatchEvent[] = [];
     let unseenOverwritten = 0;
     let dropped = 0;
+    let duress: EventsReport['duress'];
     for (;;) {
       const answer = this.intercept(await this.session.call('events_since', { since: ask }) as EventsAnswer);
       const check = verifyEvents(answer, { deviceId: this.deviceId, since: ask, key: pinned?.key, last: pinned?.last });
       events.push(...check.events.filter((e) => e.seq >= since));
       unseenOverwritten += check.unseenOverwritten;
       dropped = answer.dropped;
-      if (!check.ok) return { ok: false, problems: check.problems, events, unseenOverwritten, dropped, head: check.head };
+      if (check.ok && answer.alarm) {
+        // the duress alarm kept apart from the ring: signed with the count, by the key this app pinned
+        const kept = verifyKeptAlarm(answer.alarm, { deviceId: this.deviceId, key: check.key });
+        if (!kept.ok) return { ok: false, problems: kept.problems, events, unseenOverwritten, dropped, head: check.head };
+        const alarm = kept.event!;
+        if (alarm.seq > seenTo && alarm.seq >= since && !events.some((e) => e.seq === alarm.seq)) events.unshift(alarm);
+        duress = { alarm: alarm.seq, securityUnseen: kept.securityUnseen, signedUnseen: kept.signedUnseen };
+      }
+      if (!check.ok) return { ok: false, problems: check.problems, events, unseenOverwritten, dropped, head: check.head, duress };
       // Security events the device had to overwrite before this app read them (issue 18): said once, as a failure.
       const lost = (answer.lostUnread ?? 0) - (pinned?.lostUnread ?? 0);
       pinned = { key: check.key, last: check.head, lostUnread: answer.lostUnread ?? pinned?.lostUnread ?? 0 };
       this.store.save(pinned);
-      if (lost > 0) return { ok: false, problems: [`${lost} security events were overwritten on the device before this app read them`], events, unseenOverwritten, dropped, head: check.head };
+      if (lost > 0) return { ok: false, problems: [`${lost} security events were overwritten on the device before this app read them`], events, unseenOverwritten, dropped, head: check.head, duress };
       if (!answer.more) {
         // Verified and kept: the device may now overwrite them (firmware before 0.4 has no events_ack).
         if (answer.acked !== undefined && answer.acked < check.head.seq) await this.session.call('events_ack', { seq: check.head.seq });
-        return { ok: true, problems: [], events, unseenOverwritten, dropped, head: check.head };
+        return { ok: true, problems: [], events, unseenOverwritten, dropped, head: check.head, duress };
       }
       ask = check.head.seq + 1;
     }

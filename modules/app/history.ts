@@ -69,11 +69,13 @@ export function describeEvent(e: LatchEvent, now: number): { title: string; deta
 
 /** The newest duress-pin-entered event's seq (the ring's newest events, newest first). */
 export function lastDuressSeq(ctx: Pick<AppContext, 'events'>): number {
+  // the alarm kept apart from the ring (guard/event-log.ts) once the decoy's signatures overwrote it there
+  const kept = ctx.events.keptAlarmSeq ?? 0;
   for (let skip = 0; skip < 64; skip += 8) {
     const found = ctx.events.latest(8, skip).find((e) => e.kind === 'duress-pin-entered');
-    if (found) return found.seq;
+    if (found) return Math.max(found.seq, kept);
   }
-  return ctx.events.head.seq;
+  return kept || ctx.events.head.seq;
 }
 
 export function historyScreen(ctx: AppContext, back: () => void): Activity {
@@ -82,7 +84,8 @@ export function historyScreen(ctx: AppContext, back: () => void): Activity {
   // the real wallet's history (its signatures, the alarm itself) is not the decoy's.
   const since = ctx.vault.duressMode ? lastDuressSeq(ctx) : 0;
   const newest = ctx.events.head.seq - since;
-  const oldest = since ? 1 : ctx.events.oldestKept;
+  // (past the ring's wrap the decoy's oldest are no longer kept either, said as on any device)
+  const oldest = since ? Math.max(1, ctx.events.oldestKept - since) : ctx.events.oldestKept;
   const total = newest >= oldest ? newest - oldest + 1 : 0;
   const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE));
   return {

@@ -73,6 +73,21 @@ export interface EventsAnswer {
   lostUnread?: number;
   /** lesser events not written because they would have overwritten unread security events */
   held?: number;
+  /** the duress alarm kept apart from the ring (event-log.ts), for the owner's app; absent when none is kept */
+  alarm?: KeptAlarm;
+}
+
+/**
+ * The duress alarm as kept apart from the ring (event-log.ts, RecordKey.duressAlarm): the event's bytes, the chain
+ * hash before it, and the security events (the signatures among them) the ring overwrote, once the decoy's app
+ * acknowledged them, before the owner's app did, all signed with the event key (keptAlarmMessage), so the owner's app checks it as it checks a head.
+ */
+export interface KeptAlarm {
+  event: Uint8Array;
+  anchor: Uint8Array;
+  securityUnseen: number;
+  signedUnseen: number;
+  signature: Uint8Array;
 }
 
 /**
@@ -98,6 +113,11 @@ export function chainHash(prev: Uint8Array, event: Uint8Array): Uint8Array {
 
 export function headMessage(deviceId: Uint8Array, seq: number, hash: Uint8Array): Uint8Array {
   return concatBytes(utf8Encode('latch/events/head/v1'), deviceId, encodeMs(seq), hash);
+}
+
+/** What the device signs for a kept alarm: its own domain, so it can never pass for a head (nor a head for it). */
+export function keptAlarmMessage(deviceId: Uint8Array, seq: number, hash: Uint8Array, securityUnseen: number, signedUnseen: number): Uint8Array {
+  return concatBytes(utf8Encode('latch/events/kept-alarm/v1'), deviceId, encodeMs(seq), hash, encodeMs(securityUnseen), encodeMs(signedUnseen));
 }
 
 /** An event's bytes back to the event; throws bad-params when they are not one. */

@@ -17,6 +17,9 @@
  *    head covers: a flash clip that retires the ring's newest records cannot cut an unread security event off
  *    its end. At load a ring that ends before the mark continues from the mark, so the missing events show as
  *    damaged (the app's check fails) instead of the chain closing over them.
+ *  - The duress alarm (issue 23) is also kept apart from the ring (kept-alarm.ts), so an app bound in duress mode
+ *    acknowledges what it reads as on any device and the decoy signs on like one, while the owner's alarm survives
+ *    the ring's wrap, with a count of what the owner's app did not see.
  *  - A factory reset keeps one last event: the head is carried in the wipe marker, and "reset-done" continues
  *    the chain after the erase.
  */
@@ -30,6 +33,7 @@ import {
 import { decodeMs, encodeMs, type DeviceClock } from '../vault/device-clock.js'; // the vault's u64 codec
 import { EVENT_SLOTS, RecordKey, type VaultRecords } from '../vault/records.js';
 import { StrangerTally } from './stranger-tally.js';
+import { KeptDuressAlarm } from './kept-alarm.js';
 
 export { EVENT_SLOTS };
 export type { EventKind, EventsAnswer, LatchEvent, SignedHead };
@@ -105,6 +109,7 @@ export class EventLog {
   /** lesser events not written since boot (they would have overwritten unread security events) */
   private held = 0;
   private readonly tally = new StrangerTally();
+  private readonly kept: KeptDuressAlarm;
 
   constructor(
     private readonly records: VaultRecords,
@@ -112,7 +117,9 @@ export class EventLog {
     private readonly keys: EventLogKeys,
     /** a new event: the session pushes it live, with the signed head (signed only if asked: it costs) */
     private readonly onEvent: (bytes: Uint8Array, head: () => SignedHead) => void = () => {},
-  ) {}
+  ) {
+    this.kept = new KeptDuressAlarm(records, keys);
+  }
 
   /** Find the head among the ring's records (after the vault is open). */
   load(): void {
@@ -136,6 +143,7 @@ export class EventLog {
     const ack = this.records.get(RecordKey.eventsAcked);
     this.acked = ack?.length === 12 ? Math.min(decodeMs(ack), this.headSeq) : 0;
     this.lostUnread = ack?.length === 12 ? ((ack[8] << 24) | (ack[9] << 16) | (ack[10] << 8) | ack[11]) >>> 0 : 0;
+    this.kept.load();
     this.loaded = true;
     this.findFirstUnread();
   }
@@ -165,6 +173,37 @@ export class EventLog {
     return this.acked;
   }
 
+  /**
+   * The app bound in duress mode has read every event up to `seq` (events_ack there). `alarmSeq` is the alarm it
+   * reads after (app/history.ts lastDuressSeq). Kept in the alarm's record, never the owner's acknowledgement; it
+   * frees the ring from the alarm on, once the alarm is kept apart (kept now if a power cut stopped that at the
+   * alarm). Without a kept alarm nothing is kept, and the answer is the one any device gives.
+   */
+  ackDecoy(seq: number, alarmSeq: number): number {
+    this.ensure();
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq > this.headSeq) throw new LatchError('bad-message', `events up to ${seq} cannot be acknowledged: the newest is ${this.headSeq}`);
+    if ((this.kept.seq ?? 0) < alarmSeq) {
+      const s = this.readSlot(EVENT_KEY_BASE + (alarmSeq % EVENT_SLOTS));
+      if (!s || s.event.seq !== alarmSeq || s.event.kind !== 'duress-pin-entered') return seq;
+      this.keepAlarm(s.event.seq, s.bytes, s.prev);
+    }
+    if (this.kept.seq !== alarmSeq) return seq;
+    if (this.kept.ackDecoy(seq, alarmSeq)) this.findFirstUnread();
+    return Math.max(seq, this.kept.decoyAcked);
+  }
+
+  /** The last seq the app bound in duress mode acknowledged, or 0. */
+  get decoyAcked(): number {
+    this.ensure();
+    return this.kept.decoyAcked;
+  }
+
+  /** The seq of the duress alarm kept apart from the ring, if any. */
+  get keptAlarmSeq(): number | undefined {
+    this.ensure();
+    return this.kept.seq;
+  }
+
   get head(): { seq: number; hash: Uint8Array } {
     this.ensure();
     return { seq: this.headSeq, hash: this.headHash };
@@ -187,7 +226,9 @@ export class EventLog {
     }
     const event: LatchEvent = { seq: this.headSeq + 1, at: Math.floor(this.clock.now()), kind, details: boundDetails(details) };
     const bytes = eventBytes(event);
-    const value = encodeCbor([bytes, this.headHash]);
+    const prev = this.headHash;
+    const value = encodeCbor([bytes, prev]);
+    this.countOverwritten(event.seq - EVENT_SLOTS);
     this.records.setSealed(EVENT_KEY_BASE + (event.seq % EVENT_SLOTS), value, 'event');
     this.headHash = chainHash(this.headHash, bytes);
     this.headSeq = event.seq;
@@ -195,6 +236,8 @@ export class EventLog {
     if (security && this.firstUnread === undefined) this.firstUnread = event.seq;
     // (not the wipe's own event: the erase took the head, and a reset is announced by the new device id anyway)
     if (security && !WIPE_KINDS.has(kind)) this.records.set(RecordKey.eventsMark, concatBytes(encodeMs(event.seq), this.headHash), 'event mark');
+    // after the ring's record and the mark: a power cut before this leaves the alarm in the ring, unread (ackDecoy)
+    if (kind === 'duress-pin-entered') this.keepAlarm(event.seq, bytes, prev);
     this.onEvent(bytes, () => this.signHead());
     return event;
   }
@@ -227,9 +270,10 @@ export class EventLog {
     }
     const head = last === this.headSeq ? this.signHead() : this.signAt(last);
     if (events.length === 0 && damaged.length === 0) anchor = head.hash; // nothing new: the head is the anchor
+    const alarm = this.kept.answer(this.acked);
     return {
       events, anchor: anchor ?? GENESIS, head, key: this.publicKey(), dropped: oldest - 1, damaged, more: last < this.headSeq,
-      acked: this.acked, lostUnread: this.lostUnread, held: this.held,
+      acked: this.acked, lostUnread: this.lostUnread, held: this.held, ...(alarm ? { alarm } : {}),
     };
   }
 
@@ -269,6 +313,7 @@ export class EventLog {
     this.acked = this.headSeq; // the erase took the ack record: what came before is gone anyway
     this.lostUnread = 0;
     this.firstUnread = undefined;
+    this.kept.forget(); // the erase took it too
     this.record(kind, { ...details, ...(carried ? { erasedEvents: carried.seq } : {}) });
   }
 
@@ -277,10 +322,29 @@ export class EventLog {
     this.records.set(RecordKey.eventsAcked, concatBytes(encodeMs(this.acked), Uint8Array.of(lost >>> 24, (lost >>> 16) & 0xff, (lost >>> 8) & 0xff, lost & 0xff)), 'event acknowledgement');
   }
 
-  /** The oldest unread security event the ring holds (a scan of at most EVENT_SLOTS records). */
+  /** The alarm kept apart from the ring, with what the decoy's app read after it, and its own record written. */
+  private keepAlarm(seq: number, bytes: Uint8Array, prev: Uint8Array): void {
+    this.kept.keep(seq, bytes, prev);
+    this.findFirstUnread();
+  }
+
+  /** Before the ring overwrites event `seq`: a security event the owner's app has not acknowledged (which only the
+   * decoy's acknowledgement lets the ring overwrite) is counted first (a power cut between counts it once: `countedTo`). */
+  private countOverwritten(seq: number): void {
+    if (!this.kept.mustCount(seq, this.acked)) return;
+    const s = this.readSlot(EVENT_KEY_BASE + (seq % EVENT_SLOTS));
+    if (s && s.event.seq === seq) this.kept.counted(s.event);
+  }
+
+  /**
+   * The oldest unread security event the ring holds (a scan of at most EVENT_SLOTS records). The kept alarm does
+   * not hold the ring (it is kept apart), nor, once the decoy's app acknowledged events after it, anything up to
+   * there: as on any device whose app read them (those the owner's app had not read are counted: countOverwritten).
+   */
   private findFirstUnread(): void {
     this.firstUnread = undefined;
     for (let seq = Math.max(this.acked + 1, this.oldest()); seq <= this.headSeq; seq++) {
+      if (this.kept.frees(seq)) continue;
       const s = this.readSlot(EVENT_KEY_BASE + (seq % EVENT_SLOTS));
       if (s && s.event.seq === seq && SECURITY_KINDS.has(s.event.kind)) {
         this.firstUnread = seq;

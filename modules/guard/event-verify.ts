@@ -18,7 +18,7 @@
 import { ed25519 } from '../crypto/curve25519.js';
 import { constantTimeEqual, toHex } from '../bytes.js';
 import { EVENT_SLOTS } from '../vault/records.js';
-import { chainHash, decodeEvent, GENESIS, WIPE_KINDS, headMessage, type EventsAnswer, type LatchEvent } from './event-format.js';
+import { chainHash, decodeEvent, GENESIS, WIPE_KINDS, headMessage, keptAlarmMessage, type EventsAnswer, type KeptAlarm, type LatchEvent } from './event-format.js';
 
 export interface KnownHead {
   seq: number;
@@ -125,4 +125,41 @@ export function verifyEvents(answer: EventsAnswer, o: VerifyOptions): EventsChec
     }
   }
   return { ok: problems.length === 0, problems, events, head, key: answer.key, unseenOverwritten };
+}
+
+export interface KeptAlarmCheck {
+  ok: boolean;
+  problems: string[];
+  /** the alarm, decoded (undefined when it is not one) */
+  event?: LatchEvent;
+  /** security events (the signatures among them) the ring overwrote before the owner's app acknowledged them */
+  securityUnseen: number;
+  signedUnseen: number;
+}
+
+/**
+ * The duress alarm kept apart from the ring (event-log.ts): it holds when the device's event key signed it with
+ * the count (keptAlarmMessage), the key is the pinned one, and the event is a duress alarm at the seq it claims.
+ * Where the ring still holds the alarm too, the app checks it there; here it learns of one the ring overwrote.
+ */
+export function verifyKeptAlarm(kept: KeptAlarm | undefined, o: { deviceId: Uint8Array; key: Uint8Array }): KeptAlarmCheck {
+  if (!kept) return { ok: false, problems: ['no kept alarm in the reply'], securityUnseen: 0, signedUnseen: 0 };
+  let event: LatchEvent | undefined;
+  try {
+    event = decodeEvent(kept.event);
+  } catch (err) {
+    return { ok: false, problems: [`the kept alarm is not a well-formed event: ${(err as Error).message}`], securityUnseen: 0, signedUnseen: 0 };
+  }
+  const problems: string[] = [];
+  let signed = false;
+  try {
+    const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+    signed = count(kept.securityUnseen) && count(kept.signedUnseen)
+      && ed25519.verify(kept.signature, keptAlarmMessage(o.deviceId, event.seq, chainHash(kept.anchor, kept.event), kept.securityUnseen, kept.signedUnseen), o.key);
+  } catch {
+    signed = false;
+  }
+  if (!signed) problems.push('the kept duress alarm\'s signature does not verify: the reply was altered or is not from this device');
+  if (event.kind !== 'duress-pin-entered') problems.push(`the kept alarm is a "${event.kind}" event, not a duress alarm`);
+  return { ok: problems.length === 0, problems, event, securityUnseen: kept.securityUnseen, signedUnseen: kept.signedUnseen };
 }

@@ -43,6 +43,11 @@ export interface GuardEffects {
   bindApp?(app: { publicKey: Uint8Array; label: string }, how: BindHow): void;
 }
 
+/** A policy held in memory instead of the policy record (the decoy's, in duress mode): encoded as the record. */
+export interface PolicyHold {
+  held: Uint8Array | undefined;
+}
+
 /** Who cancelled a pending change (`replaced`: a new policy put in force made a waiting one moot). */
 export type CancelledBy = 'app' | 'device' | 'replaced';
 
@@ -73,8 +78,14 @@ export class Guard {
 
   // --- policy ---
 
+  /**
+   * Where the policy is held instead of written, while the device says so (vault-listeners.ts: in duress mode, the
+   * decoy's memory until the lock, vault/decoy-session.ts), else undefined.
+   */
+  policyHold: () => PolicyHold | undefined = () => undefined;
+
   get policy(): Policy {
-    const raw = this.records.getSealed(RecordKey.policy);
+    const raw = this.policyHold()?.held ?? this.records.getSealed(RecordKey.policy);
     if (!raw) return EMPTY_POLICY;
     try {
       return parsePolicy(decodeCbor(raw));
@@ -107,7 +118,13 @@ export class Guard {
   }
 
   private setPolicy(next: Policy): void {
-    this.records.setSealed(RecordKey.policy, encodeCbor(policyToPlain(next)), 'spending policy');
+    const encoded = encodeCbor(policyToPlain(next));
+    const hold = this.policyHold();
+    if (hold) {
+      // held (duress mode): the owner's record is written again unchanged, the flash work and counter bit of a change
+      this.records.setSealed(RecordKey.policy, this.records.getSealed(RecordKey.policy) ?? encodeCbor(policyToPlain(EMPTY_POLICY)), 'spending policy');
+      hold.held = encoded;
+    } else this.records.setSealed(RecordKey.policy, encoded, 'spending policy');
     this.notify('policy-changed', { policy: policyToPlain(next) });
   }
 

@@ -9,6 +9,8 @@
  *    the owner's wallet behind the owner's back;
  *  - a passphrase "kept" in duress mode (wallet/passphrase-wallet.ts): written, it would replace the owner's; not
  *    shown as kept, the menu would tell the decoy. Only the fact is held: the decoy reopens nothing after a lock;
+ *  - the spending policy changed in duress mode (guard/guard.ts): written, a tightening forced on the decoy (a daily
+ *    limit of 0) would bind the owner, who then waits 24 hours to loosen it; held, the decoy judges by it and shows it;
  *  - authenticator accounts added in duress mode (app/authenticator.ts): written, they would take the owner's
  *    slots; refused, the refusal would tell the decoy from a device. Sealed as on flash, at most 16 (the slots).
  */
@@ -26,6 +28,8 @@ export class DecoySession {
   keptPassphrase = false;
   /** the settings as changed in duress mode (undefined: the owner's, unchanged) */
   preferences: Preferences | undefined;
+  /** the spending policy as changed in duress mode, encoded as the guard keeps it (undefined: the owner's) */
+  policy: Uint8Array | undefined;
   private readonly appListeners: (() => void)[] = [];
 
   onAppGone(listener: () => void): void {
@@ -53,6 +57,7 @@ export class DecoySession {
     wipe(this.duressPinCheck);
     this.duressPinCheck = undefined;
     this.preferences = undefined;
+    this.policy = undefined;
     this.keptPassphrase = false;
     for (const inner of this.accounts.values()) wipe(inner);
     this.accounts.clear();

@@ -71,9 +71,11 @@ export const COVERED_KEYS: readonly number[] = [...V1_KEYS, RecordKey.eventsAcke
  * before them (when none existed) still verifies, and one written since notices it retired, replaced or put back.
  * The stored passphrase (issue 23): putting back one the owner forgot would reopen a wallet they closed. The duress
  * PIN and its decoy (issue 23; filler while none is set, so always present since): putting back the filler, another
- * device's pair or none would take the owner's duress PIN away silently, found out only when it is needed.
+ * device's pair or none would take the owner's duress PIN away silently, found out only when it is needed. The
+ * kept duress alarm (guard/event-log.ts): retired or put back older, it would take the alarm, or the count of what
+ * the decoy signed, from the owner, or stretch the decoy's acknowledgement over events the owner never read.
  */
-export const COVERED_WHEN_PRESENT: readonly number[] = [RecordKey.passphrase, RecordKey.duressPin, RecordKey.decoy];
+export const COVERED_WHEN_PRESENT: readonly number[] = [RecordKey.passphrase, RecordKey.duressPin, RecordKey.decoy, RecordKey.duressAlarm];
 
 /**
  * Covered records whose every write burns a counter bit, because an older version would loosen a guard: a new PIN

@@ -63,6 +63,12 @@ export const RecordKey = {
   /** the decoy wallet the duress PIN opens (vault/duress.ts), sealed under the decoy data key; filler while none */
   decoy: 26,
   /**
+   * the newest duress alarm, kept where the event ring's wrap cannot overwrite it (guard/event-log.ts): CBOR [event
+   * bytes, chain hash before it, the decoy's app's acknowledgement, the last overwritten signature counted, the
+   * count]; sealed under the device key, covered by the vault head. Absent until the duress PIN is first entered.
+   */
+  duressAlarm: 27,
+  /**
    * the passphrase wallet the owner chose to keep (wallet/passphrase-wallet.ts): version | length | the passphrase
    * padded to 100 bytes (a flash reader learns nothing of its length), sealed under the DEK like the seed; covered
    * by the vault head. Absent unless the owner asked the device to store it.

@@ -131,6 +131,16 @@ export abstract class VaultDuress extends VaultBinding {
     if (this.duressMode) this.decoyHeld.keptPassphrase = kept;
   }
 
+  /** The spending policy changed in duress mode, held by the decoy until the lock (decoy-session.ts, guard/guard.ts):
+   * undefined when not in duress mode or unchanged there; setting it outside duress mode does nothing. */
+  get decoyPolicy(): Uint8Array | undefined {
+    return this.duressMode ? this.decoyHeld.policy : undefined;
+  }
+
+  set decoyPolicy(encoded: Uint8Array | undefined) {
+    if (this.duressMode) this.decoyHeld.policy = encoded;
+  }
+
   /** Authenticator accounts added in duress mode, held by the decoy until the lock (decoy-session.ts). */
   get decoyAccounts(): Map<number, Uint8Array> {
     if (!this.duressMode) throw new LatchError('locked', 'only the decoy holds accounts in memory');

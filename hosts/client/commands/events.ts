@@ -36,11 +36,13 @@ export async function eventsCommand(c: CommandContext): Promise<number> {
   const lines = report.events.map(eventLine);
   if (report.dropped > 0 && since <= report.dropped) lines.unshift(`(events 1 to ${report.dropped} are no longer kept on the device: it keeps the newest 64)`);
   if (report.unseenOverwritten > 0) lines.push(`warning: ${report.unseenOverwritten} events were overwritten on the device before this app saw them`);
+  const d = report.duress;
+  if (d && d.securityUnseen > 0) lines.push(`warning: since the duress alarm (#${d.alarm}), ${d.securityUnseen} security events (${d.signedUnseen} signatures, from the decoy or before it) were overwritten on the device before this app saw them; the device kept the alarm and this count, signed`);
   const alarms = report.events.filter((e) => e.kind === 'duress-pin-entered').map((e) => e.seq);
   if (alarms.length) lines.unshift(`${DURESS_ALARM} (event${alarms.length > 1 ? 's' : ''} #${alarms.join(', #')})`);
   if (!report.ok) lines.push(`THE LOG DOES NOT CHECK OUT: ${report.problems.join('; ')}`);
   else lines.push(report.events.length ? `verified: the chain holds to event ${report.head.seq}, signed by the device` : `no events from ${since}; verified to event ${report.head.seq}`);
-  c.out(lines.join('\n'), { ok: report.ok, alarms, problems: report.problems, events: report.events.map(eventJson), head: report.head.seq, dropped: report.dropped, unseenOverwritten: report.unseenOverwritten });
+  c.out(lines.join('\n'), { ok: report.ok, alarms, problems: report.problems, events: report.events.map(eventJson), head: report.head.seq, dropped: report.dropped, unseenOverwritten: report.unseenOverwritten, ...(d ? { duress: d } : {}) });
   if (!report.ok) return 1;
   if (!c.values.follow) return 0;
   process.stderr.write('Following new events (Ctrl-C stops).\n');

@@ -9,7 +9,8 @@
  * what it needs to see.
  * An app bound in duress mode (vault.ts: held only until the device locks) is not the owner's: `decoyFloor` then
  * gives the first event it may read (the one after the duress alarm), earlier ones answer as dropped, and its
- * acknowledgements are not kept (the alarm must stay unread for the owner's app).
+ * acknowledgements are kept apart from the owner's (EventLog.ackDecoy: they free the ring from the alarm on, the
+ * alarm being kept where the ring cannot overwrite it); the kept alarm is never in its answers.
  */
 import type { EventLog } from '../../guard/event-log.js';
 import { EVENT_SLOTS } from '../../guard/event-log.js';
@@ -28,7 +29,8 @@ export function registerEventMethods(rpc: RpcServer, events: EventLog, subscribe
       const floor = decoyFloor();
       if (floor === undefined) return ok(events.since(since, limit));
       const answer = events.since(Math.max(since, floor), limit);
-      return ok({ ...answer, dropped: Math.max(answer.dropped, floor - 1), acked: 0 });
+      const { alarm: _owners, ...theirs } = answer; // the kept alarm is the owner's
+      return ok({ ...theirs, dropped: Math.max(answer.dropped, floor - 1), acked: events.decoyAcked });
     },
   });
   rpc.register('events_ack', {
@@ -38,7 +40,8 @@ export function registerEventMethods(rpc: RpcServer, events: EventLog, subscribe
       if (bad) return bad;
       const seq = params.seq;
       if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0 || seq > events.head.seq) return fail('bad-params', `"seq" is a sequence number the app has read, 0 to ${events.head.seq}`);
-      if (decoyFloor() !== undefined) return ok({ acked: seq });
+      const floor = decoyFloor();
+      if (floor !== undefined) return ok({ acked: events.ackDecoy(seq, floor - 1) });
       return ok({ acked: events.ack(seq) });
     },
   });

@@ -29,8 +29,9 @@ export interface DeviceRig {
   readReview(maxPages: number): string[];
 }
 
-export function deviceRig(options: { wallet?: boolean; unlocked?: boolean; antiExfilSigner?: AntiExfilSigner } = {}): DeviceRig {
-  const b = fakeBoard();
+/** `flashSize`: the vault's bytes (fake-ports.ts: 16 KiB unless a test needs the device's 64 KiB) */
+export function deviceRig(options: { wallet?: boolean; unlocked?: boolean; antiExfilSigner?: AntiExfilSigner; flashSize?: number } = {}): DeviceRig {
+  const b = fakeBoard(undefined, options.flashSize);
   const make = () => {
     // btc_* answer at once here (the firmware loads their code on the first request: tests/portable/on-demand.test.ts)
     const d = new Device(b.ports, { platform: 'test', vault: { pinIterations: 2 }, antiExfilSignerForTests: options.antiExfilSigner, bitcoin: btcMethods });
@@ -135,8 +136,8 @@ export function bindApp(rig: DeviceRig, seed: string, label: string): AppPeer {
 
 /** An unlocked wallet whose owner stays at it (auto-lock at its longest) and a bound app in session, which tells
  * the device `time` with its requests when given. */
-export function walletWithApp(seed: string, label: string, time?: number): { rig: DeviceRig; app: AppPeer } {
-  const rig = deviceRig({ wallet: true, unlocked: true });
+export function walletWithApp(seed: string, label: string, time?: number, flashSize?: number): { rig: DeviceRig; app: AppPeer } {
+  const rig = deviceRig({ wallet: true, unlocked: true, flashSize });
   rig.d.vault.setPreferences({ ...rig.d.vault.preferences, autoLockMinutes: 30 });
   const app = bindApp(rig, seed, label);
   if (time !== undefined) app.time = time;
