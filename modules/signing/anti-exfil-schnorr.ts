@@ -18,7 +18,7 @@
 import { schnorr, secp256k1 } from '../crypto/secp256k1.js';
 import { bigFromBytes, bytes32FromBig, concatBytes, constantTimeEqual, wipe } from '../bytes.js';
 import { LatchError } from '../errors.js';
-import { hostCommit } from './anti-exfil.js';
+import { hostCommit, need32, tweakOf } from './anti-exfil.js';
 
 const { Point } = secp256k1;
 const Fn = Point.Fn;
@@ -26,11 +26,6 @@ const N = Fn.ORDER;
 const { taggedHash } = schnorr.utils;
 
 export const POINT_TAG = 'Latch/s2c/bip340/point';
-
-function need32(what: string, b: unknown): Uint8Array {
-  if (!(b instanceof Uint8Array) || b.length !== 32) throw new LatchError('bad-anti-exfil', `${what} must be 32 bytes`);
-  return b;
-}
 
 /** d adjusted for an even-y public key (BIP 340), and that key's x */
 function evenKey(privateKey: Uint8Array): { d: bigint; px: Uint8Array } {
@@ -52,12 +47,6 @@ function committedNonce(d: bigint, px: Uint8Array, digest: Uint8Array, hostCommi
   }
 }
 
-function tweakOf(opening: Uint8Array, entropy: Uint8Array): bigint {
-  const t = bigFromBytes(taggedHash(POINT_TAG, opening, entropy));
-  if (t >= N) throw new LatchError('bad-anti-exfil', 'the commitment tweak is out of range'); // 1 in 2^128
-  return t;
-}
-
 /** Step 2 (device): the nonce point R0 it will tweak, from the (tweaked taproot) key, the sighash and c. */
 export function signerCommitSchnorr(digest: Uint8Array, privateKey: Uint8Array, hostCommitment: Uint8Array): Uint8Array {
   const { d, px } = evenKey(privateKey);
@@ -76,7 +65,7 @@ export function signSchnorrWithHostEntropy(digest: Uint8Array, privateKey: Uint8
   const { d, px } = evenKey(privateKey);
   const k0 = committedNonce(d, px, need32('the digest', digest), commitment);
   const R0 = opening ?? Point.BASE.multiply(k0).toBytes(true);
-  const k1 = Fn.add(k0, tweakOf(R0, hostEntropy));
+  const k1 = Fn.add(k0, tweakOf(R0, hostEntropy, POINT_TAG));
   if (k1 === 0n) throw new LatchError('bad-anti-exfil', 'the tweaked nonce is zero'); // 1 in 2^256
   const R = Point.BASE.multiply(k1).toAffine();
   const k = R.y & 1n ? N - k1 : k1;
@@ -95,7 +84,7 @@ export function hostVerifySchnorr(sig: Uint8Array, digest: Uint8Array, publicKey
   if (!(sig instanceof Uint8Array) || sig.length !== 64) return false;
   if (!(opening instanceof Uint8Array) || opening.length !== 33) return false;
   try {
-    const R = Point.fromBytes(opening).add(Point.BASE.multiply(tweakOf(opening, need32('the host entropy', hostEntropy))));
+    const R = Point.fromBytes(opening).add(Point.BASE.multiply(tweakOf(opening, need32('the host entropy', hostEntropy), POINT_TAG)));
     if (R.is0() || R.toAffine().x !== bigFromBytes(sig.subarray(0, 32))) return false;
     return schnorr.verify(sig, need32('the digest', digest), publicKey);
   } catch {

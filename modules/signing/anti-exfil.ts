@@ -34,7 +34,8 @@ export interface AntiExfilSignature {
   recovery: number;
 }
 
-function need32(what: string, b: unknown): Uint8Array {
+/** A 32-byte input of the protocol, or bad-anti-exfil naming it (also for anti-exfil-schnorr.ts) */
+export function need32(what: string, b: unknown): Uint8Array {
   if (!(b instanceof Uint8Array) || b.length !== 32) throw new LatchError('bad-anti-exfil', `${what} must be 32 bytes`);
   return b;
 }
@@ -70,9 +71,12 @@ export function signerCommit(digest: Uint8Array, privateKey: Uint8Array, hostCom
   return Point.BASE.multiply(k).toBytes(true);
 }
 
-/** H_point(R || e) as a scalar (libsecp256k1 rejects a tweak >= n; it never happens in practice). */
-function tweakOf(opening: Uint8Array, entropy: Uint8Array): bigint {
-  const t = bigFromBytes(schnorr.utils.taggedHash(POINT_TAG, opening, entropy));
+/**
+ * H_point(R || e) as a scalar under the protocol's point tag (anti-exfil-schnorr.ts passes its own); libsecp256k1
+ * rejects a tweak >= n, which never happens in practice.
+ */
+export function tweakOf(opening: Uint8Array, entropy: Uint8Array, tag = POINT_TAG): bigint {
+  const t = bigFromBytes(schnorr.utils.taggedHash(tag, opening, entropy));
   if (t >= N) throw new LatchError('bad-anti-exfil', 'the commitment tweak is out of range');
   return t;
 }
