@@ -21,7 +21,7 @@ import { hostVerify, type AntiExfilSigner } from '../signing/anti-exfil.js';
 import { honestSchnorrSigner, hostVerifySchnorr } from '../signing/anti-exfil-schnorr.js';
 import type { Keyring } from '../wallet/keyring.js';
 import type { PsbtPlan } from './psbt.js';
-import { signPlan, trDigest, tweakPrivateKey, wpkhDigest } from './sign.js';
+import { signPlan, trSighash, tweakPrivateKey, wpkhDigest, wpkhSighash } from './sign.js';
 
 function bad(message: string): LatchError {
   return new LatchError('bad-params', message);
@@ -59,7 +59,7 @@ export function commitPsbt(
       } else {
         const tweaked = tweakPrivateKey(key, keys.derive(o.path).publicKey!);
         try {
-          openings[o.index] = schnorr.commit(trDigest(plan, o), tweaked, c);
+          openings[o.index] = schnorr.commit(trSighash(plan.tx, o.index, o.sighash), tweaked, c);
         } finally {
           wipe(tweaked);
         }
@@ -104,10 +104,6 @@ export function commitPsbt(
 export function failedPsbtInputs(psbt: Uint8Array, entropy: (Uint8Array | null)[], openings: (Uint8Array | null)[], sent?: Uint8Array): number[] {
   const tx = Transaction.fromPSBT(psbt);
   const before = sent ? Transaction.fromPSBT(sent) : undefined;
-  const prevOuts = Array.from({ length: tx.inputsLength }, (_, i) => {
-    const input = tx.getInput(i);
-    return input.witnessUtxo ?? input.nonWitnessUtxo?.outputs[input.index!];
-  });
   const failed: number[] = [];
   for (let i = 0; i < tx.inputsLength; i++) {
     const opening = openings[i];
@@ -118,23 +114,21 @@ export function failedPsbtInputs(psbt: Uint8Array, entropy: (Uint8Array | null)[
       continue;
     }
     try {
-      const utxo = prevOuts[i]!;
+      const utxo = input.witnessUtxo ?? input.nonWitnessUtxo!.outputs[input.index!];
       const decoded = OutScript.decode(utxo.script);
       if (decoded.type === 'wpkh') {
         const entry = (input.partialSig ?? []).find(([pub]) => equalBytes(hash160(pub), decoded.hash));
         if (!entry) throw new Error('no signature');
         const [pub, withHashType] = entry;
         const hashType = withHashType[withHashType.length - 1];
-        const digest = tx.preimageWitnessV0(i, OutScript.encode({ type: 'pkh', hash: decoded.hash }), hashType, utxo.amount);
+        const digest = wpkhSighash(tx, i, decoded.hash, hashType, utxo.amount);
         const sig = secp256k1.Signature.fromBytes(withHashType.subarray(0, -1), 'der');
         if (!hostVerify({ r: sig.r, s: sig.s }, digest, pub, e, opening)) throw new Error('nonce not committed');
       } else if (decoded.type === 'tr') {
         const sig = input.tapKeySig;
         if (!sig || (sig.length !== 64 && sig.length !== 65)) throw new Error('no signature');
         const hashType = sig.length === 65 ? sig[64] : SigHash.DEFAULT;
-        if (prevOuts.some((p) => !p)) throw new Error('a previous output is missing');
-        const digest = tx.preimageWitnessV1(i, prevOuts.map((p) => p!.script), hashType, prevOuts.map((p) => p!.amount));
-        if (!hostVerifySchnorr(sig.subarray(0, 64), digest, decoded.pubkey, e, opening)) throw new Error('nonce not committed');
+        if (!hostVerifySchnorr(sig.subarray(0, 64), trSighash(tx, i, hashType), decoded.pubkey, e, opening)) throw new Error('nonce not committed');
       } else {
         throw new Error(`a commitment for a ${decoded.type} input`);
       }

@@ -12,7 +12,7 @@
  */
 import { schnorr, secp256k1 } from '../crypto/secp256k1.js';
 import { OutScript } from '@scure/btc-signer/payment.js';
-import { SigHash } from '@scure/btc-signer/transaction.js';
+import { SigHash, type Transaction } from '@scure/btc-signer/transaction.js';
 import { bigFromBytes, bytes32FromBig, concatBytes, wipe } from '../bytes.js';
 import type { Keyring } from '../wallet/keyring.js';
 import type { PsbtPlan } from './psbt.js';
@@ -45,12 +45,17 @@ export function tweakPrivateKey(privateKey: Uint8Array, compressedPublicKey: Uin
   return bytes32FromBig((d + t) % N);
 }
 
+/** The BIP 143 sighash of a P2WPKH input paying `hash` (its script code is the P2PKH script of the same hash). */
+export function wpkhSighash(tx: Transaction, index: number, hash: Uint8Array, sighash: number, amount: bigint): Uint8Array {
+  return tx.preimageWitnessV0(index, OutScript.encode({ type: 'pkh', hash }), sighash, amount);
+}
+
 /** The BIP 143 sighash of one of our P2WPKH inputs. */
 export function wpkhDigest(plan: PsbtPlan, o: PsbtPlan['ours'][number]): Uint8Array {
   const input = plan.tx.getInput(o.index);
   const utxo = input.witnessUtxo ?? input.nonWitnessUtxo!.outputs[input.index!];
   const decoded = OutScript.decode(utxo.script) as { type: 'wpkh'; hash: Uint8Array };
-  return plan.tx.preimageWitnessV0(o.index, OutScript.encode({ type: 'pkh', hash: decoded.hash }), o.sighash, utxo.amount);
+  return wpkhSighash(plan.tx, o.index, decoded.hash, o.sighash, utxo.amount);
 }
 
 /** BIP 340 with fresh auxiliary randomness, wiped after */
@@ -63,14 +68,15 @@ function signWithAux(digest: Uint8Array, tweakedKey: Uint8Array, auxRand: () => 
   }
 }
 
-/** The BIP 341 sighash of one of our taproot key-path inputs. */
-export function trDigest(plan: PsbtPlan, o: PsbtPlan['ours'][number]): Uint8Array {
-  const { tx } = plan;
+/** The BIP 341 sighash of a taproot key-path input: it commits to every input's previous output. */
+export function trSighash(tx: Transaction, index: number, sighash: number): Uint8Array {
   const prevOuts = Array.from({ length: tx.inputsLength }, (_, i) => {
     const inp = tx.getInput(i);
-    return inp.witnessUtxo ?? inp.nonWitnessUtxo!.outputs[inp.index!];
+    const out = inp.witnessUtxo ?? inp.nonWitnessUtxo?.outputs[inp.index!];
+    if (!out) throw new Error(`input ${i} has no previous output`);
+    return out;
   });
-  return tx.preimageWitnessV1(o.index, prevOuts.map((p) => p.script), o.sighash, prevOuts.map((p) => p.amount));
+  return tx.preimageWitnessV1(index, prevOuts.map((p) => p.script), sighash, prevOuts.map((p) => p.amount));
 }
 
 /** Signers in place of the usual ones (anti-exfil, bitcoin/anti-exfil.ts) */
@@ -96,7 +102,7 @@ export function signPlan(
         const der = signers ? signers.wpkh(o.index, digest, key) : signLowR(digest, key);
         tx.updateInput(o.index, { partialSig: [[pub, concatBytes(der, Uint8Array.of(o.sighash))]] }, true);
       } else {
-        const digest = trDigest(plan, o);
+        const digest = trSighash(tx, o.index, o.sighash);
         const tweaked = tweakPrivateKey(key, keys.derive(o.path).publicKey!);
         try {
           const sig = signers ? signers.tr(o.index, digest, tweaked) : signWithAux(digest, tweaked, auxRand);
