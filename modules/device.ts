@@ -170,6 +170,7 @@ export class Device {
       ...resetRequests(this.ctx, this.nav, (name, data) => this.linkHandler.notify(name, data)),
     }, () => this.unavailable(), (err) => this.showError(err));
     this.antiExfilSigner = options.antiExfilSignerForTests ?? { ...honestSigner, schnorr: honestSchnorrSigner };
+    const device = this; // the signer in force when a taproot input is signed (tests swap it), read by the getter below
     this.approvals = installSigning({
       ctx: this.ctx, nav: this.nav, log: ports.log, vault: this.vault, keyring: this.keyring, entropy: this.entropy,
       rpc: this.linkHandler.rpc, notify: (name, data) => this.linkHandler.notify(name, data),
@@ -177,10 +178,7 @@ export class Device {
       antiExfilSigner: {
         commit: (...a) => this.antiExfilSigner.commit(...a),
         sign: (...a) => this.antiExfilSigner.sign(...a),
-        schnorr: {
-          commit: (...a) => (this.antiExfilSigner.schnorr ?? honestSchnorrSigner).commit(...a),
-          sign: (...a) => (this.antiExfilSigner.schnorr ?? honestSchnorrSigner).sign(...a),
-        },
+        get schnorr() { return device.antiExfilSigner.schnorr; },
       },
     });
     installGuard(this.ctx, this.nav, this.linkHandler.rpc, (name, data) => this.linkHandler.notify(name, data), () => this.linkHandler.subscribeEvents());
