@@ -144,10 +144,9 @@ if (!bootOnly) {
   // only that one, the "signed" sample holds everything the signature allocated, an upper bound of its peak. More
   // mean the heap filled during the signature and was collected (the peak then lies between the live figures and
   // the heap).
-  const p = result.probe.signPeak;
-  result.probe.signPeakIsBound = Boolean(p && p.collections <= 1);
-  const q = result.probe.psbtSignPeak;
-  result.probe.psbtSignPeakIsBound = Boolean(q && q.collections <= 1);
+  const bounds = (peak) => Boolean(peak && peak.collections <= 1);
+  result.probe.signPeakIsBound = bounds(result.probe.signPeak);
+  result.probe.psbtSignPeakIsBound = bounds(result.probe.psbtSignPeak);
 }
 result.esp32HeapBytes = result.chunkHeapBytes + result.slotHeap * SLOT_ESP32;
 result.steps = marks.map((m) => ({ phase: m.phase, ...figures(samples[m.sample]) })).filter((m) => m.slots !== undefined);
@@ -169,15 +168,15 @@ if (asJson) {
     row('unlocked, live', pr.unlockedLive);
     row('just after signing', pr.signPeak);
     row('after signing, live', pr.afterSignLive);
-    if (pr.signPeak) console.log(pr.signPeakIsBound
-      ? '  no collection during the signature: "just after signing" bounds its peak from above'
-      : `  ${pr.signPeak.collections - 1} collections during the signature (the heap filled): "just after signing" is not a bound`);
+    // whether a "just after" sample bounds the peak of what ran before it (see signPeakIsBound above)
+    const boundNote = (peak, isBound, during, label) => peak && console.log(isBound
+      ? `  no collection during ${during}: "${label}" bounds its peak from above`
+      : `  ${peak.collections - 1} collections during ${during} (the heap filled): "${label}" is not a bound`);
+    boundNote(pr.signPeak, pr.signPeakIsBound, 'the signature', 'just after signing');
     row('bitcoin code loaded', pr.bitcoinLoadedLive);
     row('just after the PSBT', pr.psbtSignPeak);
     row('after the PSBT, live', pr.afterPsbtLive);
-    if (pr.psbtSignPeak) console.log(pr.psbtSignPeakIsBound
-      ? '  no collection during the PSBT: "just after the PSBT" bounds its peak from above'
-      : `  ${pr.psbtSignPeak.collections - 1} collections during the PSBT (the heap filled): "just after the PSBT" is not a bound`);
+    boundNote(pr.psbtSignPeak, pr.psbtSignPeakIsBound, 'the PSBT', 'just after the PSBT');
     if (pr.failed || !pr.signPeak) console.log(`  the probe did not finish: ${pr.failed ?? 'no "signed" marker (use a larger --seconds?)'}`);
   }
   const traced = logs.join('').trim();
