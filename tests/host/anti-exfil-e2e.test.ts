@@ -3,7 +3,7 @@
 // checked by the app, and different at each signing), --no-anti-exfil gives the deterministic RFC 6979 signature
 // ethers' own wallet makes, and a firmware whose signer picks its own nonce (swapped in through the simulator's
 // evaluate hook) is refused loudly, every time, by every one of them.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Wallet, verifyMessage, Transaction } from 'ethers';
@@ -19,7 +19,7 @@ import { BtcApp } from '../../hosts/client/btc.js';
 import { AntiExfilError } from '../../hosts/client/anti-exfil.js';
 import { LatchSigner } from '../../hosts/client/ethers-signer.js';
 import { latchAccount } from '../../hosts/client/viem-account.js';
-import { buildPsbt, type KeySource } from '../portable/support/psbt-builder.js';
+import { buildPsbt, type InputSpec, type KeySource } from '../portable/support/psbt-builder.js';
 import { NETWORKS } from '../../modules/bitcoin/networks.js';
 import { decodeEvent } from '../../modules/guard/event-format.js';
 import type { XsRuntime } from '../../hosts/sim/runtime-xs.js';
@@ -139,47 +139,40 @@ test.serial('a hostile firmware is caught by the ethers signer, the viem account
   }
 });
 
-test.serial('bitcoin: latch btc sign-psbt with anti-exfil on P2WPKH inputs; a hostile firmware is refused', async (t) => {
-  const { client, session } = await bench!.openSession();
-  const x = await new BtcApp(session).getXpub({ network: 'testnet' });
-  await client.close();
-  const account = HDKey.fromExtendedKey(x.xpub, TESTNET_VERSIONS);
-  const keys: KeySource = { fingerprint: parseInt(x.fingerprint, 16), derive: (p) => account.deriveChild(p[3]).deriveChild(p[4]) };
-  const psbt = buildPsbt(keys, NETWORKS.testnet, [{ type: 'wpkh', index: 0, amount: 50_000n }, { type: 'wpkh', index: 1, amount: 20_000n }], [{ amount: 60_000n }]);
-  const file = path.join(home, 'ae.psbt');
-  fs.writeFileSync(file, base64.encode(psbt));
-  const ok = await latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--json', ...device()], async () => { await d.review(); });
-  t.is(ok.code, 0, ok.stderr);
-  t.is(JSON.parse(ok.stdout).signedInputs, 2);
-  await hostileFirmware(true);
-  try {
-    const bad = await latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--json', ...device()], async () => { await d.review(); });
-    t.is(bad.code, 3);
-    t.regex(bad.stderr, /ANTI-EXFIL CHECK FAILED on btc_sign_psbt: inputs 0, 1/);
-  } finally {
-    await hostileFirmware(false);
-  }
-});
-
-test.serial('bitcoin: a taproot input with anti-exfil (Latch\'s BIP 340 construction) through the CLI; a hostile BIP 340 signer is refused', async (t) => {
+/**
+ * `latch btc sign-psbt` of a PSBT spending `inputs` (built watch-only from both accounts' xpubs, as a desktop
+ * wallet does): signed by the honest firmware (exit 0, every input), then refused (exit 3, `refusal`) by firmware
+ * whose `which` signer picks its own nonce.
+ */
+async function signedThenRefused(t: ExecutionContext, name: string, inputs: InputSpec[], which: 'ecdsa' | 'schnorr', refusal: RegExp, why?: string): Promise<void> {
   const { client, session } = await bench!.openSession();
   const app = new BtcApp(session);
   const [wpkh, tr] = [await app.getXpub({ network: 'testnet' }), await app.getXpub({ type: 'tr', network: 'testnet' })];
   await client.close();
   const accounts: Record<number, HDKey> = { 84: HDKey.fromExtendedKey(wpkh.xpub, TESTNET_VERSIONS), 86: HDKey.fromExtendedKey(tr.xpub, TESTNET_VERSIONS) };
   const keys: KeySource = { fingerprint: parseInt(wpkh.fingerprint, 16), derive: (p) => accounts[p[0] & 0x7fffffff].deriveChild(p[3]).deriveChild(p[4]) };
-  const psbt = buildPsbt(keys, NETWORKS.testnet, [{ type: 'tr', index: 0, amount: 50_000n }, { type: 'wpkh', index: 2, amount: 20_000n }], [{ amount: 60_000n }]);
-  const file = path.join(home, 'ae-tr.psbt');
-  fs.writeFileSync(file, base64.encode(psbt));
-  const ok = await latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--json', ...device()], async () => { await d.review(); });
+  const file = path.join(home, name);
+  fs.writeFileSync(file, base64.encode(buildPsbt(keys, NETWORKS.testnet, inputs, [{ amount: 60_000n }])));
+  const sign = () => latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--json', ...device()], async () => { await d.review(); });
+  const ok = await sign();
   t.is(ok.code, 0, ok.stderr);
-  t.is(JSON.parse(ok.stdout).signedInputs, 2);
-  await hostileFirmware(true, 'schnorr');
+  t.is(JSON.parse(ok.stdout).signedInputs, inputs.length);
+  await hostileFirmware(true, which);
   try {
-    const bad = await latch(['btc', 'sign-psbt', file, '--network', 'testnet', '--json', ...device()], async () => { await d.review(); });
+    const bad = await sign();
     t.is(bad.code, 3);
-    t.regex(bad.stderr, /ANTI-EXFIL CHECK FAILED on btc_sign_psbt: input 0:/, 'the taproot input, and only it');
+    t.regex(bad.stderr, refusal, why);
   } finally {
     await hostileFirmware(false);
   }
+}
+
+test.serial('bitcoin: latch btc sign-psbt with anti-exfil on P2WPKH inputs; a hostile firmware is refused', async (t) => {
+  await signedThenRefused(t, 'ae.psbt', [{ type: 'wpkh', index: 0, amount: 50_000n }, { type: 'wpkh', index: 1, amount: 20_000n }], 'ecdsa',
+    /ANTI-EXFIL CHECK FAILED on btc_sign_psbt: inputs 0, 1/);
+});
+
+test.serial('bitcoin: a taproot input with anti-exfil (Latch\'s BIP 340 construction) through the CLI; a hostile BIP 340 signer is refused', async (t) => {
+  await signedThenRefused(t, 'ae-tr.psbt', [{ type: 'tr', index: 0, amount: 50_000n }, { type: 'wpkh', index: 2, amount: 20_000n }], 'schnorr',
+    /ANTI-EXFIL CHECK FAILED on btc_sign_psbt: input 0:/, 'the taproot input, and only it');
 });
